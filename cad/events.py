@@ -1,0 +1,131 @@
+"""The one path for every change: services call `publish` inside their transaction.
+
+`publish` appends an `Event` row and, only after the transaction commits, pokes the
+channel-layer groups of the event's audience. Screens then read the event rows they
+may see from the database (see `cad.consumers`), so a lost poke costs seconds, not
+an alert, and ids arrive with no gap and no duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cad.models import Event
+from cad.roles import ALL_ROLES
+
+log = logging.getLogger(__name__)
+
+# A constant key for pg_advisory_xact_lock: events are numbered in commit order, so
+# a reader that has seen id N will never later find a committed event below N.
+EVENT_ORDER_LOCK = 0x0CAD_E7E7
+
+# Who sees a kind by default. Services may pass an explicit audience instead.
+CONTROL_ROOM = ("call_handler", "dispatcher", "controller", "inspector", "supervisor")
+
+
+def role(name: str) -> str:
+    if name not in ALL_ROLES:
+        raise ValueError(f"unknown role {name!r}")
+    return f"role.{name}"
+
+
+def user(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def audience_for_user(user_obj) -> list[str]:
+    from cad.roles import user_roles
+
+    return [role(name) for name in sorted(user_roles(user_obj))] + [user(user_obj.pk)]
+
+
+def publish(
+    kind: str,
+    *,
+    actor=None,
+    incident=None,
+    unit_callsign: str = "",
+    scheme_id: int | None = None,
+    divert_id: int | None = None,
+    data: dict | None = None,
+    roles: Iterable[str] = CONTROL_ROOM,
+    users: Iterable[int] = (),
+    at=None,
+) -> Event:
+    """Record an event in the current transaction and push it after commit.
+
+    `data` must hold ids, kinds and non-sensitive summaries only: it is shown on
+    every screen of the audience. Intelligence and scheme details are fetched by
+    each screen under the viewer's own role.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("publish() must be called inside the service's transaction")
+    audience = sorted({role(name) for name in roles} | {user(uid) for uid in users})
+    if not audience:
+        raise ValueError(f"event {kind} has no audience")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_ORDER_LOCK])
+    event = Event.objects.create(
+        kind=kind,
+        at=at or timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        incident=incident,
+        unit_callsign=unit_callsign,
+        scheme_id=scheme_id,
+        divert_id=divert_id,
+        audience=audience,
+        data=data or {},
+    )
+    transaction.on_commit(lambda: push(event.id, audience))
+    return event
+
+
+def push(event_id: int, audience: Iterable[str]) -> None:
+    """Poke every group in the audience; a failure here is logged, never raised."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    audience = list(audience)
+
+    async def send_all():
+        message = {"type": "event.poke", "id": event_id}
+        for group in audience:
+            try:
+                await layer.group_send(group, message)
+            except Exception:  # Redis down: screens catch up on their next heartbeat.
+                log.exception("could not push event %s to %s", event_id, group)
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(send_all)()
+        return
+    # Called from a thread that runs an event loop: send from a helper thread instead.
+    sender = threading.Thread(target=async_to_sync(send_all), daemon=True)
+    sender.start()
+    sender.join(timeout=10)
+
+
+def frame(event: Event, server_time=None) -> dict:
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "at": event.at.isoformat(),
+        "server_time": (server_time or timezone.now()).isoformat(),
+        "data": event.data,
+    }
+
+
+def visible_events(user_obj, since: int, limit: int):
+    """Events after `since` that this user may see, oldest first."""
+    return Event.objects.filter(
+        id__gt=since, audience__overlap=audience_for_user(user_obj)
+    ).order_by("id")[:limit]

@@ -1,0 +1,254 @@
+"""State of the call-handling app, plus the event log and the access audit.
+
+Only services write these rows. The event log (`Event`) is the audit trail, the
+source of the reports and the replay source for screens.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+
+
+class Channel(models.TextChoices):
+    EMERGENCY = "999", "999"
+    NON_EMERGENCY = "101", "101"
+    SWITCHBOARD = "switchboard", "Switchboard"
+    ONLINE = "online", "Online"
+    OTHER = "other", "Other"
+
+
+class Area(models.TextChoices):
+    URBAN = "urban", "Urban"
+    RURAL = "rural", "Rural"
+
+
+class Grade(models.TextChoices):
+    IMMEDIATE = "IMMEDIATE", "Immediate"
+    PRIORITY = "PRIORITY", "Priority"
+    SCHEDULED = "SCHEDULED", "Scheduled"
+    RESOLVED_WITHOUT_DEPLOYMENT = "RESOLVED_WITHOUT_DEPLOYMENT", "Resolved without deployment"
+
+
+# Most urgent first; a floor forbids anything later in this list without a rationale.
+GRADE_ORDER = [g.value for g in Grade]
+
+
+class ClockState(models.TextChoices):
+    NONE = "none", "No clock"
+    RUNNING = "running", "Running"
+    WARNING = "warning", "Warning"
+    BREACHED = "breached", "Breached"
+    STOPPED = "stopped", "Stopped"
+
+
+class AuditRowQuerySet(models.QuerySet):
+    """Audit rows are append-only: bulk update and delete are refused."""
+
+    def update(self, **kwargs):
+        raise PermissionError("audit rows cannot be changed")
+
+    def delete(self):
+        raise PermissionError("audit rows cannot be deleted")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AuditRowQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{type(self).__name__} rows cannot be deleted")
+
+
+class Event(AppendOnlyModel):
+    """One row per action. Ids are handed out in commit order (see cad.events.publish)."""
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    incident = models.ForeignKey(
+        "cad.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    unit_callsign = models.CharField(max_length=32, blank=True, default="")
+    scheme_id = models.BigIntegerField(null=True, blank=True)
+    divert_id = models.BigIntegerField(null=True, blank=True)
+    # Who may see it on screens: "role.<name>", "user.<id>" tokens (see cad.events).
+    audience = ArrayField(models.CharField(max_length=64), default=list)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["audience"], name="event_audience_gin"),
+            models.Index(fields=["kind", "at"], name="event_kind_at"),
+            models.Index(fields=["incident", "id"], name="event_incident_id"),
+            models.Index(fields=["divert_id", "id"], name="event_divert_id"),
+            models.Index(fields=["scheme_id", "id"], name="event_scheme_id"),
+        ]
+
+    def __str__(self):
+        return f"#{self.id} {self.kind}"
+
+
+class AccessRefusal(AppendOnlyModel):
+    """A request refused for the user's role (403) — kept for the security audit."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=500)
+    method = models.CharField(max_length=10)
+    required_roles = ArrayField(models.CharField(max_length=32), default=list)
+
+
+class ResponseTarget(models.Model):
+    """Attendance targets by grade and area, editable by admins and set_response_target."""
+
+    grade = models.CharField(max_length=32, choices=Grade.choices)
+    area = models.CharField(max_length=8, choices=Area.choices)
+    seconds = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grade", "area"], name="response_target_grade_area")
+        ]
+
+    def __str__(self):
+        return f"{self.grade}/{self.area}: {self.seconds}s"
+
+
+class Contact(models.Model):
+    """Every contact with the public, whether or not an incident follows."""
+
+    reference = models.CharField(max_length=32, unique=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField()
+    caller_phone = models.CharField(max_length=64, blank=True, default="")
+    caller_phone_key = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    caller_name = models.CharField(max_length=200, blank=True, default="")
+    address = models.CharField(max_length=300, blank=True, default="")
+    postcode = models.CharField(max_length=16, blank=True, default="")
+    address_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    summary = models.TextField(blank=True, default="")
+    incident = models.ForeignKey(
+        "cad.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["received_at"], name="contact_received_at")]
+
+    def __str__(self):
+        return self.reference
+
+
+class Incident(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    reference = models.CharField(max_length=32, unique=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField()
+    caller_phone = models.CharField(max_length=64, blank=True, default="")
+    caller_phone_key = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    caller_name = models.CharField(max_length=200, blank=True, default="")
+    address = models.CharField(max_length=300, blank=True, default="")
+    postcode = models.CharField(max_length=16, blank=True, default="")
+    address_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    area = models.CharField(max_length=8, choices=Area.choices, default=Area.URBAN)
+    opening_code = models.CharField(max_length=64)
+
+    grade = models.CharField(max_length=32, choices=Grade.choices, null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    recommended_grade = models.CharField(max_length=32, choices=Grade.choices, blank=True)
+    grade_floor = models.CharField(max_length=32, choices=Grade.choices, null=True, blank=True)
+    grade_rationale = models.TextField(blank=True, default="")
+    below_recommendation = models.BooleanField(default=False)
+    domestic_abuse = models.BooleanField(null=True, blank=True)
+    da_prompt = models.BooleanField(default=False)
+    da_rationale = models.TextField(blank=True, default="")
+    thrive = models.JSONField(default=dict, blank=True)
+    # [{"code": ..., "reason": ...}] from the grading engine.
+    risk_flags = models.JSONField(default=list, blank=True)
+    tags = ArrayField(models.CharField(max_length=32), default=list, blank=True)
+
+    # Response clock (owned by dispatch services): runs from received_at.
+    response_due_at = models.DateTimeField(null=True, blank=True)
+    warning_at = models.DateTimeField(null=True, blank=True)
+    clock_state = models.CharField(
+        max_length=16, choices=ClockState.choices, default=ClockState.NONE
+    )
+    # The next moment a sweep must look at this incident; null when nothing is pending.
+    next_alert_at = models.DateTimeField(null=True, blank=True)
+    first_arrival_at = models.DateTimeField(null=True, blank=True)
+    resourced = models.BooleanField(default=False)
+    unresourced_since = models.DateTimeField(null=True, blank=True)
+
+    closing_code = models.CharField(max_length=64, blank=True, default="")
+    closing_summary = models.TextField(blank=True, default="")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["received_at"], name="incident_received_at"),
+            models.Index(
+                fields=["next_alert_at"],
+                name="incident_next_alert_due",
+                condition=Q(next_alert_at__isnull=False),
+            ),
+            models.Index(
+                fields=["status", "response_due_at"],
+                name="incident_open_due",
+                condition=Q(status="open"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class Person(models.Model):
+    class Role(models.TextChoices):
+        VICTIM = "victim", "Victim"
+        SUSPECT = "suspect", "Suspect"
+        CALLER = "caller", "Caller"
+        OTHER = "other", "Other"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="persons")
+    name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    dob = models.DateField(null=True, blank=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.OTHER)
+
+
+class NarrativeEntry(AppendOnlyModel):
+    """The narrative is append-only: nothing is edited or deleted."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="narrative")
+    at = models.DateTimeField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -1,0 +1,32 @@
+"""Navigation per role: each entry is (label, url name, roles). Missing pages are skipped."""
+
+from django.urls import NoReverseMatch, reverse
+
+from cad.roles import has_role
+
+NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Home", "home", ("__any__",)),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": [], "last_event_id": 0}
+    links = []
+    for label, name, roles in NAVIGATION:
+        if not has_role(user, *roles):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        links.append({"label": label, "url": url, "active": request.path == url})
+    return {"nav_links": links, "last_event_id": latest_event_id()}
+
+
+def latest_event_id() -> int:
+    """Pages render state as of this id; their live connection resumes from it."""
+    from cad.models import Event
+
+    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0

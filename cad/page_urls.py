@@ -1,0 +1,3 @@
+"""Page routes of the call-handling app."""
+
+urlpatterns: list = []

@@ -1,0 +1,69 @@
+"""Websocket authentication and origin checks for /ws/screens/.
+
+Browsers authenticate with the session cookie and must come from an allowed origin;
+other clients (terminals, telephony) send `Authorization: Token <key>` and no Origin.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from channels.middleware import BaseMiddleware
+from django.conf import settings
+from django.http.request import validate_host
+
+
+@database_sync_to_async
+def user_for_token(key: str):
+    from rest_framework.authtoken.models import Token
+
+    try:
+        return Token.objects.select_related("user").get(key=key).user
+    except Token.DoesNotExist:
+        return None
+
+
+def header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+class TokenAuthMiddleware(BaseMiddleware):
+    async def __call__(self, scope, receive, send):
+        authorization = header(scope, b"authorization")
+        if authorization and authorization.startswith("Token "):
+            token_user = await user_for_token(authorization.removeprefix("Token ").strip())
+            if token_user is not None and token_user.is_active:
+                scope["user"] = token_user
+        return await super().__call__(scope, receive, send)
+
+
+def ScreenAuthMiddleware(inner):  # noqa: N802 - mirrors channels' AuthMiddlewareStack
+    return AuthMiddlewareStack(TokenAuthMiddleware(inner))
+
+
+class ScreenOriginValidator:
+    """Refuse a browser handshake from a foreign origin; allow token clients without one."""
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket" and not self.allowed(scope):
+            await receive()  # the websocket.connect message
+            await send({"type": "websocket.close", "code": 4403})
+            return None
+        return await self.application(scope, receive, send)
+
+    @staticmethod
+    def allowed(scope) -> bool:
+        origin = header(scope, b"origin")
+        if origin is None:
+            authorization = header(scope, b"authorization") or ""
+            return authorization.startswith("Token ")
+        host = urlparse(origin).hostname
+        return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)

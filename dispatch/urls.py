@@ -1,0 +1,4 @@
+"""Page routes of the dispatch app."""
+
+app_name = "dispatch"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Page routes of the intelligence app."""
+
+app_name = "intelligence"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Page routes of the schemes app."""
+
+app_name = "schemes"
+urlpatterns: list = []

@@ -1,0 +1,112 @@
+"""The event log: publish inside the transaction, push only after commit, ids in order."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from cad import events
+from cad.models import Event
+
+
+def receive_or_none(layer, channel, timeout=0.5):
+    async def receive():
+        import asyncio
+
+        try:
+            return await asyncio.wait_for(layer.receive(channel), timeout)
+        except TimeoutError:
+            return None
+
+    return async_to_sync(receive)()
+
+
+@pytest.fixture
+def dispatcher_channel(transactional_db):
+    """A channel in the real Redis channel layer, joined to the dispatcher role group."""
+    layer = get_channel_layer()
+    assert type(layer).__name__ == "RedisChannelLayer"
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)("role.dispatcher", channel)
+    yield layer, channel
+    async_to_sync(layer.group_discard)("role.dispatcher", channel)
+
+
+def test_commit_pushes_exactly_once_through_redis(dispatcher_channel):
+    layer, channel = dispatcher_channel
+    with transaction.atomic():
+        event = events.publish("test.committed", roles=["dispatcher"], data={"n": 1})
+    message = receive_or_none(layer, channel)
+    assert message == {"type": "event.poke", "id": event.id}
+    assert receive_or_none(layer, channel) is None
+    assert Event.objects.filter(kind="test.committed").count() == 1
+
+
+def test_rollback_publishes_nothing(dispatcher_channel):
+    layer, channel = dispatcher_channel
+    with pytest.raises(RuntimeError), transaction.atomic():
+        events.publish("test.rolled_back", roles=["dispatcher"])
+        raise RuntimeError("service failed after publishing")
+    assert receive_or_none(layer, channel) is None
+    assert not Event.objects.filter(kind="test.rolled_back").exists()
+
+
+def test_push_waits_for_commit(django_capture_on_commit_callbacks, db):
+    with django_capture_on_commit_callbacks() as callbacks:
+        events.publish("test.pending", roles=["dispatcher"])
+        assert Event.objects.filter(kind="test.pending").count() == 1
+    assert len(callbacks) == 1
+
+
+def test_publish_outside_a_transaction_is_refused(transactional_db):
+    with pytest.raises(RuntimeError, match="inside the service's transaction"):
+        events.publish("test.orphan", roles=["dispatcher"])
+    assert not Event.objects.exists()
+
+
+def test_audience_must_name_real_roles(db):
+    with pytest.raises(ValueError, match="unknown role"), transaction.atomic():
+        events.publish("test.bad", roles=["janitor"])
+
+
+def test_ids_strictly_increase_and_frames_have_the_contract_fields(db):
+    with transaction.atomic():
+        first = events.publish("test.one", roles=["dispatcher"])
+        second = events.publish("test.two", roles=["dispatcher"])
+    assert second.id > first.id
+    frame = events.frame(second)
+    assert set(frame) == {"id", "kind", "at", "server_time", "data"}
+
+
+def test_events_cannot_be_edited_or_deleted(db):
+    with transaction.atomic():
+        event = events.publish("test.audit", roles=["dispatcher"])
+    event.kind = "tampered"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        Event.objects.filter(id=event.id).update(kind="tampered")
+    with pytest.raises(PermissionError):
+        Event.objects.filter(id=event.id).delete()
+    assert Event.objects.get(id=event.id).kind == "test.audit"
+
+
+def test_events_api_returns_only_what_the_role_may_see(api_for):
+    with transaction.atomic():
+        seen = events.publish("test.for_dispatchers", roles=["dispatcher"])
+        events.publish("test.for_supervisors", roles=["supervisor"])
+    response = api_for("dispatcher").get("/api/v1/events/", {"since": seen.id - 1})
+    assert response.status_code == 200
+    assert [frame["kind"] for frame in response.json()] == ["test.for_dispatchers"]
+
+
+def test_events_api_rejects_a_bad_since(api_for):
+    response = api_for("dispatcher").get("/api/v1/events/", {"since": "yesterday"})
+    assert response.status_code == 400
+    assert "since" in response.json()
+
+
+def test_events_api_needs_authentication(anon_api, db):
+    assert anon_api.get("/api/v1/events/").status_code == 401

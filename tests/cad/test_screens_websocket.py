@@ -1,0 +1,153 @@
+"""The screens websocket: authentication, role groups, replay and live frames."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from cad import events
+from cad.asgi import application
+
+
+def publish_committed(kind, roles):
+    with transaction.atomic():
+        return events.publish(kind, roles=roles, data={"summary": kind})
+
+
+def token_headers(user):
+    token, _ = Token.objects.get_or_create(user=user)
+    return [(b"authorization", f"Token {token.key}".encode())]
+
+
+async def open_screen(headers, since=None):
+    path = "/ws/screens/" if since is None else f"/ws/screens/?since={since}"
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, code = await communicator.connect(timeout=5)
+    return communicator, connected, code
+
+
+async def receive_frames(communicator, count):
+    frames = []
+    while len(frames) < count:
+        message = await communicator.receive_json_from(timeout=5)
+        if "id" in message:
+            frames.append(message)
+    return frames
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anonymous_websocket_is_refused():
+    async def scenario():
+        communicator, connected, code = await open_screen([(b"origin", b"http://127.0.0.1")])
+        assert not connected
+        assert code == 4401
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_foreign_origin_is_refused(make_user):
+    headers = [(b"origin", b"http://evil.example.com"), *token_headers(make_user("dispatcher"))]
+
+    async def scenario():
+        communicator, connected, code = await open_screen(headers)
+        assert not connected
+        assert code == 4403
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_token_is_refused(make_user):
+    async def scenario():
+        communicator, connected, code = await open_screen([(b"authorization", b"Token nope")])
+        assert not connected
+        assert code == 4401
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_user_receives_live_events_for_their_roles_only(make_user):
+    dispatcher = make_user("dispatcher")
+    headers = token_headers(dispatcher)
+
+    async def scenario():
+        communicator, connected, _ = await open_screen(headers)
+        assert connected
+        hello = await communicator.receive_json_from(timeout=5)
+        assert hello["kind"] == "hello"
+        await sync_publish("test.supervisors_only", ["supervisor"])
+        wanted = await sync_publish("test.dispatchers", ["dispatcher"])
+        [frame] = await receive_frames(communicator, 1)
+        assert frame["id"] == wanted.id
+        assert frame["kind"] == "test.dispatchers"
+        assert set(frame) == {"id", "kind", "at", "server_time", "data"}
+        assert await communicator.receive_nothing(timeout=0.5)
+        await communicator.disconnect()
+
+    from channels.db import database_sync_to_async
+
+    sync_publish = database_sync_to_async(publish_committed)
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replay_after_reconnect_gives_exactly_the_missed_events_in_order(make_user):
+    from channels.db import database_sync_to_async
+
+    dispatcher = make_user("dispatcher")
+    headers = token_headers(dispatcher)
+    before = publish_committed("test.before", ["dispatcher"])
+
+    async def scenario():
+        communicator, connected, _ = await open_screen(headers, since=before.id)
+        assert connected
+        await communicator.receive_json_from(timeout=5)  # hello
+        await communicator.disconnect()
+
+        missed = []
+        for n in range(50):
+            roles = ["dispatcher"] if n % 5 else ["dispatcher", "supervisor"]
+            missed.append(await database_sync_to_async(publish_committed)(f"test.m{n}", roles))
+            await database_sync_to_async(publish_committed)(f"test.hidden{n}", ["qart"])
+
+        communicator, connected, _ = await open_screen(headers, since=before.id)
+        assert connected
+        frames = await receive_frames(communicator, 50)
+        assert [frame["id"] for frame in frames] == [event.id for event in missed]
+        assert await communicator.receive_nothing(timeout=0.5)
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_heartbeat_catches_up_when_a_push_was_lost(make_user):
+    """A poke lost (Redis restart) is made good by the next client heartbeat."""
+    from channels.db import database_sync_to_async
+
+    headers = token_headers(make_user("dispatcher"))
+
+    def publish_without_push():
+        with transaction.atomic():
+            return events.Event.objects.create(
+                kind="test.lost_push",
+                at=events.timezone.now(),
+                audience=["role.dispatcher"],
+            )
+
+    async def scenario():
+        communicator, connected, _ = await open_screen(headers)
+        assert connected
+        await communicator.receive_json_from(timeout=5)  # hello
+        lost = await database_sync_to_async(publish_without_push)()
+        assert await communicator.receive_nothing(timeout=0.3)
+        await communicator.send_json_to({"type": "ping"})
+        messages = [await communicator.receive_json_from(timeout=5) for _ in range(2)]
+        assert messages[0]["kind"] == "pong"
+        assert messages[1]["id"] == lost.id
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()

@@ -1,0 +1,168 @@
+"""Shared fixtures: users by role, API clients, an ASGI live server and Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+PASSWORD = "correct-horse-battery"
+OUTPUT_DIR = Path(__file__).resolve().parent.parent / "test-output"
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Role groups and default targets come from a data migration, which a
+    transactional test's flush removes; put them back for every database test."""
+    wants_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if not wants_db:
+        return
+    request.getfixturevalue(
+        "db" if "transactional_db" not in request.fixturenames else "transactional_db"
+    )
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("cad.migrations.0002_roles_and_targets").forwards(apps, None)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: they are the slowest and the first failures come sooner."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def make_user(db) -> Callable:
+    """make_user("dispatcher") → a user with that role (username defaults to a unique one)."""
+    counter = {"n": 0}
+
+    def make(role: str | None = None, username: str | None = None, **extra):
+        counter["n"] += 1
+        name = username or f"{role or 'norole'}-{counter['n']}"
+        user = get_user_model().objects.create_user(username=name, password=PASSWORD, **extra)
+        if role:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def api_for(make_user) -> Callable:
+    """api_for("dispatcher") → (APIClient authenticated by token, user)."""
+
+    def make(role: str | None = None, user=None):
+        user = user or make_user(role)
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.user = user
+        return client
+
+    return make
+
+
+@pytest.fixture
+def anon_api() -> APIClient:
+    return APIClient()
+
+
+# --- a real ASGI server (HTTP + websockets) on the test database -------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live_asgi(transactional_db):
+    """Serve cad.asgi with uvicorn in a thread; yields the base URL."""
+    import uvicorn
+
+    from cad.asgi import application
+
+    port = _free_port()
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+# --- Chromium through Playwright ----------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def chromium():
+    # Playwright's sync API keeps an event loop running in this thread while it is open,
+    # so it is opened per test: later tests may use async_to_sync again.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CAD_CHROMIUM", "/usr/bin/chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_login(chromium, live_asgi, request):
+    """browser_login(user) → a Playwright page logged in as that user."""
+    contexts = []
+
+    def login(user, password: str = PASSWORD):
+        context = chromium.new_context(viewport={"width": 1400, "height": 900})
+        contexts.append((context, user.username))
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_asgi}/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login/" not in url)
+        return page
+
+    yield login
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    for context, username in contexts:
+        for index, page in enumerate(context.pages):
+            name = f"{request.node.name}-{username}-{index}.png"
+            page.screenshot(path=str(OUTPUT_DIR / name), full_page=True)
+        context.close()
