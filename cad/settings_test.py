@@ -8,7 +8,9 @@ from cad.settings import *  # noqa: E402,F403
 from cad.settings import CHANNEL_LAYERS, DATABASES  # noqa: E402
 
 # Several test runs may share one Redis: keep their channel groups apart.
-CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test-{DATABASES['default']['NAME']}"
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ.get(
+    "CAD_CHANNEL_PREFIX", f"test-{DATABASES['default']['NAME']}"
+)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Server threads in browser tests must not keep connections open past a test.
 DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -1,0 +1,70 @@
+"""Screens survive a restart of the ASGI server and of Redis with no gap, no duplicate."""
+
+import asyncio
+
+from asgiref.sync import async_to_sync
+from rest_framework.authtoken.models import Token
+
+from cad.models import Event
+from tests.screen_client import ScreenClient
+
+
+def publish_through_stack_redis(stack, kind, count):
+    """Commit events and poke the stack's Redis, as a service in the stack would."""
+    from channels_redis.core import RedisChannelLayer
+    from django.conf import settings
+    from django.db import transaction
+
+    from cad import events
+
+    layer = RedisChannelLayer(
+        hosts=[stack.redis_url], prefix=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    )
+    made = []
+    for n in range(count):
+        with transaction.atomic():
+            made.append(
+                events.Event.objects.create(
+                    kind=kind,
+                    at=events.timezone.now(),
+                    audience=["role.dispatcher"],
+                    data={"n": n},
+                )
+            )
+        async_to_sync(layer.group_send)(
+            "role.dispatcher", {"type": "event.poke", "id": made[-1].id}
+        )
+    return made
+
+
+def test_screens_resume_without_gap_or_duplicate_across_restarts(stack, make_user):
+    token = Token.objects.create(user=make_user("dispatcher")).key
+
+    async def scenario():
+        clients = [ScreenClient(stack.base_url, token, heartbeat=1.0) for _ in range(5)]
+        for client in clients:
+            client.start()
+        await asyncio.sleep(1.5)
+        await asyncio.to_thread(publish_through_stack_redis, stack, "test.before", 20)
+        await asyncio.to_thread(stack.restart_web)
+        await asyncio.to_thread(publish_through_stack_redis, stack, "test.web_restarted", 20)
+        await asyncio.to_thread(stack.restart_redis)
+        await asyncio.to_thread(publish_through_stack_redis, stack, "test.redis_restarted", 20)
+        expected = await asyncio.to_thread(
+            lambda: list(Event.objects.order_by("id").values_list("id", flat=True))
+        )
+        deadline = asyncio.get_running_loop().time() + 20
+        while any(c.ids != expected for c in clients):
+            if asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.2)
+        for client in clients:
+            await client.stop()
+        return clients, expected
+
+    clients, expected = async_to_sync(scenario)()
+    assert len(expected) == 60
+    for client in clients:
+        assert client.ids == expected
+        assert client.duplicates == []
+        assert client.reconnects >= 1  # the web restart really dropped the connection
