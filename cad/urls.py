@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("intelligence.api_urls")),
     path("", include("schemes.api_urls")),
     path("", include("dispatch.api_urls")),
+    path("", include("dispatch.report_api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -36,4 +37,5 @@ urlpatterns = [
     path("intelligence/", include("intelligence.urls")),
     path("schemes/", include("schemes.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("reports/", include("dispatch.report_urls")),
 ]
