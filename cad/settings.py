@@ -120,6 +120,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Sweeps are short and idempotent; each app adds its own entries here.
 CELERY_BEAT_SCHEDULE: dict = {}
+# Special schemes: review stages are days apart, so a sweep a minute is plenty.
+CELERY_BEAT_SCHEDULE["schemes-review-sweep"] = {
+    "task": "schemes.tasks.scheme_reviews_sweep",
+    "schedule": 60.0,
+    "options": {"expires": 50},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -228,3 +234,9 @@ LOGGING = {
 # Domain defaults (configurable per force through the environment).
 CAD_ASSIGNMENT_ACK_SECONDS = int(os.environ.get("CAD_ASSIGNMENT_ACK_SECONDS", "60"))
 CAD_SCREEN_REPLAY_BATCH = 500
+# Special schemes: victim-not-informed reminder, review lead, second stage, overdue repeat.
+CAD_SCHEME_INFORM_DAYS = int(os.environ.get("CAD_SCHEME_INFORM_DAYS", "7"))
+CAD_SCHEME_REVIEW_LEAD_DAYS = int(os.environ.get("CAD_SCHEME_REVIEW_LEAD_DAYS", "14"))
+CAD_SCHEME_SECOND_STAGE_DAYS = int(os.environ.get("CAD_SCHEME_SECOND_STAGE_DAYS", "14"))
+CAD_SCHEME_OVERDUE_REPEAT_DAYS = int(os.environ.get("CAD_SCHEME_OVERDUE_REPEAT_DAYS", "7"))
+CAD_SCHEME_MAX_MONTHS = int(os.environ.get("CAD_SCHEME_MAX_MONTHS", "6"))
