@@ -126,6 +126,12 @@ CELERY_BEAT_SCHEDULE["schemes-review-sweep"] = {
     "schedule": 60.0,
     "options": {"expires": 50},
 }
+# Intelligence check requests: the answer window is minutes, so sweep every 15 seconds.
+CELERY_BEAT_SCHEDULE["intelligence-request-sweep"] = {
+    "task": "intelligence.escalate_overdue_requests",
+    "schedule": 15.0,
+    "options": {"expires": 14},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -240,3 +246,5 @@ CAD_SCHEME_REVIEW_LEAD_DAYS = int(os.environ.get("CAD_SCHEME_REVIEW_LEAD_DAYS", 
 CAD_SCHEME_SECOND_STAGE_DAYS = int(os.environ.get("CAD_SCHEME_SECOND_STAGE_DAYS", "14"))
 CAD_SCHEME_OVERDUE_REPEAT_DAYS = int(os.environ.get("CAD_SCHEME_OVERDUE_REPEAT_DAYS", "7"))
 CAD_SCHEME_MAX_MONTHS = int(os.environ.get("CAD_SCHEME_MAX_MONTHS", "6"))
+# A check request not answered in this time escalates to the supervisor board.
+CAD_INTEL_REQUEST_ANSWER_SECONDS = int(os.environ.get("CAD_INTEL_REQUEST_ANSWER_SECONDS", "600"))
