@@ -6,6 +6,9 @@ from cad.roles import has_role
 
 NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Home", "home", ("__any__",)),
+    ("Intelligence", "intelligence:search", ("intelligence", "supervisor", "oic")),
+    ("Check requests", "intelligence:request-queue", ("intelligence",)),
+    ("Intel access", "intelligence:access-report", ("supervisor", "intelligence", "admin")),
 ]
 
 

@@ -210,3 +210,13 @@ def _clean_phones(raw) -> tuple[list[CleanPhone], list[str]]:
             seen.add(key)
             phones.append(CleanPhone(number=number, phone_key=key))
     return phones, errors
+
+
+def report_bound(value: str, field_name: str) -> datetime | None:
+    """A report's from/to bound: an ISO date (midnight, local time) or date-time."""
+    if not value:
+        return None
+    try:
+        return parse_moment(value)
+    except ValueError:
+        raise InvalidInput({field_name: ["An ISO 8601 date or date-time is required."]}) from None

@@ -1,0 +1,110 @@
+"""Pages of the intelligence app. Each declares its roles with role_required."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_http_methods
+
+from cad.errors import InvalidInput
+from cad.roles import role_required
+from intelligence import selectors, services
+from intelligence.api import REPORT_ROLES
+from intelligence.models import CheckRequest, IntelligenceLog
+from intelligence.rules import KIND_CHOICES
+from intelligence.validation import report_bound
+
+SEARCH_FIELDS = ("phone", "address", "postcode", "name", "dob", "kind")
+
+
+@role_required(*services.FULL_VIEW_ROLES)
+def search(request):
+    query = {name: request.GET.get(name, "").strip() for name in SEARCH_FIELDS}
+    errors = {}
+    hits = None
+    if query["dob"] and parse_date(query["dob"]) is None:
+        errors["dob"] = "Date of birth must be YYYY-MM-DD."
+    elif any(query.values()):
+        hits = selectors.log_search(
+            phone=query["phone"],
+            address=query["address"],
+            postcode=query["postcode"],
+            name=query["name"],
+            dob=query["dob"] or None,
+            kind=query["kind"],
+        )
+    return render(
+        request,
+        "intelligence/search.html",
+        {"query": query, "hits": hits, "errors": errors, "kinds": KIND_CHOICES},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*services.FULL_VIEW_ROLES)
+def log_detail(request, log_id: int):
+    """Summary and the access list; the full log only after a reason is given (recorded)."""
+    log = get_object_or_404(IntelligenceLog, pk=log_id)
+    full = None
+    error = ""
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            log, _ = services.intel_log_view(
+                actor=request.user, log_id=log.pk, reason=reason, channel="page"
+            )
+            full = selectors.log_full(log)
+        except InvalidInput as invalid:
+            error = " ".join(invalid.errors.get("reason", ["A reason is required."]))
+    return render(
+        request,
+        "intelligence/log_detail.html",
+        {
+            "log": log,
+            "full": full,
+            "error": error,
+            "reason": reason,
+            "accesses": selectors.log_accesses(log),
+        },
+        status=400 if error else 200,
+    )
+
+
+@role_required("intelligence", "supervisor")
+def request_queue(request):
+    rows = list(selectors.request_queue(status="unanswered")[:200])
+    answered = list(
+        selectors.request_queue(status=CheckRequest.Status.ANSWERED).order_by("-answered_at")[:20]
+    )
+    return render(
+        request,
+        "intelligence/request_queue.html",
+        {
+            "requests": [selectors.request_dict(row) for row in rows],
+            "answered": [selectors.request_dict(row) for row in answered],
+            "now": timezone.now(),
+        },
+    )
+
+
+@role_required(*REPORT_ROLES)
+def access_report(request):
+    params = {name: request.GET.get(name, "").strip() for name in ("from", "to", "user")}
+    error = ""
+    try:
+        rows = list(
+            selectors.access_report(
+                start=report_bound(params["from"], "from"),
+                end=report_bound(params["to"], "to"),
+                username=params["user"],
+            )[:1000]
+        )
+    except InvalidInput:
+        rows, error = [], "Dates must be YYYY-MM-DD or ISO 8601."
+    return render(
+        request,
+        "intelligence/access_report.html",
+        {"rows": rows, "params": params, "error": error},
+    )
