@@ -120,6 +120,26 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Sweeps are short and idempotent; each app adds its own entries here.
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Response clocks, unacknowledged assignments and divert reviews: due rows only.
+        "dispatch-clock-sweep": {
+            "task": "dispatch.tasks.clock_sweep",
+            "schedule": 1.0,
+            "options": {"expires": 5},
+        },
+        "dispatch-assignment-ack-sweep": {
+            "task": "dispatch.tasks.assignment_ack_sweep",
+            "schedule": 1.0,
+            "options": {"expires": 5},
+        },
+        "dispatch-divert-sweep": {
+            "task": "dispatch.tasks.divert_sweep",
+            "schedule": 1.0,
+            "options": {"expires": 5},
+        },
+    }
+)
 # Special schemes: review stages are days apart, so a sweep a minute is plenty.
 CELERY_BEAT_SCHEDULE["schemes-review-sweep"] = {
     "task": "schemes.tasks.scheme_reviews_sweep",
@@ -239,6 +259,15 @@ LOGGING = {
 
 # Domain defaults (configurable per force through the environment).
 CAD_ASSIGNMENT_ACK_SECONDS = int(os.environ.get("CAD_ASSIGNMENT_ACK_SECONDS", "60"))
+# Divert procedure: controller review and inspector replacement, then the supervisor.
+CAD_DIVERT_REVIEW_SECONDS = int(os.environ.get("CAD_DIVERT_REVIEW_SECONDS", "120"))
+CAD_DIVERT_REPLACEMENT_SECONDS = int(os.environ.get("CAD_DIVERT_REPLACEMENT_SECONDS", "300"))
+# An incident with no unit alerts once this long has passed since it became unresourced.
+CAD_UNRESOURCED_ALERT_SECONDS = {
+    "IMMEDIATE": int(os.environ.get("CAD_UNRESOURCED_IMMEDIATE_SECONDS", "60")),
+    "PRIORITY": int(os.environ.get("CAD_UNRESOURCED_PRIORITY_SECONDS", "300")),
+    "SCHEDULED": int(os.environ.get("CAD_UNRESOURCED_SCHEDULED_SECONDS", "3600")),
+}
 CAD_SCREEN_REPLAY_BATCH = 500
 # Special schemes: victim-not-informed reminder, review lead, second stage, overdue repeat.
 CAD_SCHEME_INFORM_DAYS = int(os.environ.get("CAD_SCHEME_INFORM_DAYS", "7"))

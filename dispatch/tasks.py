@@ -1,0 +1,20 @@
+"""Celery tasks of the dispatch app: thin wrappers around the sweeps (beat, every second)."""
+
+from celery import shared_task
+
+from dispatch import services
+
+
+@shared_task(name="dispatch.tasks.clock_sweep", ignore_result=True)
+def clock_sweep() -> int:
+    return services.clock_sweep()
+
+
+@shared_task(name="dispatch.tasks.assignment_ack_sweep", ignore_result=True)
+def assignment_ack_sweep() -> int:
+    return services.assignment_ack_sweep()
+
+
+@shared_task(name="dispatch.tasks.divert_sweep", ignore_result=True)
+def divert_sweep() -> int:
+    return services.divert_sweep()
