@@ -48,8 +48,6 @@ class NoDeleteQuerySet(models.QuerySet):
 
 
 class Scheme(models.Model):
-    objects = NoDeleteQuerySet.as_manager()
-
     # The person at risk and how the OIC should reach them (Form 4564).
     victim_name = models.CharField(max_length=200)
     victim_dob = models.DateField(null=True, blank=True)
@@ -100,6 +98,8 @@ class Scheme(models.Model):
     next_action_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+
+    objects = NoDeleteQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -214,3 +214,32 @@ class SchemeTask(models.Model):
                 condition=Q(resolved_at__isnull=True),
             )
         ]
+
+
+class DecisionKind(models.TextChoices):
+    EXTEND = "extend", "Extended"
+    WITHDRAW = "withdraw", "Withdrawn"
+    EXPIRE = "expire", "To end at the planned end"
+    REASSIGN = "reassign", "OIC changed"
+
+
+class SchemeDecision(AppendOnlyModel):
+    """A recorded decision with its rationale; the event log points here by id."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="decisions")
+    cycle = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=DecisionKind.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rationale = models.TextField()
+    previous_ends_at = models.DateTimeField(null=True, blank=True)
+    new_ends_at = models.DateTimeField(null=True, blank=True)
+    previous_oic = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    new_oic = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -8,7 +8,8 @@ Stages, in the order they fall due within one cycle (a cycle is one planned end 
 an extension starts the next):
 - `not_informed_oic`: the victim has not been told about the scheme `inform_days` after
   it started → reminder to the OIC;
-- `not_informed_manager`: still not told `inform_days` later → the BCU crime manager;
+- `not_informed_manager`: still not told `inform_days` after that reminder → the BCU
+  crime manager;
 - `first`: `review_lead_days` before the planned end → status `review_due`, task to the OIC;
 - `second`: no OIC decision `second_stage_days` after the first stage (or the planned end
   arrives first) → status `second_stage`, task to the BCU crime manager;
@@ -105,9 +106,9 @@ def next_stages(snap: Snapshot, timings: Timings = Timings()) -> list[Stage]:
         if (STAGE_NOT_INFORMED_OIC, 0) not in snap.inform_done:
             stages.append(Stage(STAGE_NOT_INFORMED_OIC, 0, snap.starts_at + inform_step))
         elif (STAGE_NOT_INFORMED_MANAGER, 0) not in snap.inform_done:
+            # The OIC gets the same time again after the reminder before it goes up.
             reminded = snap.inform_done[(STAGE_NOT_INFORMED_OIC, 0)]
-            due = max(snap.starts_at + 2 * inform_step, reminded)
-            stages.append(Stage(STAGE_NOT_INFORMED_MANAGER, 0, due))
+            stages.append(Stage(STAGE_NOT_INFORMED_MANAGER, 0, reminded + inform_step))
     if snap.decided:
         return stages
     first = snap.done.get((STAGE_FIRST, 0))

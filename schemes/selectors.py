@@ -32,7 +32,7 @@ REASON_CHARS = 90
 
 
 def day_text(moment: datetime | None) -> str:
-    """"3 Mar 2027" in the force's local time."""
+    """ "3 Mar 2027" in the force's local time."""
     if moment is None:
         return ""
     local = timezone.localtime(moment)
@@ -208,9 +208,7 @@ def scheme_get(scheme_id: int) -> Scheme:
 
 
 def scheme_timeline(scheme_id: int) -> list[Event]:
-    return list(
-        Event.objects.filter(scheme_id=scheme_id).select_related("actor").order_by("id")
-    )
+    return list(Event.objects.filter(scheme_id=scheme_id).select_related("actor").order_by("id"))
 
 
 def withdrawal_attempts(scheme: Scheme) -> list[SchemeContact]:
@@ -241,7 +239,11 @@ def attention(scheme: Scheme, now: datetime) -> list[dict]:
     elif scheme.status == SchemeStatus.REVIEW_DUE:
         items.append({"severity": "warn", "text": f"Review due by {day_text(scheme.ends_at)}"})
     if scheme.in_force and scheme.informed == Informed.NOT_YET:
-        severity = "risk" if any(t.stage.startswith("not_informed") for t in open_tasks(scheme)) else "warn"
+        severity = (
+            "risk"
+            if any(t.stage.startswith("not_informed") for t in open_tasks(scheme))
+            else "warn"
+        )
         items.append({"severity": severity, "text": "Victim not yet informed"})
     if scheme.in_force and scheme.expiry_decided_at:
         items.append(
