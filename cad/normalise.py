@@ -10,7 +10,8 @@ matched exactly; an empty string means "nothing usable to match on".
   are sorted so "Flat 2, 14 Acacia Ave" and "14 Acacia Avenue, flat 2" agree.
 - premises_key: "<POSTCODE>|<numbers>", the part that must agree for a match
   when a postcode is known (street spellings vary more than numbers do).
-- name_key: Metaphone of first and last name, so "Jon Smyth" ~ "John Smith".
+- name_key: Metaphone of first and last name, so "Jon Smyth" ~ "John Smith";
+  titles ("Dr", "Mrs") and apostrophes are ignored, initials count only when alone.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ STREET_SUFFIXES = {
     "HOUSE": "HO",
 }
 SUFFIX_VALUES = set(STREET_SUFFIXES.values())
+# Titles and suffixes say nothing about who a person is.
+NAME_TITLES = {"MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "SIR", "DAME", "LADY", "LORD"}
+NAME_TITLES |= {"REV", "MASTER", "JR", "JNR", "SR", "SNR"}
 # Words that say what kind of number follows, not where the premises are.
 ADDRESS_NOISE = {"FLAT", "APARTMENT", "APT", "UNIT", "NO", "NUMBER", "THE", "OF", "AND"}
 
@@ -122,7 +126,11 @@ def premises_key(address: str | None, postcode: str | None = "") -> str:
 
 
 def name_key(name: str | None) -> str:
-    words = [w for w in WORD_RE.findall(fold(name or "")) if len(w) > 1 or len(name or "") < 4]
+    # "O'Neill" and "ONeill" are one name.
+    text = fold(name or "").replace("'", "")
+    words = [w for w in WORD_RE.findall(text) if w not in NAME_TITLES]
+    # Initials only count when there is nothing else ("Ms A").
+    words = [w for w in words if len(w) > 1] or words
     if not words:
         return ""
     parts = [words[0]] if len(words) == 1 else [words[0], words[-1]]
