@@ -1,0 +1,115 @@
+"""Pure clock rules: thresholds at exact times, no database."""
+
+from datetime import UTC, datetime, timedelta
+
+from dispatch import clocks
+
+T0 = datetime(2026, 3, 1, 23, 54, tzinfo=UTC)
+DUE = T0 + timedelta(minutes=60)
+
+
+def plan_at(now, **kwargs):
+    return clocks.plan(
+        now=now, received_at=T0, response_due_at=DUE, first_arrival_at=None, **kwargs
+    )
+
+
+def test_warning_is_at_75_percent_of_the_target_from_the_call():
+    assert clocks.warning_moment(T0, DUE) == T0 + timedelta(minutes=45)
+
+
+def test_states_at_exact_moments():
+    warn = T0 + timedelta(minutes=45)
+    assert plan_at(warn - timedelta(microseconds=1)).state == "running"
+    assert plan_at(warn).state == "warning"
+    assert plan_at(DUE - timedelta(microseconds=1)).state == "warning"
+    assert plan_at(DUE).state == "breached"
+
+
+def test_running_clock_waits_for_the_warning():
+    plan = plan_at(T0 + timedelta(minutes=10))
+    assert plan.due == []
+    assert plan.next_at == T0 + timedelta(minutes=45)
+
+
+def test_warning_is_due_then_the_breach_is_next():
+    plan = plan_at(T0 + timedelta(minutes=45))
+    assert [(a.level, a.cycle) for a in plan.due] == [("clock_warning", 0)]
+    assert plan.next_at == DUE
+
+
+def test_breach_then_reescalation_every_15_minutes():
+    plan = plan_at(DUE)
+    assert [(a.level, a.cycle) for a in plan.due] == [("clock_breached", 0)]
+    assert plan.next_at == DUE + timedelta(minutes=15)
+    plan = plan_at(DUE + timedelta(minutes=15))
+    assert [(a.level, a.cycle) for a in plan.due] == [("clock_reescalated", 1)]
+    assert plan.next_at == DUE + timedelta(minutes=30)
+    plan = plan_at(DUE + timedelta(minutes=44, seconds=59))
+    assert [(a.level, a.cycle) for a in plan.due] == [("clock_reescalated", 2)]
+
+
+def test_a_late_sweep_raises_only_the_most_advanced_level():
+    plan = plan_at(DUE + timedelta(minutes=1))
+    assert [a.level for a in plan.due] == ["clock_breached"]
+
+
+def test_alerts_are_keyed_by_the_deadline():
+    assert plan_at(DUE).due[0].basis == DUE
+
+
+def test_first_arrival_stops_the_clock():
+    plan = clocks.plan(
+        now=DUE + timedelta(hours=1),
+        received_at=T0,
+        response_due_at=DUE,
+        first_arrival_at=T0 + timedelta(minutes=30),
+    )
+    assert plan.state == "stopped"
+    assert plan.due == [] and plan.next_at is None
+
+
+def test_closed_incident_has_nothing_due():
+    plan = plan_at(DUE + timedelta(hours=1), open_=False)
+    assert plan.state == "stopped" and plan.due == [] and plan.next_at is None
+
+
+def test_no_deadline_no_clock():
+    plan = clocks.plan(now=T0, received_at=T0, response_due_at=None, first_arrival_at=None)
+    assert plan.state == "none" and plan.next_at is None
+
+
+def test_unresourced_alert_after_the_allowance():
+    since = T0 + timedelta(minutes=5)
+    before = plan_at(
+        since + timedelta(minutes=4),
+        unresourced_since=since,
+        unresourced_allowance=timedelta(minutes=5),
+    )
+    assert before.due == []
+    assert before.next_at == since + timedelta(minutes=5)
+    after = plan_at(
+        since + timedelta(minutes=5),
+        unresourced_since=since,
+        unresourced_allowance=timedelta(minutes=5),
+    )
+    assert [(a.level, a.basis) for a in after.due] == [("unresourced", since)]
+    assert after.next_at == T0 + timedelta(minutes=45)
+
+
+def test_urgency_orders_state_then_deadline():
+    rows = [
+        ("warning", DUE),
+        ("breached", DUE + timedelta(minutes=5)),
+        ("unacknowledged", None),
+        ("breached", DUE),
+        ("unresourced", DUE),
+    ]
+    ordered = sorted(rows, key=lambda row: clocks.urgency_key(*row))
+    assert ordered == [
+        ("breached", DUE),
+        ("breached", DUE + timedelta(minutes=5)),
+        ("unresourced", DUE),
+        ("warning", DUE),
+        ("unacknowledged", None),
+    ]
