@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -11,8 +12,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cad import events
-from cad.roles import ANY_ROLE
+from cad import events, selectors, services
+from cad.errors import RoleRefused, require_role
+from cad.models import Channel, Contact, Grade, Incident
+from cad.roles import ANY_ROLE, record_refusal
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -72,3 +75,431 @@ class EventListView(APIView):
             return Response({"since": ["A whole number is required."]}, status=400)
         rows = events.visible_events(request.user, since, settings.CAD_SCREEN_REPLAY_BATCH)
         return Response([events.frame(event) for event in rows])
+
+
+# --- contacts, incidents, follow-ups and absence --------------------------------------------
+# Serializers only check shapes; every rule lives in cad.services.
+
+INCIDENT_READ_ROLES = (
+    "call_handler",
+    "dispatcher",
+    "controller",
+    "inspector",
+    "supervisor",
+    "qart",
+    "unit",
+    "intelligence",
+    "admin",
+)
+
+
+def run_service(request, call):
+    """Call a service; a refusal the service itself makes is logged like any other 403."""
+    try:
+        return call()
+    except RoleRefused:
+        record_refusal(
+            user=request.user, path=request.path, method=request.method, required=("owner",)
+        )
+        raise
+
+
+def parsed(serializer_class, request):
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data
+
+
+class FollowUpSerializer(serializers.Serializer):
+    owner = serializers.CharField(max_length=150)
+    due_at = serializers.DateTimeField()
+
+
+class ContactCreateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.values)
+    caller_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    caller_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    follow_up = FollowUpSerializer(required=False, allow_null=True)
+
+
+class ContactListCreateView(APIView):
+    """Record a contact with the public, whether or not an incident follows."""
+
+    roles_by_method = {"POST": services.CONTACT_ROLES, "GET": services.CONTACT_ROLES}
+
+    @extend_schema(request=ContactCreateSerializer, responses={201: dict})
+    def post(self, request):
+        data = parsed(ContactCreateSerializer, request)
+        contact = run_service(
+            request,
+            lambda: services.contact_create(
+                actor=request.user,
+                channel=data["channel"],
+                caller_phone=data.get("caller_phone", ""),
+                caller_name=data.get("caller_name", ""),
+                address=data.get("address", ""),
+                postcode=data.get("postcode", ""),
+                summary=data.get("summary", ""),
+                follow_up=dict(data["follow_up"]) if data.get("follow_up") else None,
+            ),
+        )
+        return Response(
+            selectors.contact_representation(contact, viewer=request.user),
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("phone", str, required=False),
+            OpenApiParameter("address", str, required=False),
+            OpenApiParameter("postcode", str, required=False),
+        ],
+        responses=dict,
+    )
+    def get(self, request):
+        """Previous contacts for a phone or address, most recent first."""
+        found = selectors.lookup(
+            phone=request.query_params.get("phone", ""),
+            address=request.query_params.get("address", ""),
+            postcode=request.query_params.get("postcode", ""),
+        )
+        return Response(found["previous_contacts"])
+
+
+class ContactDetailView(APIView):
+    roles = services.CONTACT_ROLES + ("supervisor",)
+
+    @extend_schema(responses=dict)
+    def get(self, request, pk):
+        contact = get_object_or_404(Contact, pk=pk)
+        return Response(selectors.contact_representation(contact, viewer=request.user))
+
+
+class ContactAcknowledgeView(APIView):
+    """The follow-up's owner acknowledges it (a supervisor may take an escalated one)."""
+
+    roles = (ANY_ROLE,)
+
+    @extend_schema(request=None, responses=dict)
+    def post(self, request, pk):
+        contact = get_object_or_404(Contact, pk=pk)
+        record = run_service(
+            request, lambda: services.follow_up_acknowledge(actor=request.user, contact=contact)
+        )
+        return Response(selectors.follow_up_item(record))
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class ContactCompleteView(APIView):
+    roles = (ANY_ROLE,)
+
+    @extend_schema(request=OutcomeSerializer, responses=dict)
+    def post(self, request, pk):
+        contact = get_object_or_404(Contact, pk=pk)
+        data = parsed(OutcomeSerializer, request)
+        record = run_service(
+            request,
+            lambda: services.follow_up_complete(
+                actor=request.user, contact=contact, outcome=data["outcome"]
+            ),
+        )
+        return Response(selectors.follow_up_item(record))
+
+
+class ContactReassignView(APIView):
+    """A supervisor hands an escalated or re-routed follow-up to someone on duty."""
+
+    roles = services.SUPERVISOR_ROLES
+
+    @extend_schema(request=FollowUpSerializer, responses=dict)
+    def post(self, request, pk):
+        contact = get_object_or_404(Contact, pk=pk)
+        data = parsed(FollowUpSerializer, request)
+        record = run_service(
+            request,
+            lambda: services.follow_up_reassign(
+                actor=request.user, contact=contact, owner=data["owner"], due_at=data["due_at"]
+            ),
+        )
+        return Response(selectors.follow_up_item(record))
+
+
+class FollowUpListView(APIView):
+    """My follow-ups; `?scope=supervisor` lists those that reached the supervisor."""
+
+    roles = (ANY_ROLE,)
+
+    @extend_schema(parameters=[OpenApiParameter("scope", str, required=False)], responses=dict)
+    def get(self, request):
+        if request.query_params.get("scope") == "supervisor":
+            run_service(
+                request,
+                lambda: require_role(request.user, *services.SUPERVISOR_ROLES),
+            )
+            return Response(selectors.supervisor_follow_ups())
+        return Response(selectors.my_follow_ups(request.user))
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    dob = serializers.DateField(required=False, allow_null=True)
+    role = serializers.CharField(max_length=16, required=False)
+
+
+class IncidentCreateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.values)
+    caller_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    caller_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, allow_blank=True)
+    postcode = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    area = serializers.ChoiceField(choices=["urban", "rural"], required=False, default="urban")
+    narrative = serializers.CharField(max_length=5000, allow_blank=True)
+    opening_code = serializers.CharField(max_length=64, allow_blank=True)
+    persons = PersonSerializer(many=True, required=False)
+
+
+class IncidentListCreateView(APIView):
+    roles_by_method = {"POST": services.INCIDENT_CREATE_ROLES, "GET": INCIDENT_READ_ROLES}
+
+    @extend_schema(request=IncidentCreateSerializer, responses={201: dict})
+    def post(self, request):
+        data = parsed(IncidentCreateSerializer, request)
+        incident = run_service(
+            request,
+            lambda: services.incident_create(
+                actor=request.user,
+                channel=data["channel"],
+                caller_phone=data.get("caller_phone", ""),
+                caller_name=data.get("caller_name", ""),
+                address=data["address"],
+                postcode=data.get("postcode", ""),
+                area=data.get("area", "urban"),
+                narrative=data["narrative"],
+                opening_code=data["opening_code"],
+                persons=[dict(p) for p in data.get("persons", [])],
+            ),
+        )
+        return Response(
+            selectors.incident_representation(incident, viewer=request.user),
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, required=False)], responses=dict)
+    def get(self, request):
+        rows = Incident.objects.order_by("-received_at")
+        wanted = request.query_params.get("status", "open")
+        if wanted in Incident.Status.values:
+            rows = rows.filter(status=wanted)
+        return Response(
+            [
+                {
+                    "id": i.id,
+                    "reference": i.reference,
+                    "status": i.status,
+                    "grade": i.grade,
+                    "recommended_grade": i.recommended_grade or None,
+                    "opening_code": i.opening_code,
+                    "received_at": i.received_at.isoformat(),
+                    "response_due_at": i.response_due_at.isoformat() if i.response_due_at else None,
+                    "clock_state": i.clock_state,
+                    "domestic_abuse": i.domestic_abuse,
+                    "tags": list(i.tags),
+                }
+                for i in rows[:200]
+            ]
+        )
+
+
+class IncidentDetailView(APIView):
+    roles = INCIDENT_READ_ROLES
+
+    @extend_schema(responses=dict)
+    def get(self, request, pk):
+        incident = get_object_or_404(Incident, pk=pk)
+        return Response(selectors.incident_representation(incident, viewer=request.user))
+
+
+class ThriveSerializer(serializers.Serializer):
+    threat = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    harm = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    risk = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    investigation = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    vulnerability = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    engagement = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class GradeSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(choices=Grade.values)
+    rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    domestic_abuse = serializers.BooleanField(required=False, allow_null=True, default=None)
+    da_rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    thrive = ThriveSerializer(required=False)
+    appointment_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class IncidentGradeView(APIView):
+    roles = services.GRADE_ROLES
+
+    @extend_schema(request=GradeSerializer, responses=dict)
+    def post(self, request, pk):
+        incident = get_object_or_404(Incident, pk=pk)
+        data = parsed(GradeSerializer, request)
+        thrive = {k: v for k, v in dict(data.get("thrive") or {}).items() if v}
+        incident = run_service(
+            request,
+            lambda: services.incident_grade(
+                actor=request.user,
+                incident=incident,
+                grade=data["grade"],
+                rationale=data.get("rationale", ""),
+                domestic_abuse=data.get("domestic_abuse"),
+                da_rationale=data.get("da_rationale", ""),
+                thrive=thrive,
+                appointment_at=data.get("appointment_at"),
+            ),
+        )
+        return Response(selectors.incident_representation(incident, viewer=request.user))
+
+
+class EntrySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class IncidentEntryView(APIView):
+    roles = services.ENTRY_ROLES
+
+    @extend_schema(request=EntrySerializer, responses={201: dict})
+    def post(self, request, pk):
+        incident = get_object_or_404(Incident, pk=pk)
+        data = parsed(EntrySerializer, request)
+        entry = run_service(
+            request,
+            lambda: services.incident_add_entry(
+                actor=request.user, incident=incident, text=data["text"]
+            ),
+        )
+        return Response(
+            {
+                "id": entry.id,
+                "at": entry.at.isoformat(),
+                "author": entry.author.username,
+                "text": entry.text,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CloseSerializer(serializers.Serializer):
+    closing_code = serializers.CharField(max_length=64, allow_blank=True)
+    summary = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class IncidentCloseView(APIView):
+    roles = services.CLOSE_ROLES
+
+    @extend_schema(request=CloseSerializer, responses=dict)
+    def post(self, request, pk):
+        incident = get_object_or_404(Incident, pk=pk)
+        data = parsed(CloseSerializer, request)
+        incident = run_service(
+            request,
+            lambda: services.incident_close(
+                actor=request.user,
+                incident=incident,
+                closing_code=data["closing_code"],
+                summary=data["summary"],
+            ),
+        )
+        return Response(selectors.incident_representation(incident, viewer=request.user))
+
+
+class IncidentDowngradeReviewView(APIView):
+    roles = services.SUPERVISOR_ROLES
+
+    @extend_schema(request=None, responses=dict)
+    def post(self, request, pk):
+        incident = get_object_or_404(Incident, pk=pk)
+        incident = run_service(
+            request,
+            lambda: services.incident_downgrade_review(actor=request.user, incident=incident),
+        )
+        return Response(selectors.incident_representation(incident, viewer=request.user))
+
+
+class CallLookupView(APIView):
+    """What the call handler's screen shows while typing: previous contacts, special
+    schemes and intelligence hit summaries for a phone, address or name."""
+
+    roles = services.CONTACT_ROLES
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("phone", str, required=False),
+            OpenApiParameter("address", str, required=False),
+            OpenApiParameter("postcode", str, required=False),
+            OpenApiParameter("name", str, required=False),
+        ],
+        responses=dict,
+    )
+    def get(self, request):
+        params = request.query_params
+        return Response(
+            selectors.lookup(
+                phone=params.get("phone", "")[:64],
+                address=params.get("address", "")[:300],
+                postcode=params.get("postcode", "")[:16],
+                name=params.get("name", "")[:200],
+            )
+        )
+
+
+class OpeningCodeListView(APIView):
+    roles = (ANY_ROLE,)
+
+    @extend_schema(responses=dict)
+    def get(self, request):
+        return Response(selectors.opening_codes())
+
+
+class AbsenceSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class UserAbsenceView(APIView):
+    """Mark a user absent from/to; their open follow-ups go to the supervisor at once."""
+
+    roles = services.ABSENCE_ROLES
+
+    @extend_schema(request=AbsenceSerializer, responses={201: dict})
+    def post(self, request, username):
+        user = get_object_or_404(get_user_model(), username=username)
+        data = parsed(AbsenceSerializer, request)
+        absence = run_service(
+            request,
+            lambda: services.user_absence_set(
+                actor=request.user,
+                user=user,
+                starts_at=data["starts_at"],
+                ends_at=data.get("ends_at"),
+                reason=data.get("reason", ""),
+            ),
+        )
+        item = next(a for a in selectors.absences() if a["id"] == absence.id)
+        item["rerouted_contacts"] = absence.rerouted_contacts
+        return Response(item, status=status.HTTP_201_CREATED)
+
+
+class AbsenceListView(APIView):
+    roles = services.ABSENCE_ROLES
+
+    @extend_schema(responses=dict)
+    def get(self, request):
+        return Response(selectors.absences(current_only=request.query_params.get("current") == "1"))

@@ -139,6 +139,7 @@ class Contact(models.Model):
     caller_phone = models.CharField(max_length=64, blank=True, default="")
     caller_phone_key = models.CharField(max_length=32, blank=True, default="", db_index=True)
     caller_name = models.CharField(max_length=200, blank=True, default="")
+    caller_name_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
     address = models.CharField(max_length=300, blank=True, default="")
     postcode = models.CharField(max_length=16, blank=True, default="")
     address_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
@@ -201,6 +202,15 @@ class Incident(models.Model):
     resourced = models.BooleanField(default=False)
     unresourced_since = models.DateTimeField(null=True, blank=True)
 
+    # The agreed appointment of a SCHEDULED incident: its clock runs to this time.
+    appointment_at = models.DateTimeField(null=True, blank=True)
+    # A grade below the engine's recommendation waits here for a supervisor's review.
+    downgrade_flagged_at = models.DateTimeField(null=True, blank=True)
+    downgrade_reviewed_at = models.DateTimeField(null=True, blank=True)
+    downgrade_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     closing_code = models.CharField(max_length=64, blank=True, default="")
     closing_summary = models.TextField(blank=True, default="")
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -249,6 +259,156 @@ class NarrativeEntry(AppendOnlyModel):
     at = models.DateTimeField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class ClosingCode(models.TextChoices):
+    ATTENDED_RESOLVED = "attended_resolved", "Attended, resolved"
+    CRIME_RECORDED = "crime_recorded", "Crime recorded"
+    DOMESTIC_RECORDED = "domestic_recorded", "Domestic abuse incident recorded"
+    NO_TRACE = "no_trace", "No trace"
+    ADVICE_GIVEN = "advice_given", "Advice given"
+    RESOLVED_BY_PHONE = "resolved_by_phone", "Resolved by phone"
+    DUPLICATE = "duplicate", "Duplicate of another incident"
+    TRANSFERRED = "transferred", "Transferred to another agency"
+    OTHER = "other", "Other"
+
+
+class OpeningCode(models.Model):
+    """The seeded list of opening codes; forces may add, relabel or retire them."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    label = models.CharField(max_length=120)
+    # The grade this kind of call starts from before any risk cue is weighed.
+    base_grade = models.CharField(max_length=32, choices=Grade.choices)
+    # Codes that are themselves a domestic abuse indicator raise the DA prompt.
+    domestic = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return self.label
+
+
+class ReferenceCounter(models.Model):
+    """Per-day counters behind references like CAD-20261122-0042 (see cad.services)."""
+
+    prefix = models.CharField(max_length=8)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "day"], name="reference_counter_prefix_day")
+        ]
+
+
+class FollowUp(models.Model):
+    """A contact handed to a named owner, who must acknowledge it by the due time."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting_ack", "Awaiting acknowledgement"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        OVERDUE = "overdue", "Overdue: with the supervisor"
+        REROUTED = "rerouted", "Owner absent: with the supervisor"
+        DONE = "done", "Done"
+
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="follow_up")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.AWAITING)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Set when the follow-up reached the supervisor (overdue or owner absent).
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True, default="")
+    # Incremented when a supervisor hands it to a new owner: escalations are once per cycle.
+    cycle = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="follow_up_awaiting_due",
+                condition=Q(status="awaiting_ack"),
+            ),
+            models.Index(fields=["owner", "status"], name="follow_up_owner_status"),
+        ]
+
+
+class FollowUpEscalation(AppendOnlyModel):
+    """One row per follow-up and reason: a second sweep or beat writes nothing twice."""
+
+    class Reason(models.TextChoices):
+        OVERDUE = "overdue", "Not acknowledged by the due time"
+        OWNER_ABSENT = "owner_absent", "Owner marked absent"
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="escalations")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    cycle = models.PositiveSmallIntegerField(default=1)
+    at = models.DateTimeField()
+    # The owner at the time, kept because the follow-up's owner may change later.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up", "reason", "cycle"], name="follow_up_escalation_once"
+            )
+        ]
+
+
+class UserAvailability(models.Model):
+    """A period when a user is absent (leave, sickness); no end means until further notice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="absences"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True, default="")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "starts_at"], name="availability_user_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="availability_ends_after_start",
+            )
+        ]
+
+
+class GradeChange(AppendOnlyModel):
+    """Every grading decision with what the engine advised at the time, for supervisors."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="grade_changes")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    before = models.CharField(max_length=32, blank=True, default="")
+    after = models.CharField(max_length=32, choices=Grade.choices)
+    recommended_grade = models.CharField(max_length=32, blank=True, default="")
+    grade_floor = models.CharField(max_length=32, blank=True, default="")
+    below_floor = models.BooleanField(default=False)
+    below_recommendation = models.BooleanField(default=False)
+    rationale = models.TextField(blank=True, default="")
+    domestic_abuse = models.BooleanField(null=True, blank=True)
+    da_rationale = models.TextField(blank=True, default="")
+    thrive = models.JSONField(default=dict, blank=True)
+    response_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

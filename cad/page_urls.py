@@ -1,3 +1,16 @@
 """Page routes of the call-handling app."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from cad import views
+
+app_name = "cad"
+
+urlpatterns: list = [
+    path("calls/new/", views.call_screen, name="call_screen"),
+    path("incidents/", views.incident_list, name="incidents"),
+    path("incidents/<int:pk>/", views.incident_page, name="incident"),
+    path("contacts/<int:pk>/", views.contact_page, name="contact"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("availability/", views.availability, name="availability"),
+]

@@ -152,6 +152,12 @@ CELERY_BEAT_SCHEDULE["intelligence-request-sweep"] = {
     "schedule": 15.0,
     "options": {"expires": 14},
 }
+# Follow-ups not acknowledged by their due time go to the supervisor (once each).
+CELERY_BEAT_SCHEDULE["cad-follow-ups-sweep"] = {
+    "task": "cad.follow_ups_sweep",
+    "schedule": 30.0,
+    "options": {"expires": 25},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

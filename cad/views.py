@@ -1,8 +1,15 @@
 """Pages of the call-handling app. Each declares its roles with role_required."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
-from cad.roles import ANY_ROLE, ROLE_LABELS, role_required, user_roles
+from cad import selectors, services
+from cad.api import INCIDENT_READ_ROLES
+from cad.errors import InvalidInput
+from cad.models import ClosingCode, Contact, Grade, Incident
+from cad.roles import ANY_ROLE, ROLE_LABELS, has_role, role_required, user_roles
 
 
 @role_required(ANY_ROLE)
@@ -12,4 +19,133 @@ def home(request):
         request,
         "cad/home.html",
         {"role_names": [ROLE_LABELS.get(name, name) for name in roles]},
+    )
+
+
+@role_required(*services.INCIDENT_CREATE_ROLES)
+def call_screen(request):
+    """The call handler's screen: lookups while typing, save, then grade."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+    return render(
+        request,
+        "cad/call_screen.html",
+        {
+            "opening_codes": selectors.opening_codes(),
+            "grades": Grade.choices,
+            "config": {
+                "opening_codes": selectors.opening_codes(),
+                "usernames": list(users),
+            },
+        },
+    )
+
+
+@role_required(*INCIDENT_READ_ROLES)
+def incident_list(request):
+    return render(
+        request,
+        "cad/incident_list.html",
+        {"incidents": selectors.open_incidents()},
+    )
+
+
+@role_required(*INCIDENT_READ_ROLES)
+def incident_page(request, pk):
+    incident = get_object_or_404(Incident, pk=pk)
+    data = selectors.incident_representation(incident, viewer=request.user)
+    from intelligence.selectors import check_summary
+    from schemes.selectors import scheme_lookup
+
+    return render(
+        request,
+        "cad/incident.html",
+        {
+            "incident": incident,
+            "data": data,
+            "history": selectors.incident_history(incident),
+            "grade_history": selectors.grade_history(incident),
+            "grades": Grade.choices,
+            "closing_codes": ClosingCode.choices,
+            "may_grade": has_role(request.user, *services.GRADE_ROLES),
+            "may_add_entry": has_role(request.user, *services.ENTRY_ROLES),
+            "may_close": has_role(request.user, *services.CLOSE_ROLES),
+            "may_review_downgrade": has_role(request.user, *services.SUPERVISOR_ROLES)
+            and incident.below_recommendation
+            and not incident.downgrade_reviewed_at,
+            "intel": check_summary(incident=incident),
+            "scheme_lookup": scheme_lookup(
+                phone=incident.caller_phone, address=incident.address, postcode=incident.postcode
+            ),
+            "page_config": {"incident": incident.id, "reference": incident.reference},
+        },
+    )
+
+
+@role_required(*services.CONTACT_ROLES)
+def contact_page(request, pk):
+    contact = get_object_or_404(Contact, pk=pk)
+    data = selectors.contact_representation(contact, viewer=request.user)
+    return render(request, "cad/contact.html", {"contact": contact, "data": data})
+
+
+@role_required(ANY_ROLE)
+def follow_ups(request):
+    """My follow-ups (acknowledge them here); supervisors also see escalated ones."""
+    is_supervisor = has_role(request.user, *services.SUPERVISOR_ROLES)
+    return render(
+        request,
+        "cad/follow_ups.html",
+        {
+            "mine": selectors.my_follow_ups(request.user),
+            "is_supervisor": is_supervisor,
+            "escalated": selectors.supervisor_follow_ups() if is_supervisor else [],
+            "board": selectors.supervisor_board_items() if is_supervisor else [],
+        },
+    )
+
+
+@role_required(*services.ABSENCE_ROLES)
+def availability(request):
+    """Supervisors and admins mark users absent (their follow-ups re-route at once)."""
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    form = {"username": "", "starts_at": "", "ends_at": "", "reason": ""}
+    errors: dict = {}
+    if request.method == "POST":
+        form = {key: request.POST.get(key, "").strip() for key in form}
+        user = users.filter(username=form["username"]).first()
+        try:
+            absence = services.user_absence_set(
+                actor=request.user,
+                user=user,
+                starts_at=form["starts_at"] or None,
+                ends_at=form["ends_at"] or None,
+                reason=form["reason"],
+            )
+        except InvalidInput as error:
+            errors = error.errors
+        else:
+            count = len(absence.rerouted_contacts)
+            messages.success(
+                request,
+                f"{absence.user.username} marked absent; {count} open follow-up"
+                f"{'' if count == 1 else 's'} re-routed to the supervisor.",
+            )
+            return redirect("cad:availability")
+    return render(
+        request,
+        "cad/availability.html",
+        {
+            "users": users.values_list("username", flat=True),
+            "absences": selectors.absences(),
+            "form": form,
+            "errors": errors,
+            "now": timezone.localtime(),
+        },
+        status=400 if errors else 200,
     )
