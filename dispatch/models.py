@@ -290,3 +290,6 @@ class DeadlineChange(AppendOnlyModel):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+from dispatch.models_qart import *  # noqa: E402,F401,F403
