@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from cad.errors import Conflict, InvalidInput, require_role
@@ -241,9 +241,13 @@ def intel_import_run(
                     result.imported += 1
                 except InvalidInput as error:
                     result.errors.append((line, ref, error.errors))
-                except IntegrityError:
-                    # Written meanwhile by a concurrent import of the same file.
-                    result.skipped += 1
+                except DatabaseError as error:
+                    # The row's savepoint is rolled back: nothing of it remains.
+                    if IntelligenceLog.objects.filter(source_ref=ref).exists():
+                        result.skipped += 1  # written meanwhile by a concurrent import
+                    else:
+                        reason = str(error).strip().splitlines()[0][:200]
+                        result.errors.append((line, ref, {"row": [f"Not stored: {reason}"]}))
 
     batch: list = []
     for row in rows:

@@ -188,6 +188,9 @@ def _clean_addresses(raw) -> tuple[list[CleanAddress], list[str]]:
         if not keys["address_key"]:
             errors.append(f"Address {index}: a street address is required.")
             continue
+        if len(keys["address_key"]) > 200 or len(keys["premises_key"]) > 64:
+            errors.append(f"Address {index}: too many numbers to be one address.")
+            continue
         if postcode and not keys["postcode_key"]:
             errors.append(f"Address {index}: {postcode!r} is not a UK postcode.")
             continue
