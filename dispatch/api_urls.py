@@ -1,3 +1,35 @@
 """API v1 routes of the dispatch app (mounted under /api/v1/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from dispatch import api
+
+urlpatterns = [
+    path("units/", api.UnitListCreateView.as_view(), name="api-units"),
+    path("units/<str:callsign>/status/", api.UnitStatusView.as_view(), name="api-unit-status"),
+    path("units/<str:callsign>/divert/", api.UnitDivertView.as_view(), name="api-unit-divert"),
+    path("incidents/<int:pk>/assign/", api.IncidentAssignView.as_view(), name="api-assign"),
+    path("assignments/<int:pk>/", api.AssignmentDetailView.as_view(), name="api-assignment"),
+    path(
+        "assignments/<int:pk>/acknowledge/",
+        api.AssignmentAcknowledgeView.as_view(),
+        name="api-assignment-acknowledge",
+    ),
+    path("diverts/<int:pk>/review/", api.DivertReviewView.as_view(), name="api-divert-review"),
+    path(
+        "diverts/<int:pk>/replacement/",
+        api.DivertReplacementView.as_view(),
+        name="api-divert-replacement",
+    ),
+    path(
+        "diverts/<int:pk>/challenge/",
+        api.DivertChallengeView.as_view(),
+        name="api-divert-challenge",
+    ),
+    path(
+        "diverts/<int:pk>/challenge/outcome/",
+        api.DivertChallengeOutcomeView.as_view(),
+        name="api-divert-challenge-outcome",
+    ),
+    path("boards/overdue/", api.OverdueBoardView.as_view(), name="api-board-overdue"),
+]

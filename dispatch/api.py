@@ -1,0 +1,315 @@
+"""Integration API of the dispatch app (DRF): units, assignments, diverts, boards.
+
+Serializers only check shapes; every rule lives in `dispatch.services`.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cad.errors import RoleRefused
+from cad.models import Area, Incident
+from cad.roles import has_role, record_refusal
+from dispatch import selectors, services
+from dispatch.models import Assignment, Divert, Unit
+
+CONTROL_ROOM = ("dispatcher", "controller", "inspector", "supervisor")
+BOARD_ROLES = ("supervisor", "inspector", "controller")
+
+
+def run_service(request, call):
+    """Call a service; a refusal the service itself makes is logged like any other 403."""
+    try:
+        return call()
+    except RoleRefused:
+        record_refusal(
+            user=request.user, path=request.path, method=request.method, required=("owner",)
+        )
+        raise
+
+
+def parsed(serializer_class, request) -> dict:
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data
+
+
+UnitRow = inline_serializer(
+    "UnitRow",
+    {
+        "callsign": serializers.CharField(),
+        "status": serializers.CharField(),
+        "incident": serializers.IntegerField(allow_null=True),
+    },
+)
+AssignmentOut = inline_serializer(
+    "Assignment",
+    {
+        "id": serializers.IntegerField(),
+        "unit": serializers.CharField(),
+        "incident": serializers.IntegerField(),
+        "status": serializers.CharField(),
+        "acknowledged_at": serializers.DateTimeField(allow_null=True),
+    },
+)
+DivertOut = inline_serializer(
+    "Divert",
+    {
+        "id": serializers.IntegerField(),
+        "unit": serializers.CharField(),
+        "from_incident": serializers.IntegerField(),
+        "to_incident": serializers.IntegerField(),
+        "status": serializers.CharField(),
+    },
+)
+
+
+class UnitCreateSerializer(serializers.Serializer):
+    callsign = serializers.CharField(max_length=32)
+    area = serializers.ChoiceField(choices=Area.values, default=Area.URBAN)
+
+
+class UnitListCreateView(APIView):
+    """Units with their status and current incident; admins add units."""
+
+    roles_by_method = {"GET": (*CONTROL_ROOM, "call_handler", "admin"), "POST": ("admin",)}
+
+    @extend_schema(responses=UnitRow)
+    def get(self, request):
+        return Response(selectors.units_list())
+
+    @extend_schema(request=UnitCreateSerializer, responses={201: UnitRow})
+    def post(self, request):
+        data = parsed(UnitCreateSerializer, request)
+        unit = run_service(
+            request,
+            lambda: services.unit_create(
+                actor=request.user, callsign=data["callsign"], area=data["area"]
+            ),
+        )
+        return Response(selectors.unit_row(unit), status=status.HTTP_201_CREATED)
+
+
+class UnitStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Unit.Status.values)
+
+
+class UnitStatusView(APIView):
+    """A unit's terminal (its own unit only) or a dispatcher sets the unit's status."""
+
+    roles = ("unit", "dispatcher")
+
+    @extend_schema(request=UnitStatusSerializer, responses=UnitRow)
+    def post(self, request, callsign):
+        unit = get_object_or_404(Unit, callsign=callsign.upper())
+        data = parsed(UnitStatusSerializer, request)
+        unit = run_service(
+            request,
+            lambda: services.unit_status_set(actor=request.user, unit=unit, status=data["status"]),
+        )
+        unit = Unit.objects.select_related("incident").get(pk=unit.pk)
+        return Response(selectors.unit_row(unit))
+
+
+class AssignSerializer(serializers.Serializer):
+    unit = serializers.CharField(max_length=32)
+
+
+class IncidentAssignView(APIView):
+    """Send a unit to an incident; 409 if it is committed to another open incident."""
+
+    roles = ("dispatcher", "inspector")
+
+    @extend_schema(request=AssignSerializer, responses={201: AssignmentOut})
+    def post(self, request, pk):
+        incident = get_object_or_404(Incident, pk=pk)
+        data = parsed(AssignSerializer, request)
+        assignment = run_service(
+            request,
+            lambda: services.unit_assign(actor=request.user, incident=incident, unit=data["unit"]),
+        )
+        return Response(
+            selectors.assignment_representation(assignment), status=status.HTTP_201_CREATED
+        )
+
+
+class AssignmentDetailView(APIView):
+    """What the unit received: the assignment and the whole incident (every narrative line)."""
+
+    roles = (*CONTROL_ROOM, "unit")
+
+    @extend_schema(responses=dict)
+    def get(self, request, pk):
+        assignment = get_object_or_404(
+            Assignment.objects.select_related("unit", "incident"), pk=pk
+        )
+        own = assignment.unit.terminal_user_id == request.user.pk
+        if not own and not has_role(request.user, *CONTROL_ROOM):
+            record_refusal(user=request.user, path=request.path, method="GET", required=("owner",))
+            raise RoleRefused("A unit terminal sees its own unit's assignments only.")
+        return Response(selectors.circulation(assignment))
+
+
+class AssignmentAcknowledgeView(APIView):
+    """The unit confirms it has received the whole incident."""
+
+    roles = ("unit",)
+
+    @extend_schema(request=None, responses=AssignmentOut)
+    def post(self, request, pk):
+        assignment = get_object_or_404(Assignment, pk=pk)
+        assignment = run_service(
+            request,
+            lambda: services.assignment_acknowledge(actor=request.user, assignment=assignment),
+        )
+        assignment = Assignment.objects.select_related("unit", "incident").get(pk=assignment.pk)
+        return Response(selectors.assignment_representation(assignment))
+
+
+class DivertSerializer(serializers.Serializer):
+    to_incident = serializers.IntegerField(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class UnitDivertView(APIView):
+    """Move a committed unit to another incident; the one it leaves is tagged DIVERT."""
+
+    roles = ("dispatcher",)
+
+    @extend_schema(request=DivertSerializer, responses={201: DivertOut})
+    def post(self, request, callsign):
+        unit = get_object_or_404(Unit, callsign=callsign.upper())
+        data = parsed(DivertSerializer, request)
+        divert = run_service(
+            request,
+            lambda: services.unit_divert(
+                actor=request.user,
+                unit=unit,
+                to_incident=data.get("to_incident"),
+                reason=data["reason"],
+            ),
+        )
+        body = selectors.divert_representation(selectors.divert_with_relations(divert.pk))
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.CharField(max_length=16, allow_blank=True)
+    rationale = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+
+class DivertReviewView(APIView):
+    """The controller records the comparative risk and approves or overrides."""
+
+    roles = ("controller",)
+
+    @extend_schema(request=ReviewSerializer, responses=DivertOut)
+    def post(self, request, pk):
+        divert = get_object_or_404(Divert, pk=pk)
+        data = parsed(ReviewSerializer, request)
+        run_service(
+            request,
+            lambda: services.divert_review(
+                actor=request.user,
+                divert=divert,
+                decision=data["decision"],
+                rationale=data["rationale"],
+            ),
+        )
+        return Response(selectors.divert_representation(selectors.divert_with_relations(pk)))
+
+
+class ReplacementSerializer(serializers.Serializer):
+    unit = serializers.CharField(max_length=32)
+
+
+class DivertReplacementView(APIView):
+    """The ops-room inspector (or a dispatcher) sends another unit to the diverted-from call."""
+
+    roles = ("inspector", "dispatcher")
+
+    @extend_schema(request=ReplacementSerializer, responses=DivertOut)
+    def post(self, request, pk):
+        divert = get_object_or_404(Divert, pk=pk)
+        data = parsed(ReplacementSerializer, request)
+        run_service(
+            request,
+            lambda: services.divert_replace(actor=request.user, divert=divert, unit=data["unit"]),
+        )
+        return Response(selectors.divert_representation(selectors.divert_with_relations(pk)))
+
+
+class ChallengeSerializer(serializers.Serializer):
+    challenge = serializers.CharField(max_length=5000, allow_blank=True)
+    referred_to = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class DivertChallengeView(APIView):
+    """A challenge to an override, referred to the dispatch duty officer."""
+
+    roles = ("controller", "dispatcher", "inspector", "supervisor", "crime_manager")
+
+    @extend_schema(request=ChallengeSerializer, responses=DivertOut)
+    def post(self, request, pk):
+        divert = get_object_or_404(Divert, pk=pk)
+        data = parsed(ChallengeSerializer, request)
+        run_service(
+            request,
+            lambda: services.divert_challenge_refer(
+                actor=request.user,
+                divert=divert,
+                challenge=data["challenge"],
+                referred_to=data["referred_to"],
+            ),
+        )
+        return Response(selectors.divert_representation(selectors.divert_with_relations(pk)))
+
+
+class ChallengeOutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class DivertChallengeOutcomeView(APIView):
+    """The duty officer's decision on a referred challenge."""
+
+    roles = ("supervisor",)
+
+    @extend_schema(request=ChallengeOutcomeSerializer, responses=DivertOut)
+    def post(self, request, pk):
+        divert = get_object_or_404(Divert, pk=pk)
+        data = parsed(ChallengeOutcomeSerializer, request)
+        run_service(
+            request,
+            lambda: services.divert_challenge_resolve(
+                actor=request.user, divert=divert, outcome=data["outcome"]
+            ),
+        )
+        return Response(selectors.divert_representation(selectors.divert_with_relations(pk)))
+
+
+OverdueRow = inline_serializer(
+    "OverdueRow",
+    {
+        "incident": serializers.IntegerField(),
+        "reference": serializers.CharField(),
+        "grade": serializers.CharField(),
+        "response_due_at": serializers.DateTimeField(allow_null=True),
+        "state": serializers.ChoiceField(
+            choices=["warning", "breached", "unresourced", "unacknowledged"]
+        ),
+    },
+)
+
+
+class OverdueBoardView(APIView):
+    """Incidents in warning, breached, unresourced or unacknowledged; most urgent first."""
+
+    roles = BOARD_ROLES
+
+    @extend_schema(responses=OverdueRow)
+    def get(self, request):
+        return Response(selectors.overdue_rows())
