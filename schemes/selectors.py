@@ -211,6 +211,33 @@ def scheme_timeline(scheme_id: int) -> list[Event]:
     return list(Event.objects.filter(scheme_id=scheme_id).select_related("actor").order_by("id"))
 
 
+def timeline_items(scheme: Scheme, *, decisions=None) -> list[dict]:
+    """The scheme's event log, oldest first, with decision rationales and contact methods
+    joined in (events themselves carry ids only)."""
+    decisions = {d.pk: d for d in (decisions if decisions is not None else scheme.decisions.all())}
+    contacts = {c.pk: c for c in scheme.contacts.all()}
+    items = []
+    for event in scheme_timeline(scheme.pk):
+        text = event.data.get("summary") or event.kind
+        decision = decisions.get(event.data.get("decision"))
+        if decision is not None:
+            text = f"{text}: {decision.rationale}"
+        contact = contacts.get(event.data.get("contact"))
+        if contact is not None:
+            text = f"{text} ({contact.method})"
+        items.append(
+            {
+                "id": event.pk,
+                "kind": event.kind,
+                "at": event.at.isoformat(),
+                "actor": event.actor.username if event.actor else "system",
+                "stage": event.data.get("stage", ""),
+                "text": text,
+            }
+        )
+    return items
+
+
 def withdrawal_attempts(scheme: Scheme) -> list[SchemeContact]:
     """Attempts to tell the victim about withdrawal in the current cycle."""
     return [
