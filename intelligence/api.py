@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -247,10 +248,22 @@ class LogAccessListView(APIView):
         return Response({"log": log.pk, "accesses": selectors.log_accesses(log)})
 
 
+class CSVRenderer(BaseRenderer):
+    """Lets `?format=csv` through content negotiation; the view writes the CSV itself."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
 class AccessReportView(APIView):
     """Every full view of a log in a period (DPA 2018 s.62 logging); `format=csv` for CSV."""
 
     roles = REPORT_ROLES
+    renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(
         parameters=[
