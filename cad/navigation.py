@@ -6,9 +6,22 @@ from cad.roles import has_role
 
 NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Home", "home", ("__any__",)),
+    ("New call", "cad:call_screen", ("call_handler",)),
+    (
+        "Incidents",
+        "cad:incidents",
+        ("call_handler", "dispatcher", "controller", "inspector", "supervisor", "qart", "admin"),
+    ),
+    ("Follow-ups", "cad:follow_ups", ("__any__",)),
+    ("Absence", "cad:availability", ("supervisor", "admin")),
     ("Intelligence", "intelligence:search", ("intelligence", "supervisor", "oic")),
     ("Check requests", "intelligence:request-queue", ("intelligence",)),
     ("Intel access", "intelligence:access-report", ("supervisor", "intelligence", "admin")),
+    ("Dispatch board", "dispatch:board", ("dispatcher", "controller", "inspector", "supervisor")),
+    ("Divert reviews", "dispatch:review-queue", ("controller", "supervisor")),
+    ("Replacements", "dispatch:replacement-queue", ("inspector", "dispatcher", "supervisor")),
+    ("Overdue", "dispatch:overdue", ("supervisor", "inspector", "controller")),
+    ("Terminal", "dispatch:terminal", ("unit",)),
 ]
 
 

@@ -1,0 +1,296 @@
+// The call handler's screen: lookups while typing, save the incident, then grade it.
+// Keyboard first: Alt+S save, Alt+C contact only, Alt+G grade, Alt+N next call.
+import { onEvent } from "./live.js";
+import { renderHits } from "./intel_panel.js";
+import { api, debounce, el, localTime, renderPrevious, renderReasons, renderSchemes, showErrors } from "./call_common.js";
+
+const config = JSON.parse(document.getElementById("call-config").textContent);
+const callForm = document.getElementById("call-form");
+const gradeForm = document.getElementById("grade-form");
+const gradingPanel = document.getElementById("grading-panel");
+const field = (id) => document.getElementById(id);
+let incident = null;
+
+// --- persons ------------------------------------------------------------------------------
+
+const ROLES = ["victim", "suspect", "caller", "other"];
+
+function addPerson() {
+  const row = el("tr");
+  const name = el("input");
+  name.setAttribute("aria-label", "Person's name");
+  name.dataset.person = "name";
+  const dob = el("input");
+  dob.type = "date";
+  dob.setAttribute("aria-label", "Date of birth");
+  dob.dataset.person = "dob";
+  const role = el("select");
+  role.setAttribute("aria-label", "Role");
+  role.dataset.person = "role";
+  for (const value of ROLES) role.append(new Option(value, value));
+  const remove = el("button", "Remove");
+  remove.type = "button";
+  remove.addEventListener("click", () => row.remove());
+  for (const control of [name, dob, role]) {
+    const cell = el("td");
+    cell.append(control);
+    row.append(cell);
+  }
+  const last = el("td");
+  last.append(remove);
+  row.append(last);
+  document.querySelector("#persons tbody").append(row);
+  name.focus();
+  name.addEventListener("input", lookupSoon);
+}
+
+function persons() {
+  return [...document.querySelectorAll("#persons tbody tr")]
+    .map((row) => ({
+      name: row.querySelector("[data-person=name]").value.trim(),
+      dob: row.querySelector("[data-person=dob]").value || null,
+      role: row.querySelector("[data-person=role]").value,
+    }))
+    .filter((person) => person.name);
+}
+
+field("add-person").addEventListener("click", addPerson);
+
+// --- lookups while typing -----------------------------------------------------------------
+
+let lookupSerial = 0;
+const lookupState = field("lookup-state");
+
+async function lookup() {
+  const params = new URLSearchParams();
+  const phone = field("caller_phone").value.trim();
+  const address = field("address").value.trim();
+  const postcode = field("postcode").value.trim();
+  const name = field("caller_name").value.trim();
+  if (phone) params.set("phone", phone);
+  if (address) params.set("address", address);
+  if (postcode) params.set("postcode", postcode);
+  if (name) params.set("name", name);
+  if (![...params.keys()].length) return;
+  const serial = ++lookupSerial;
+  lookupState.dataset.state = "checking";
+  lookupState.textContent = "checking…";
+  const { ok, status, data } = await api("GET", `/api/v1/calls/lookup/?${params}`);
+  if (serial !== lookupSerial) return; // a newer lookup is on its way
+  if (!ok) {
+    lookupState.dataset.state = "failed";
+    lookupState.textContent = `lookup failed (${status})`;
+    return;
+  }
+  renderSchemes(field("lookup-schemes"), data.schemes);
+  renderPrevious(field("lookup-previous"), data.previous_contacts, { repeat: data.repeat_contact });
+  renderHits(field("lookup-intel"), { checked_at: null, hits: data.intelligence.hits }, { preview: true });
+  lookupState.dataset.state = "done";
+  lookupState.textContent = `updated ${new Date().toLocaleTimeString("en-GB")}`;
+}
+
+const lookupSoon = debounce(lookup, 250);
+for (const input of document.querySelectorAll("[data-lookup]")) input.addEventListener("input", lookupSoon);
+
+// --- save the incident ----------------------------------------------------------------------
+
+function callPayload() {
+  return {
+    channel: field("channel").value,
+    caller_phone: field("caller_phone").value.trim(),
+    caller_name: field("caller_name").value.trim(),
+    address: field("address").value.trim(),
+    postcode: field("postcode").value.trim(),
+    area: field("area").value,
+    narrative: field("narrative").value.trim(),
+    opening_code: field("opening_code").value,
+    persons: persons(),
+  };
+}
+
+function lockCallForm() {
+  for (const control of callForm.querySelectorAll("input, select, textarea, button")) {
+    if (control.name === "csrfmiddlewaretoken") continue;
+    control.disabled = true;
+  }
+}
+
+async function saveIncident() {
+  if (incident) return;
+  const errors = field("call-errors");
+  const { ok, status, data } = await api("POST", "/api/v1/incidents/", callPayload());
+  if (!ok) {
+    showErrors(errors, status, data);
+    return;
+  }
+  errors.replaceChildren();
+  incident = data;
+  lockCallForm();
+  showGrading(data);
+}
+
+callForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  saveIncident();
+});
+
+// --- contact only ---------------------------------------------------------------------------
+
+const usernames = field("usernames");
+for (const name of config.usernames) usernames.append(new Option(name));
+
+async function saveContact() {
+  const details = field("contact-only");
+  if (!details.open) {
+    details.open = true;
+    field("follow_up_owner").focus();
+    return;
+  }
+  const owner = field("follow_up_owner").value.trim();
+  const due = field("follow_up_due").value;
+  const payload = {
+    channel: field("channel").value,
+    caller_phone: field("caller_phone").value.trim(),
+    caller_name: field("caller_name").value.trim(),
+    address: field("address").value.trim(),
+    postcode: field("postcode").value.trim(),
+    summary: field("narrative").value.trim(),
+  };
+  if (owner || due) payload.follow_up = { owner, due_at: due ? new Date(due).toISOString() : null };
+  const { ok, status, data } = await api("POST", "/api/v1/contacts/", payload);
+  const result = field("contact-result");
+  if (!ok) {
+    showErrors(field("call-errors"), status, data);
+    return;
+  }
+  field("call-errors").replaceChildren();
+  lockCallForm();
+  const link = el("a", data.reference);
+  link.href = `/contacts/${data.id}/`;
+  result.replaceChildren("Contact recorded: ", link, data.follow_up ? ` — follow-up with ${data.follow_up.owner}, due ${localTime(data.follow_up.due_at)}` : "");
+  link.focus();
+}
+
+field("save-contact").addEventListener("click", saveContact);
+
+// --- grading --------------------------------------------------------------------------------
+
+function showGrading(data) {
+  gradingPanel.hidden = false;
+  field("incident-ref").textContent = data.reference;
+  field("incident-link").href = data.url;
+  renderAssessment(data);
+  renderSchemes(field("lookup-schemes"), data.schemes);
+  renderPrevious(field("lookup-previous"), data.previous_contacts, { repeat: data.repeat_contact });
+  renderHits(field("lookup-intel"), data.intelligence);
+  const recommended = field(`grade-${data.recommended_grade}`);
+  if (recommended && !document.querySelector("input[name=grade]:checked")) recommended.checked = true;
+  syncAppointment();
+  (data.da_prompt && data.domestic_abuse === null ? field("da-yes") : recommended || field("grade-submit")).focus();
+}
+
+function renderAssessment(data) {
+  field("recommended-grade").textContent = data.recommended_grade;
+  const floor = field("grade-floor");
+  floor.hidden = !data.grade_floor;
+  floor.textContent = data.grade_floor ? `floor ${data.grade_floor}` : "";
+  renderReasons(field("risk-reasons"), data.risk_reasons || []);
+  field("grading-basis").textContent = data.risk_reasons?.length ? "" : "No risk cues found.";
+  field("da-prompt").hidden = !data.da_prompt;
+}
+
+function syncAppointment() {
+  const scheduled = document.querySelector("input[name=grade]:checked")?.value === "SCHEDULED";
+  field("appointment-row").hidden = !scheduled;
+}
+
+for (const radio of document.querySelectorAll("input[name=grade]")) radio.addEventListener("change", syncAppointment);
+
+function gradePayload() {
+  const payload = {
+    grade: document.querySelector("input[name=grade]:checked")?.value || "",
+    rationale: field("rationale").value.trim(),
+  };
+  const answer = document.querySelector("input[name=da_answer]:checked")?.value;
+  if (answer === "yes") payload.domestic_abuse = true;
+  if (answer === "no") {
+    payload.domestic_abuse = false;
+    payload.da_rationale = field("da_rationale").value.trim();
+  }
+  const thrive = {};
+  for (const input of document.querySelectorAll("[data-thrive]")) {
+    if (input.value.trim()) thrive[input.dataset.thrive] = input.value.trim();
+  }
+  if (Object.keys(thrive).length) payload.thrive = thrive;
+  const appointment = field("appointment_at").value;
+  if (payload.grade === "SCHEDULED" && appointment) payload.appointment_at = new Date(appointment).toISOString();
+  return payload;
+}
+
+async function grade() {
+  if (!incident) return;
+  const errors = field("grade-errors");
+  const result = field("grade-result");
+  const payload = gradePayload();
+  if (!payload.grade) {
+    showErrors(errors, 400, { grade: ["Choose a grade."] });
+    return;
+  }
+  const { ok, status, data } = await api("POST", `/api/v1/incidents/${incident.id}/grade/`, payload);
+  if (!ok) {
+    result.replaceChildren();
+    showErrors(errors, status, data);
+    errors.dataset.refused = "1";
+    return;
+  }
+  errors.replaceChildren();
+  delete errors.dataset.refused;
+  incident = data;
+  const summary = el("span", `Graded ${data.grade}${data.domestic_abuse ? ", recorded as domestic abuse" : ""}. `);
+  const parts = [summary];
+  if (data.response_due_at) {
+    const clock = el("span", "", "clock");
+    clock.dataset.due = data.response_due_at;
+    if (data.warning_at) clock.dataset.warnAt = data.warning_at;
+    parts.push("Attend by ", el("strong", localTime(data.response_due_at)), " ", clock, " ");
+  }
+  const link = el("a", `Open ${data.reference}`);
+  link.href = data.url;
+  parts.push(link);
+  result.replaceChildren(...parts);
+  result.dataset.graded = data.grade;
+  link.focus();
+}
+
+gradeForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  grade();
+});
+
+// --- keyboard -------------------------------------------------------------------------------
+
+document.addEventListener("keydown", (event) => {
+  if (!event.altKey || event.ctrlKey || event.metaKey) return;
+  const actions = {
+    KeyS: () => saveIncident(),
+    KeyC: () => saveContact(),
+    KeyG: () => (incident ? grade() : null),
+    KeyN: () => window.location.assign(window.location.pathname),
+  };
+  const action = actions[event.code];
+  if (!action) return;
+  event.preventDefault();
+  action();
+});
+
+// --- live: a narrative entry elsewhere can change the recommendation -------------------------
+
+onEvent(async (frame) => {
+  if (!incident || frame.data.incident !== incident.id) return;
+  if (!["incident.entry_added", "incident.graded"].includes(frame.kind)) return;
+  const { ok, data } = await api("GET", `/api/v1/incidents/${incident.id}/`);
+  if (ok) {
+    incident = data;
+    renderAssessment(data);
+  }
+}, "incident.");
