@@ -22,6 +22,9 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Replacements", "dispatch:replacement-queue", ("inspector", "dispatcher", "supervisor")),
     ("Overdue", "dispatch:overdue", ("supervisor", "inspector", "controller")),
     ("Terminal", "dispatch:terminal", ("unit",)),
+    ("My schemes", "schemes:mine", ("oic",)),
+    ("Scheme queue", "schemes:queue", ("crime_manager", "supervisor")),
+    ("Request scheme", "schemes:request", ("oic", "intelligence")),
 ]
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from cad.models import AppendOnlyModel
+from schemes.rules import STAGE_LABELS
 
 
 class SchemeStatus(models.TextChoices):
@@ -214,6 +215,10 @@ class SchemeTask(models.Model):
                 condition=Q(resolved_at__isnull=True),
             )
         ]
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS.get(self.stage, self.stage)
 
 
 class DecisionKind(models.TextChoices):

@@ -31,6 +31,13 @@ STAGE_FIRST = "first"
 STAGE_SECOND = "second"
 STAGE_OVERDUE = "overdue"
 REVIEW_STAGES = (STAGE_FIRST, STAGE_SECOND, STAGE_OVERDUE)
+STAGE_LABELS = {
+    STAGE_NOT_INFORMED_OIC: "Tell the victim (reminder)",
+    STAGE_NOT_INFORMED_MANAGER: "Victim not told: crime manager",
+    STAGE_FIRST: "First-stage review",
+    STAGE_SECOND: "Second-stage review",
+    STAGE_OVERDUE: "Decision overdue",
+}
 INFORM_STAGES = (STAGE_NOT_INFORMED_OIC, STAGE_NOT_INFORMED_MANAGER)
 
 

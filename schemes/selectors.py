@@ -230,6 +230,7 @@ def timeline_items(scheme: Scheme, *, decisions=None) -> list[dict]:
                 "id": event.pk,
                 "kind": event.kind,
                 "at": event.at.isoformat(),
+                "when": f"{day_text(event.at)} {timezone.localtime(event.at):%H:%M}",
                 "actor": event.actor.username if event.actor else "system",
                 "stage": event.data.get("stage", ""),
                 "text": text,
@@ -382,3 +383,45 @@ def supervisor_board_items(now=None) -> list[dict]:
             )
     items.sort(key=lambda item: (item["severity"] != "risk", item["at"]))
     return items
+
+
+def ends_text(scheme: Scheme, now: datetime) -> str:
+    """List wording: "ends in 12 d" or "planned end passed 3 d ago"."""
+    if not scheme.in_force:
+        return f"ended {day_text(scheme.ended_at)}"
+    if scheme.ends_at <= now:
+        days = (now - scheme.ends_at).days
+        return "planned end passed today" if days == 0 else f"planned end passed {days} d ago"
+    days = (scheme.ends_at - now).days
+    return "ends today" if days == 0 else f"ends in {days} d"
+
+
+def scheme_row(scheme: Scheme, now: datetime) -> dict:
+    return {
+        "scheme": scheme,
+        "attention": attention(scheme, now),
+        "ends_text": ends_text(scheme, now),
+        "overdue": scheme.overdue(now),
+        "open_tasks": open_tasks(scheme),
+        "phones": [phone.number for phone in scheme.phones.all()],
+    }
+
+
+def oic_choices() -> list:
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(groups__name="oic", is_active=True)
+        .order_by("last_name", "username")
+        .distinct()
+    )
+
+
+def in_review_with_oic(now=None) -> list[Scheme]:
+    """Review due and still with the OIC: the crime manager's look-ahead."""
+    now = now or timezone.now()
+    schemes = Scheme.objects.filter(status=SchemeStatus.REVIEW_DUE, ends_at__gt=now)
+    return list(
+        schemes.select_related("oic").prefetch_related("phones", "tasks").order_by("ends_at")
+    )

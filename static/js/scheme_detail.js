@@ -1,0 +1,117 @@
+// The scheme page: record contacts and decisions through the API, show refusals where
+// the officer is looking (a withdrawal names the missing step), and stay live.
+import { refreshAll } from "./scheme_live.js";
+
+const LABELS = {
+  ends_at: "New planned end",
+  rationale: "Rationale",
+  method: "Method",
+  purpose: "Purpose",
+  outcome: "Outcome",
+  notes: "Notes",
+  oic: "New OIC",
+};
+
+function csrfToken() {
+  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+function formBody(form) {
+  const body = {};
+  for (const field of form.elements) {
+    if (!field.name) continue;
+    body[field.name] = field.type === "checkbox" ? field.checked : field.value;
+  }
+  return body;
+}
+
+function showErrors(form, status, data) {
+  const box = form.querySelector("[data-form-errors]");
+  box.replaceChildren();
+  const add = (text, field) => {
+    const line = document.createElement("p");
+    line.textContent = text;
+    if (field) line.dataset.field = field;
+    box.append(line);
+  };
+  if (!data) {
+    add(`The server answered ${status}.`);
+  } else if (typeof data.detail === "string") {
+    add(data.detail);
+  } else {
+    for (const [field, messages] of Object.entries(data)) {
+      for (const message of [].concat(messages)) {
+        const text = typeof message === "string" ? message : JSON.stringify(message);
+        add(LABELS[field] ? `${LABELS[field]}: ${text}` : text, field);
+      }
+    }
+  }
+  const first = form.querySelector(`[name="${Object.keys(data || {})[0]}"]`);
+  if (first) first.focus();
+}
+
+function applyState() {
+  const state = document.getElementById("scheme-state");
+  const ended = state && state.dataset.inForce === "0";
+  for (const section of document.querySelectorAll("[data-in-force-only]")) {
+    section.hidden = ended;
+  }
+}
+
+async function submit(form) {
+  const button = form.querySelector("button[type=submit]");
+  const status = document.getElementById("form-status");
+  button.disabled = true;
+  try {
+    const response = await fetch(form.dataset.apiUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        Accept: "application/json",
+        "Content-Type": "application/json",
+        "X-CSRFToken": csrfToken(),
+      },
+      body: JSON.stringify(formBody(form)),
+    });
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    if (!response.ok) {
+      showErrors(form, response.status, data);
+      status.textContent = "Not saved: see the message in the form.";
+      return;
+    }
+    form.reset();
+    form.querySelector("[data-form-errors]").replaceChildren();
+    status.textContent = `Saved. Scheme status: ${data.status}${data.ending ? ` (${data.ending})` : ""}.`;
+    refreshAll();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+for (const form of document.querySelectorAll("form[data-api-form]")) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit(form);
+  });
+}
+
+document.addEventListener("scheme:refreshed", applyState);
+applyState();
+
+document.addEventListener("keydown", (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  const form = document.querySelector(`form[data-shortcut="${event.key.toLowerCase()}"]`);
+  if (!form || form.closest("[hidden]")) return;
+  const first = form.querySelector("input, select, textarea");
+  if (first) {
+    first.focus();
+    event.preventDefault();
+  }
+});
