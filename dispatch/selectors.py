@@ -345,6 +345,25 @@ def replacement_queue():
     return diverts_awaiting(Divert.Status.AWAITING_REPLACEMENT)
 
 
+def recent_overrides(hours: int = 12):
+    since = timezone.now() - timedelta(hours=hours)
+    return (
+        Divert.objects.filter(status=Divert.Status.OVERRIDDEN, reviewed_at__gte=since)
+        .select_related("unit", "from_incident", "to_incident", "controller")
+        .order_by("-reviewed_at", "-id")
+    )
+
+
+def terminal_user_ids(incident: Incident | int) -> list[int]:
+    """Terminals of the units on an incident: publish to these so units see every change."""
+    incident_id = incident.pk if isinstance(incident, Incident) else incident
+    return list(
+        Assignment.objects.filter(incident_id=incident_id, status__in=Assignment.ACTIVE)
+        .exclude(unit__terminal_user__isnull=True)
+        .values_list("unit__terminal_user_id", flat=True)
+    )
+
+
 def diverted_without_replacement():
     return (
         Divert.objects.filter(

@@ -1,0 +1,141 @@
+"""Pages of the dispatch app. Each declares its roles; each re-renders its live region
+with `?partial=1` when a websocket frame says something changed."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from cad.roles import has_role, role_required
+from dispatch import selectors
+from dispatch.models import Assignment, Unit
+
+BOARD_VIEW_ROLES = ("dispatcher", "controller", "inspector", "supervisor")
+
+
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _incident_url(pk: int) -> str | None:
+    try:
+        return reverse("cad:incident", args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+def _render(request, page: str, partial: str, context: dict):
+    template = partial if request.GET.get("partial") == "1" else page
+    context = {**context, "partial_template": partial, "now": timezone.now()}
+    return render(request, template, context)
+
+
+@role_required(*BOARD_VIEW_ROLES)
+def board(request):
+    """The dispatcher's board: open incidents by urgency, units, assign and divert."""
+    now = timezone.now()
+    incidents = selectors.dispatcher_incidents(now)
+    for incident in incidents:
+        incident.page_url = _incident_url(incident.pk)
+    units = list(Unit.objects.select_related("incident").order_by("callsign"))
+    return _render(
+        request,
+        "dispatch/board.html",
+        "dispatch/_board_live.html",
+        {
+            "incidents": incidents,
+            "units": [selectors.unit_row(unit) for unit in units],
+            "can_dispatch": has_role(request.user, "dispatcher"),
+            "pending_reviews": selectors.divert_review_queue().count(),
+        },
+    )
+
+
+@role_required("controller", "supervisor")
+def review_queue(request):
+    """The controller's queue: diverts awaiting a comparative-risk review."""
+    return _render(
+        request,
+        "dispatch/review_queue.html",
+        "dispatch/_review_live.html",
+        {
+            "diverts": list(selectors.divert_review_queue()),
+            "overridden": list(selectors.recent_overrides()),
+            "can_review": has_role(request.user, "controller"),
+            "can_challenge": has_role(request.user, "controller", "supervisor"),
+        },
+    )
+
+
+@role_required("inspector", "dispatcher", "supervisor")
+def replacement_queue(request):
+    """The ops-room inspector's queue: approved diverts whose incident needs another unit."""
+    rows = [selectors.unit_row(unit) for unit in Unit.objects.select_related("incident")]
+    available = [row for row in rows if row["available"]]
+    return _render(
+        request,
+        "dispatch/replacement_queue.html",
+        "dispatch/_replacement_live.html",
+        {
+            "diverts": list(selectors.replacement_queue()),
+            "available_units": available,
+            "can_replace": has_role(request.user, "inspector", "dispatcher"),
+        },
+    )
+
+
+@role_required("supervisor", "inspector", "controller")
+def overdue_board(request):
+    """The supervisor's board: every clock, unit and divert that needs attention."""
+    return _render(
+        request,
+        "dispatch/overdue.html",
+        "dispatch/_overdue_live.html",
+        {
+            "rows": selectors.overdue_rows(),
+            "diverted": list(selectors.diverted_without_replacement()),
+            "downgraded": selectors.downgraded_incidents(),
+            "other_items": selectors.other_supervisor_items(),
+        },
+    )
+
+
+@role_required("unit")
+def terminal(request):
+    """The unit's terminal: its current assignment with the whole incident."""
+    unit = selectors.unit_for_terminal(request.user)
+    context: dict = {"unit": unit, "assignment": None, "package": None}
+    if unit is not None:
+        assignment = (
+            Assignment.objects.filter(unit=unit, status__in=Assignment.ACTIVE)
+            .select_related("incident", "unit")
+            .first()
+        )
+        context["assignment"] = assignment
+        context["history"] = selectors.unit_status_history(unit, limit=10)
+        if assignment is not None:
+            incident = assignment.incident
+            context["package"] = selectors.circulation(assignment)
+            context["incident"] = incident
+            if _template_exists("schemes/_banner.html"):
+                context["scheme_lookup"] = selectors.scheme_lookup_for(incident)
+                context["scheme_banner"] = "schemes/_banner.html"
+            if _template_exists("intelligence/_hits_panel.html"):
+                context["intel"] = selectors.intelligence_for(incident)
+                if context["intel"] is not None:
+                    context["intel_panel"] = "intelligence/_hits_panel.html"
+        context["sent_back"] = assignment is not None and assignment.reason == "override"
+    context["statuses"] = [
+        ("en_route", "En route", "e"),
+        ("at_scene", "At scene", "s"),
+        ("available", "Available", "v"),
+        ("unavailable", "Unavailable", "n"),
+    ]
+    return _render(request, "dispatch/terminal.html", "dispatch/_terminal_live.html", context)

@@ -1,0 +1,167 @@
+// The dispatcher's board: live incidents and units; keyboard selection, assign and divert.
+import { showAlert, onEvent } from "./live.js";
+import { apiPost, errorText, liveRegion, markSelected, moveSelection, say, typing } from "./dispatch_common.js";
+
+const region = document.getElementById("board-live");
+const form = document.getElementById("dispatch-command");
+const unitInput = document.getElementById("cmd-unit");
+const incidentInput = document.getElementById("cmd-incident");
+const reasonInput = document.getElementById("cmd-reason");
+const result = document.getElementById("cmd-result");
+
+let selectedIncident = null; // reference
+let selectedUnit = null; // callsign
+
+const incidentRows = () => region.querySelectorAll("tr[data-reference]");
+const unitRows = () => region.querySelectorAll("tr[data-callsign]");
+
+function paintSelection() {
+  markSelected(incidentRows(), "data-reference", selectedIncident);
+  markSelected(unitRows(), "data-callsign", selectedUnit);
+}
+
+function selectIncident(row) {
+  if (!row) return;
+  selectedIncident = row.dataset.reference;
+  if (incidentInput) incidentInput.value = selectedIncident;
+  paintSelection();
+  row.scrollIntoView({ block: "nearest" });
+}
+
+function selectUnit(row) {
+  if (!row) return;
+  selectedUnit = row.dataset.callsign;
+  if (unitInput) unitInput.value = selectedUnit;
+  paintSelection();
+  row.scrollIntoView({ block: "nearest" });
+}
+
+function incidentIdFor(reference) {
+  const wanted = (reference || "").trim().toUpperCase();
+  for (const row of incidentRows()) {
+    if (row.dataset.reference.toUpperCase() === wanted || row.dataset.incidentId === wanted) {
+      return Number(row.dataset.incidentId);
+    }
+  }
+  return null;
+}
+
+async function assign() {
+  const callsign = unitInput.value.trim().toUpperCase();
+  const incident = incidentIdFor(incidentInput.value);
+  if (!callsign || !incident) {
+    say(result, "Choose a unit and an open incident.", "error");
+    return;
+  }
+  const response = await apiPost(`/api/v1/incidents/${incident}/assign/`, { unit: callsign });
+  if (response.ok) {
+    say(result, `${callsign} assigned to ${incidentInput.value.trim()}.`);
+  } else {
+    say(result, errorText(response), "error");
+  }
+}
+
+async function divert() {
+  const callsign = unitInput.value.trim().toUpperCase();
+  const incident = incidentIdFor(incidentInput.value);
+  const reason = reasonInput.value.trim();
+  if (!callsign || !incident) {
+    say(result, "Choose the unit to divert and the incident it goes to.", "error");
+    return;
+  }
+  if (!reason) {
+    say(result, "Give the reason for the divert, then press Enter.", "error");
+    reasonInput.dataset.pending = "divert";
+    reasonInput.focus();
+    return;
+  }
+  const response = await apiPost(`/api/v1/units/${encodeURIComponent(callsign)}/divert/`, {
+    to_incident: incident,
+    reason,
+  });
+  if (response.ok) {
+    reasonInput.value = "";
+    delete reasonInput.dataset.pending;
+    say(
+      result,
+      `${callsign} diverted from ${response.data.from_reference} to ${response.data.to_reference}: ` +
+        `${response.data.from_reference} is tagged DIVERT and waits for the controller's review.`,
+    );
+  } else {
+    say(result, errorText(response), "error");
+  }
+}
+
+if (form) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const submitter = event.submitter;
+    if (reasonInput.dataset.pending === "divert" || submitter?.dataset.action === "divert") divert();
+    else assign();
+  });
+  form.querySelector("[data-action=divert]").addEventListener("click", () => divert());
+  reasonInput.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      divert();
+    }
+  });
+}
+
+region.addEventListener("click", (event) => {
+  const row = event.target.closest("tr");
+  if (!row || event.target.closest("a")) return;
+  if (row.dataset.reference) selectIncident(row);
+  if (row.dataset.callsign) selectUnit(row);
+});
+
+region.addEventListener("cad:refreshed", paintSelection);
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    if (typing(event)) event.target.blur();
+    return;
+  }
+  if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+  const keys = {
+    j: () => selectIncident(moveSelection(incidentRows, "data-reference", selectedIncident, 1)),
+    k: () => selectIncident(moveSelection(incidentRows, "data-reference", selectedIncident, -1)),
+    n: () => selectUnit(moveSelection(unitRows, "data-callsign", selectedUnit, 1)),
+    p: () => selectUnit(moveSelection(unitRows, "data-callsign", selectedUnit, -1)),
+    a: () => form && assign(),
+    d: () => form && divert(),
+  };
+  const action = keys[event.key];
+  if (action) {
+    event.preventDefault();
+    action();
+  }
+});
+
+liveRegion(region, ["incident.", "unit.", "assignment.", "divert."]);
+
+onEvent((frame) => {
+  const data = frame.data || {};
+  if (frame.kind === "incident.clock.breached") {
+    showAlert(`${data.reference} (${data.grade}) has breached its response target.`, {
+      level: "danger",
+      key: `breach-${data.incident}-${data.response_due_at}`,
+    });
+  } else if (frame.kind === "assignment.unacknowledged") {
+    showAlert(`${data.callsign} has not acknowledged ${data.reference}.`, {
+      level: "warning",
+      key: `unack-${data.assignment}`,
+    });
+  } else if (frame.kind === "incident.unresourced") {
+    showAlert(`${data.reference} (${data.grade}) has no unit.`, {
+      level: "danger",
+      key: `unresourced-${data.incident}-${data.unresourced_since}`,
+    });
+  } else if (frame.kind === "divert.replacement_overdue" || frame.kind === "divert.reviewed") {
+    if (frame.kind === "divert.reviewed" && data.decision !== "approve") return;
+    showAlert(`${data.from_reference} needs another unit (its unit ${data.callsign} was diverted).`, {
+      level: "warning",
+      key: `replace-${data.divert}`,
+    });
+  }
+});
