@@ -325,21 +325,15 @@ class IncidentDetailView(APIView):
         return Response(selectors.incident_representation(incident, viewer=request.user))
 
 
-class ThriveSerializer(serializers.Serializer):
-    threat = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    harm = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    risk = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    investigation = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    vulnerability = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    engagement = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
-
 class GradeSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=Grade.values)
     rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     domestic_abuse = serializers.BooleanField(required=False, allow_null=True, default=None)
     da_rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    thrive = ThriveSerializer(required=False)
+    # threat, harm, risk, investigation, vulnerability, engagement (the service names unknowns)
+    thrive = serializers.DictField(
+        child=serializers.CharField(max_length=2000, allow_blank=True), required=False
+    )
     appointment_at = serializers.DateTimeField(required=False, allow_null=True)
 
 

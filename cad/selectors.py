@@ -56,16 +56,16 @@ def previous_contacts(
     before: datetime | None = None,
     limit: int = PREVIOUS_LIMIT,
 ) -> list[dict]:
-    """Contacts (and the incidents they opened) with the same phone, address or caller name,
-    most recent first. `at` is a datetime here; the API layer formats it."""
+    """Contacts (and the incidents they opened) with the same phone or address, most recent
+    first; "person" is added to `matched_on` when the caller's name agrees too. `at` is a
+    datetime here; the API layer formats it."""
     match = Q()
     if phone_key:
         match |= Q(caller_phone_key=phone_key)
     if address_key:
         match |= Q(address_key=address_key)
+    # A name only corroborates: common names would flood the list on their own.
     names = [key for key in name_keys if key]
-    if names:
-        match |= Q(caller_name_key__in=names)
     if not match:
         return []
     rows = Contact.objects.filter(match).select_related("incident")
@@ -115,7 +115,10 @@ def previous_for_incident(incident: Incident) -> list[dict]:
     return previous_contacts(
         phone_key=incident.caller_phone_key,
         address_key=incident.address_key,
-        name_keys=list(incident.persons.exclude(name_key="").values_list("name_key", flat=True)),
+        name_keys=[
+            name_key(incident.caller_name),
+            *incident.persons.exclude(name_key="").values_list("name_key", flat=True),
+        ],
         exclude_incident=incident,
         before=incident.received_at,
     )

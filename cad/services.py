@@ -596,7 +596,7 @@ def _assessment(incident: Incident, *, now: datetime) -> grading.Assessment:
     previous = selectors.previous_contacts(
         phone_key=incident.caller_phone_key,
         address_key=incident.address_key,
-        name_keys=[p["name_key"] for p in persons if p["name_key"]],
+        name_keys=[name_key(incident.caller_name)] + [p["name_key"] for p in persons],
         exclude_incident=incident,
         before=incident.received_at,
     )

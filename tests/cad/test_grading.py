@@ -184,7 +184,9 @@ def test_da_intelligence_at_the_location_with_a_threat_now_is_immediate():
     result = assess(facts("Someone is banging on the door.", intelligence_hits=at_address))
     assert "intel.current_threat_at_location" in codes(result)
     assert result.recommended_grade == IMMEDIATE
-    assert "2 intelligence logs (DOMESTIC ABUSE, MARAC)" in result.flag("intel.domestic_abuse").reason
+    assert (
+        "2 intelligence logs (DOMESTIC ABUSE, MARAC)" in result.flag("intel.domestic_abuse").reason
+    )
 
 
 def test_da_intelligence_without_a_current_threat_is_not_immediate_by_itself():
@@ -216,9 +218,9 @@ def test_repeat_contact_within_28_days_is_flagged_and_older_is_not():
     old = {"at": NOW - timedelta(days=29), "reference": "CON-20261020-0001"}
     flagged = assess(facts(previous_contacts=[recent, old]))
     assert flagged.flag("contact.repeat").label == "repeat contact"
-    assert "1 previous contact in 28 days (CON-20261115-0003)" in flagged.flag(
-        "contact.repeat"
-    ).reason
+    assert (
+        "1 previous contact in 28 days (CON-20261115-0003)" in flagged.flag("contact.repeat").reason
+    )
     assert "contact.repeat" not in codes(assess(facts(previous_contacts=[old])))
 
 

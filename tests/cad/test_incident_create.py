@@ -1,0 +1,192 @@
+"""incident_create: the contact is recorded, the intelligence check and scheme lookup run
+at once, and the engine's recommendation, floor, flags and DA prompt are on the incident."""
+
+import pytest
+
+from cad.models import AccessRefusal, Contact, Event, Incident, NarrativeEntry, Person
+from tests.cad.conftest import SEED_WORDS, seed_call
+from tests.factories import incident_factory
+
+pytestmark = pytest.mark.django_db
+
+CONTRACT_KEYS = {
+    "id",
+    "reference",
+    "status",
+    "grade",
+    "recommended_grade",
+    "grade_floor",
+    "domestic_abuse",
+    "da_prompt",
+    "risk_flags",
+    "response_due_at",
+    "clock_state",
+    "resourced",
+    "tags",
+    "narrative",
+    "intelligence",
+    "schemes",
+    "previous_contacts",
+    "assignments",
+}
+
+
+def test_the_seed_999_call_is_created_with_the_api_md_representation(handler_api):
+    response = handler_api.post("/api/v1/incidents/", seed_call(), format="json")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) >= CONTRACT_KEYS
+    assert body["reference"].startswith("CAD-") and len(body["reference"]) == 17
+    assert body["status"] == "open"
+    assert body["grade"] is None
+    assert body["recommended_grade"] == "IMMEDIATE"
+    assert body["da_prompt"] is True
+    assert body["domestic_abuse"] is None
+    assert "domestic abuse: threat now" in body["risk_flags"]
+    assert body["clock_state"] == "none"
+    assert body["response_due_at"] is None
+    assert body["narrative"] == [
+        {
+            "id": body["narrative"][0]["id"],
+            "at": body["narrative"][0]["at"],
+            "author": handler_api.user.username,
+            "text": SEED_WORDS,
+        }
+    ]
+    assert set(body["intelligence"]) >= {"checked_at", "hits"}
+    assert body["intelligence"]["checked_at"] is not None
+    assert body["assignments"] == []
+    assert body["persons"] == [{"name": "Ms A", "dob": "1985-04-02", "role": "victim"}]
+
+    incident = Incident.objects.get(pk=body["id"])
+    assert incident.caller_phone_key == "+447700900123"
+    assert incident.postcode == "SW1A1AA"
+    # The call itself is a contact too, linked to its incident.
+    contact = Contact.objects.get(incident=incident)
+    assert contact.channel == "999"
+    assert contact.summary.startswith("Suspicious circumstances: someone is banging")
+
+
+def test_intelligence_hits_are_on_the_incident_before_grading(handler_api, seed_intelligence):
+    body = handler_api.post("/api/v1/incidents/", seed_call(), format="json").json()
+
+    kinds = sorted(hit["kind"] for hit in body["intelligence"]["hits"])
+    assert kinds == ["domestic_abuse", "marac"]
+    for hit in body["intelligence"]["hits"]:
+        assert {"id", "kind", "summary", "matched_on"} <= set(hit)
+        assert {"phone", "address"} <= set(hit["matched_on"])
+    assert "domestic abuse intelligence" in body["risk_flags"]
+    assert "domestic abuse: threat at this address" in body["risk_flags"]
+    reasons = {r["code"]: r["reason"] for r in body["risk_reasons"]}
+    assert "2 intelligence logs (DOMESTIC ABUSE, MARAC)" in reasons["intel.domestic_abuse"]
+
+
+def test_intelligence_alone_raises_the_prompt_even_when_the_caller_says_little(
+    handler_api, seed_intelligence
+):
+    call = seed_call(narrative="someone's buzzing at my door, don't know who it is")
+    body = handler_api.post("/api/v1/incidents/", call, format="json").json()
+    assert body["da_prompt"] is True
+    assert "domestic abuse intelligence" in body["risk_flags"]
+
+
+def test_an_active_scheme_sets_the_floor_at_creation(handler_api, seed_scheme):
+    call = seed_call(narrative="Someone is outside.", opening_code="concern_for_safety")
+    body = handler_api.post("/api/v1/incidents/", call, format="json").json()
+    assert body["grade_floor"] == "IMMEDIATE"
+    assert body["recommended_grade"] == "IMMEDIATE"
+    assert body["schemes"][0]["id"] == seed_scheme.id
+    assert {"id", "status", "ends_at"} <= set(body["schemes"][0])
+    assert "active special scheme" in body["risk_flags"]
+
+
+def test_created_events_carry_no_narrative_or_intelligence(handler_api, seed_intelligence):
+    body = handler_api.post("/api/v1/incidents/", seed_call(), format="json").json()
+    event = Event.objects.get(kind="incident.created")
+    assert event.incident_id == body["id"]
+    assert event.data["reference"] == body["reference"]
+    assert event.data["opening_code_label"] == "Suspicious circumstances"
+    assert event.data["recommended_grade"] == "IMMEDIATE"
+    text = str(event.data)
+    assert "banging" not in text and "MARAC" not in text and "ex-husband" not in text
+    assert "role.dispatcher" in event.audience and "role.call_handler" in event.audience
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"channel": "fax"}, "channel"),
+        ({"area": "suburban"}, "area"),
+        ({"narrative": ""}, "narrative"),
+        ({"address": ""}, "address"),
+        ({"opening_code": "made_up"}, "opening_code"),
+        ({"opening_code": ""}, "opening_code"),
+        ({"caller_phone": "call me maybe"}, "caller_phone"),
+        ({"postcode": "NOT A CODE"}, "postcode"),
+        ({"persons": [{"name": "", "role": "victim"}]}, "persons"),
+        ({"persons": [{"name": "X", "role": "bystander"}]}, "persons"),
+        ({"persons": [{"name": "X", "dob": "2999-01-01"}]}, "persons"),
+    ],
+)
+def test_bad_input_is_400_and_nothing_is_written(handler_api, change, field):
+    response = handler_api.post("/api/v1/incidents/", seed_call(**change), format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Incident.objects.exists()
+    assert not Contact.objects.exists()
+    assert not NarrativeEntry.objects.exists()
+    assert not Person.objects.exists()
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["dispatcher", "unit", "qart", "supervisor"])
+def test_only_call_handlers_create_incidents(api_for, role):
+    client = api_for(role)
+    response = client.post("/api/v1/incidents/", seed_call(), format="json")
+    assert response.status_code == 403
+    assert AccessRefusal.objects.filter(user=client.user, path="/api/v1/incidents/").exists()
+    assert not Incident.objects.exists()
+
+
+def test_anonymous_is_401(anon_api):
+    assert anon_api.post("/api/v1/incidents/", seed_call(), format="json").status_code == 401
+    assert anon_api.get("/api/v1/incidents/1/").status_code == 401
+
+
+def test_get_incident_for_reading_roles_and_403_for_others(api_for):
+    incident = incident_factory()
+    assert api_for("dispatcher").get(f"/api/v1/incidents/{incident.id}/").status_code == 200
+    assert api_for("unit").get(f"/api/v1/incidents/{incident.id}/").status_code == 200
+    oic = api_for("oic")
+    assert oic.get(f"/api/v1/incidents/{incident.id}/").status_code == 403
+    assert AccessRefusal.objects.filter(user=oic.user).exists()
+    assert api_for("dispatcher").get("/api/v1/incidents/999999/").status_code == 404
+
+
+def test_incident_list_shows_open_incidents(api_for):
+    incident = incident_factory(grade="PRIORITY")
+    rows = api_for("supervisor").get("/api/v1/incidents/").json()
+    assert [row["reference"] for row in rows] == [incident.reference]
+    assert rows[0]["grade"] == "PRIORITY"
+
+
+def test_incident_references_are_per_day_and_unique():
+    first, second = incident_factory(), incident_factory()
+    assert first.reference[:13] == second.reference[:13]
+    assert int(second.reference[-4:]) == int(first.reference[-4:]) + 1
+
+
+def test_opening_codes_are_listed(api_for):
+    codes = api_for("call_handler").get("/api/v1/opening-codes/").json()
+    by_code = {row["code"]: row for row in codes}
+    for expected in [
+        "domestic_incident",
+        "suspicious_circumstances",
+        "concern_for_safety",
+        "violence",
+        "burglary_in_progress",
+        "harassment_breach_of_order",
+    ]:
+        assert expected in by_code
+    assert by_code["domestic_incident"]["domestic"] is True
