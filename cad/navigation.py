@@ -25,6 +25,9 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("My schemes", "schemes:mine", ("oic",)),
     ("Scheme queue", "schemes:queue", ("crime_manager", "supervisor")),
     ("Request scheme", "schemes:request", ("oic", "intelligence")),
+    ("DIVERT tags", "reports:divert-tags", ("qart", "supervisor", "controller", "inspector")),
+    ("Urgent reviews", "reports:urgent-reviews", ("qart", "supervisor")),
+    ("Reports", "reports:index", ("qart", "supervisor")),
 ]
 
 
