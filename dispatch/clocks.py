@@ -97,8 +97,8 @@ def plan(
 ) -> ClockPlan:
     """Everything the sweep needs to know about one incident's clock at `now`.
 
-    Only the most advanced clock level is due at once (a breach found late does not
-    also raise the warning it overtook, nor every missed re-escalation).
+    A breach found late does not also raise the warning it overtook, nor every missed
+    re-escalation: only the breach and the latest cycle.
     """
     if response_due_at is None:
         return ClockPlan(state=STATE_NONE, warning_at=None)
@@ -112,10 +112,10 @@ def plan(
     due: list[Alert] = []
     upcoming: list[datetime] = []
     if now >= response_due_at:
+        # The breach itself is always raised (once); then the latest re-escalation cycle.
+        due.append(Alert(BREACHED, 0, response_due_at, response_due_at))
         cycle = reescalation_cycle(now, response_due_at)
-        if cycle == 0:
-            due.append(Alert(BREACHED, 0, response_due_at, response_due_at))
-        else:
+        if cycle:
             moment = response_due_at + REESCALATE_EVERY * cycle
             due.append(Alert(REESCALATED, cycle, response_due_at, moment))
         upcoming.append(response_due_at + REESCALATE_EVERY * (cycle + 1))

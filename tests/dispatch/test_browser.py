@@ -1,0 +1,105 @@
+"""Browser: the dispatcher diverts a unit from the keyboard, the controller approves, and the
+supervisor's board follows live on three pages at once (real Chromium, real ASGI, Redis)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from dispatch import services
+from dispatch.models import Divert
+
+pytestmark = pytest.mark.browser
+
+
+def press_until(page, key: str, selector: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        if page.locator(selector).count():
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{selector} never selected with {key!r}")
+
+
+def open_live(browser_login, user, url):
+    page = browser_login(user)
+    page.goto(url)
+    page.wait_for_selector("#live-status[data-state=live]")
+    page.evaluate("window.__sameDocument = true")
+    return page
+
+
+def test_divert_then_approve_while_the_supervisor_board_updates_live(
+    browser_login, live_asgi, make_user, make_incident, make_unit
+):
+    dispatcher, controller = make_user("dispatcher"), make_user("controller")
+    supervisor = make_user("supervisor")
+    call_a = make_incident("PRIORITY", narrative=["Someone banging on her door."])
+    call_b = make_incident("IMMEDIATE", narrative=["Fight, weapons seen."])
+    unit = make_unit("ALPHA1")
+    services.unit_assign(actor=dispatcher, incident=call_a, unit=unit)
+
+    boss = open_live(browser_login, supervisor, f"{live_asgi}/dispatch/overdue/")
+    assert boss.locator("[data-diverted] tr[data-divert-id]").count() == 0
+    desk = open_live(browser_login, controller, f"{live_asgi}/dispatch/diverts/review/")
+    page = open_live(browser_login, dispatcher, f"{live_asgi}/dispatch/board/")
+
+    # Keyboard only: pick the unit (n), the incident to send it to (j), divert (d), reason, Enter.
+    page.locator("h1").click()
+    press_until(page, "n", "tr[data-callsign=ALPHA1][aria-selected=true]")
+    press_until(page, "j", f"tr[data-reference='{call_b.reference}'][aria-selected=true]")
+    assert page.input_value("#cmd-unit") == "ALPHA1"
+    assert page.input_value("#cmd-incident") == call_b.reference
+    page.keyboard.press("d")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'cmd-reason'")
+    page.keyboard.type("Immediate call, weapons seen")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#cmd-result:has-text('tagged DIVERT')")
+    divert = Divert.objects.get()
+    assert divert.status == "awaiting_review" and divert.dispatcher == dispatcher
+    # The dispatcher's own board shows A tagged DIVERT, with no unit, live.
+    page.wait_for_selector(
+        f"tr[data-reference='{call_a.reference}'][data-resourced='0'] .tag:has-text('DIVERT')"
+    )
+
+    # The supervisor's board shows the divert at once, without a reload.
+    boss.wait_for_selector(
+        f"[data-diverted] tr[data-divert-id='{divert.pk}'][data-status=awaiting_review]"
+    )
+
+    # The controller is alerted live, records the comparative risk and approves.
+    desk.wait_for_selector("#alerts .alert:has-text('review needed')")
+    card = desk.wait_for_selector(f"article[data-divert-id='{divert.pk}']")
+    card.query_selector("textarea").fill("B: weapons, threat to life. A: PRIORITY, no weapons.")
+    card.query_selector("button[data-decision=approve]").click()
+    desk.wait_for_selector(f"article[data-divert-id='{divert.pk}']", state="detached")
+    divert.refresh_from_db()
+    assert divert.status == "awaiting_replacement" and divert.controller == controller
+
+    boss.wait_for_selector(
+        f"[data-diverted] tr[data-divert-id='{divert.pk}'][data-status=awaiting_replacement]"
+    )
+    for screen in (boss, desk, page):
+        assert screen.evaluate("window.__sameDocument") is True
+
+
+def test_supervisor_sees_and_hears_a_new_breach(browser_login, live_asgi, make_user, make_incident):
+    received = timezone.now() - timedelta(minutes=61)
+    incident = make_incident("PRIORITY", received_at=received)
+    page = open_live(browser_login, make_user("supervisor"), f"{live_asgi}/dispatch/overdue/")
+    page.evaluate(
+        """() => {
+          window.__tones = 0;
+          const proto = window.AudioContext.prototype;
+          const create = proto.createOscillator;
+          proto.createOscillator = function () { window.__tones += 1; return create.call(this); };
+        }"""
+    )
+    assert services.clock_sweep() >= 1  # long past its deadline: breached now
+    page.wait_for_selector(f"#alerts .alert-danger:has-text('BREACH: {incident.reference}')")
+    # It is also unresourced: that is a separate alert, also kept on screen.
+    page.wait_for_selector(f"#alerts .alert-danger:has-text('NO UNIT: {incident.reference}')")
+    page.wait_for_function("window.__tones >= 1")
+    page.wait_for_selector(
+        f"[data-overdue] tr[data-incident-id='{incident.pk}'][data-state=breached]"
+    )
+    assert page.evaluate("window.__sameDocument") is True
