@@ -214,6 +214,7 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
         "closing_summary": incident.closing_summary,
         "closed_at": _iso(incident.closed_at),
         "repeat_contact": any(f.get("code") == "contact.repeat" for f in flags),
+        "grade_history": grade_history(incident),
         "url": reverse("cad:incident", args=[incident.id]),
     }
 

@@ -68,8 +68,9 @@ def incident_page(request, pk):
         {
             "incident": incident,
             "data": data,
-            "history": selectors.incident_history(incident),
-            "grade_history": selectors.grade_history(incident),
+            "history": incident.events.select_related("actor").order_by("id")[:200],
+            "narrative_entries": incident.narrative.select_related("author").order_by("at", "id"),
+            "grade_changes": incident.grade_changes.select_related("actor"),
             "grades": Grade.choices,
             "closing_codes": ClosingCode.choices,
             "may_grade": has_role(request.user, *services.GRADE_ROLES),

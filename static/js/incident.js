@@ -1,7 +1,7 @@
 // The incident page: whole narrative, flags, clock and history, updated live.
 // Alt+E add to the narrative, Alt+G grade.
 import { onEvent } from "./live.js";
-import { api, el, renderPrevious, renderReasons, showErrors } from "./call_common.js";
+import { api, el, localTime, renderPrevious, renderReasons, showErrors } from "./call_common.js";
 
 const config = JSON.parse(document.getElementById("incident-config").textContent);
 const id = config.incident;
@@ -17,12 +17,36 @@ function renderNarrative(entries) {
     const item = el("li");
     item.dataset.entryId = entry.id;
     const meta = el("span", undefined, "meta");
-    const time = el("time", entry.at.slice(11, 19));
+    const time = el("time", new Date(entry.at).toLocaleTimeString("en-GB"));
     time.dateTime = entry.at;
     meta.append(time, ` ${entry.author}`);
     item.append(meta, entry.text);
     list.append(item);
   }
+}
+
+function renderGradeHistory(changes) {
+  const body = $("#grade-history tbody");
+  if (!changes.length) return;
+  body.replaceChildren(
+    ...changes.map((change) => {
+      const row = el("tr");
+      const advised = el("td", `${change.recommended_grade || ""}${change.grade_floor ? ` (floor ${change.grade_floor})` : ""}`);
+      if (change.below_recommendation) advised.append(" ", el("span", "below", "tag tag-warn"));
+      const time = el("time", new Date(change.at).toLocaleTimeString("en-GB"));
+      time.dateTime = change.at;
+      const when = el("td");
+      when.append(time);
+      row.append(
+        when,
+        el("td", change.actor),
+        el("td", `${change.before || "—"} → ${change.after}`),
+        advised,
+        el("td", `${change.rationale}${change.da_rationale ? ` DA: ${change.da_rationale}` : ""}`),
+      );
+      return row;
+    }),
+  );
 }
 
 function render(data) {
@@ -53,6 +77,10 @@ function render(data) {
     delete clock.dataset.due;
     clock.textContent = "no clock";
   }
+  const due = $("#incident-due");
+  due.textContent = data.response_due_at ? `attend by ${localTime(data.response_due_at)}` : "";
+  if (data.response_due_at) due.dateTime = data.response_due_at;
+  renderGradeHistory(data.grade_history || []);
   if (data.clock_state === "stopped" || data.status === "closed") clock.dataset.stopped = "1";
   else delete clock.dataset.stopped;
   const resourced = $("#incident-resourced");

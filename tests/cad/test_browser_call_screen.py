@@ -1,0 +1,106 @@
+"""Browser: a call handler takes the seed's 999 call from the first keystroke to the grade,
+while a dispatcher's incident page follows live (real Chromium, real ASGI, Redis)."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from cad.models import Incident
+from cad.services import contact_create
+from tests.cad.conftest import SEED_WORDS
+from tests.factories import ensure_opening_codes
+
+pytestmark = pytest.mark.browser
+
+
+def test_handler_takes_the_seed_999_call_to_grade(
+    browser_login, live_asgi, make_user, seed_intelligence, seed_scheme
+):
+    ensure_opening_codes()
+    # The switchboard call a week earlier, recorded this time.
+    contact_create(
+        actor=make_user("oic"),
+        channel="switchboard",
+        caller_phone="07700 900123",
+        caller_name="Ms A",
+        address="14 Acacia Avenue",
+        postcode="SW1A 1AA",
+        summary="Wants to reactivate a court order against her ex-husband",
+        now=timezone.now() - timedelta(days=7),
+    )
+    handler = make_user("call_handler")
+    page = browser_login(handler)
+    page.goto(f"{live_asgi}/calls/new/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    page.evaluate("window.__sameDocument = true")
+
+    # The phone field has focus: the first keystroke goes straight in.
+    assert page.evaluate("document.activeElement.id") == "caller_phone"
+    page.keyboard.type("07700 900123")
+    typed = time.monotonic()
+    page.wait_for_selector("#lookup-schemes .banner-risk[data-scheme-id]", timeout=2000)
+    page.wait_for_selector("#lookup-previous tr[data-contact-id]", timeout=2000)
+    page.wait_for_selector("#lookup-intel .banner-risk", timeout=2000)
+    assert time.monotonic() - typed < 1.0, "lookups must appear within a second"
+    assert "court order" in page.inner_text("#lookup-previous")
+    assert "MARAC" in page.inner_text("#lookup-intel")
+    assert "REPEAT CONTACT" in page.inner_text("#lookup-previous")
+
+    # Tab order follows the call: name, address, postcode, area, opening code, narrative.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "caller_name"
+    page.keyboard.type("Ms A")
+    page.keyboard.press("Tab")
+    page.keyboard.type("14 Acacia Avenue")
+    page.keyboard.press("Tab")
+    page.keyboard.type("SW1A 1AA")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "area"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "opening_code"
+    page.select_option("#opening_code", "suspicious_circumstances")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "narrative"
+    page.keyboard.type(SEED_WORDS)
+
+    page.keyboard.press("Alt+s")
+    page.wait_for_selector("#grading-panel:not([hidden])")
+    incident = Incident.objects.get()
+    assert page.inner_text("#recommended-grade") == "IMMEDIATE"
+    assert page.is_visible("#da-prompt")
+    assert "floor IMMEDIATE" in page.inner_text("#grade-floor")
+    reasons = page.inner_text("#risk-reasons")
+    assert "domestic abuse: threat now" in reasons and "“ex-husband”" in reasons
+    assert page.evaluate("document.activeElement.id") == "da-yes"
+
+    # A dispatcher opens the incident page; it will follow the grading live.
+    dispatcher_page = browser_login(make_user("dispatcher"))
+    dispatcher_page.goto(f"{live_asgi}/incidents/{incident.id}/")
+    dispatcher_page.wait_for_selector("#live-status[data-state=live]")
+    dispatcher_page.evaluate("window.__sameDocument = true")
+    assert SEED_WORDS in dispatcher_page.inner_text("#narrative")
+
+    # PRIORITY without a rationale is refused on screen and nothing is graded.
+    page.check("#grade-PRIORITY")
+    page.keyboard.press("Alt+g")
+    page.wait_for_selector("#grade-errors[data-refused='1'] li[data-field='rationale']")
+    assert "below this incident's floor" in page.inner_text("#grade-errors")
+    assert Incident.objects.get(pk=incident.pk).grade is None
+
+    # IMMEDIATE, recorded as domestic abuse: accepted, with the countdown running.
+    page.check("#da-yes")
+    page.check("#grade-IMMEDIATE")
+    page.keyboard.press("Alt+g")
+    page.wait_for_selector("#grade-result[data-graded='IMMEDIATE'] [data-due]")
+    incident.refresh_from_db()
+    assert incident.grade == "IMMEDIATE" and incident.domestic_abuse is True
+    assert incident.response_due_at == incident.received_at + timedelta(minutes=15)
+    assert "recorded as domestic abuse" in page.inner_text("#grade-result")
+    assert page.evaluate("window.__sameDocument") is True
+
+    dispatcher_page.wait_for_selector("#incident-grade[data-grade='IMMEDIATE']", timeout=5000)
+    dispatcher_page.wait_for_selector("#incident-clock[data-due]")
+    assert "DOMESTIC ABUSE" in dispatcher_page.inner_text("#incident-da")
+    assert dispatcher_page.evaluate("window.__sameDocument") is True
