@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from cad import events, selectors, services
 from cad.errors import RoleRefused, require_role
-from cad.models import Channel, Contact, Grade, Incident
+from cad.models import Channel, Contact, Grade, Incident, ResponseTarget
 from cad.roles import ANY_ROLE, record_refusal
 
 
@@ -497,3 +497,32 @@ class AbsenceListView(APIView):
     @extend_schema(responses=dict)
     def get(self, request):
         return Response(selectors.absences(current_only=request.query_params.get("current") == "1"))
+
+
+class ResponseTargetSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(choices=Grade.values)
+    seconds = serializers.IntegerField()
+    area = serializers.ChoiceField(choices=["urban", "rural"], required=False, allow_null=True)
+
+
+class ResponseTargetView(APIView):
+    """Attendance targets by grade and area; administrators change them."""
+
+    roles_by_method = {"GET": (ANY_ROLE,), "POST": ("admin",)}
+
+    @extend_schema(responses=dict)
+    def get(self, request):
+        return Response(
+            [
+                {"grade": t.grade, "area": t.area, "seconds": t.seconds}
+                for t in ResponseTarget.objects.order_by("grade", "area")
+            ]
+        )
+
+    @extend_schema(request=ResponseTargetSerializer, responses=dict)
+    def post(self, request):
+        data = parsed(ResponseTargetSerializer, request)
+        targets = services.response_target_set(
+            grade=data["grade"], seconds=data["seconds"], area=data.get("area")
+        )
+        return Response([{"grade": t.grade, "area": t.area, "seconds": t.seconds} for t in targets])

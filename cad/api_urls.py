@@ -38,5 +38,6 @@ urlpatterns: list = [
     path("calls/lookup/", api.CallLookupView.as_view(), name="api-call-lookup"),
     path("opening-codes/", api.OpeningCodeListView.as_view(), name="api-opening-codes"),
     path("absences/", api.AbsenceListView.as_view(), name="api-absences"),
+    path("response-targets/", api.ResponseTargetView.as_view(), name="api-response-targets"),
     path("users/<str:username>/absence/", api.UserAbsenceView.as_view(), name="api-user-absence"),
 ]

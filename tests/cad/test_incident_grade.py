@@ -248,3 +248,40 @@ def test_a_supervisor_reviews_a_downgrade_and_it_leaves_the_board(handler_api, a
     assert supervisor.post(url).status_code == 200
     assert selectors.supervisor_board_items() == []
     assert supervisor.post(url).status_code == 409
+
+
+def test_admins_change_response_targets_through_the_api(api_for, handler_api):
+    refused = handler_api.post(
+        "/api/v1/response-targets/", {"grade": "PRIORITY", "seconds": 1800}, format="json"
+    )
+    assert refused.status_code == 403
+    assert AccessRefusal.objects.filter(path="/api/v1/response-targets/").exists()
+    admin = api_for("admin")
+    response = admin.post(
+        "/api/v1/response-targets/",
+        {"grade": "PRIORITY", "seconds": 1800, "area": "urban"},
+        format="json",
+    )
+    assert response.status_code == 200
+    bad = admin.post(
+        "/api/v1/response-targets/", {"grade": "PRIORITY", "seconds": 0}, format="json"
+    )
+    assert bad.status_code == 400 and "seconds" in bad.json()
+    received = timezone.now()
+    incident = incident_factory(received_at=received)
+    handler_api.post(grade_url(incident), {"grade": "PRIORITY"}, format="json")
+    incident.refresh_from_db()
+    assert incident.response_due_at == received + timedelta(seconds=1800)
+
+
+def test_the_django_admin_saves_targets_through_the_service(client, make_user):
+    from cad.models import ResponseTarget
+
+    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+    target = ResponseTarget.objects.get(grade="IMMEDIATE", area="urban")
+    response = client.post(
+        f"/admin/cad/responsetarget/{target.pk}/change/",
+        {"grade": "IMMEDIATE", "area": "urban", "seconds": "720"},
+    )
+    assert response.status_code == 302
+    assert ResponseTarget.objects.get(pk=target.pk).seconds == 720
