@@ -23,6 +23,7 @@ from schemes.models import (
     Informed,
     Scheme,
     SchemeContact,
+    SchemePhone,
     SchemeStatus,
     SchemeTask,
 )
@@ -113,28 +114,29 @@ class SchemeLookup:
         return bool(self.active or self.history)
 
 
-def matching_query(*, phone: str = "", address: str = "", postcode: str = "") -> Q | None:
-    """Phone on its E.164 key; address on postcode+numbers when a postcode is known."""
-    clauses: list[Q] = []
+def matching_ids(*, phone: str = "", address: str = "", postcode: str = "") -> set[int] | None:
+    """Phone on its E.164 key; address on postcode+numbers when a postcode is known, else
+    on the street key. Each is one indexed lookup; None when there is nothing to match."""
+    lookups = []
     key = phone_key(phone)
     if key:
-        clauses.append(Q(phones__phone_key=key))
+        lookups.append(SchemePhone.objects.filter(phone_key=key).values_list("scheme_id"))
     if address or postcode:
         premises = premises_key(address, postcode)
+        full = address_key(address, postcode)
         if premises:
-            clauses.append(Q(premises_key=premises))
+            where = Q(premises_key=premises)
+        elif full.startswith("|"):
+            where = Q(street_key=full)
+        elif full:
+            where = Q(address_key=full)
         else:
-            full = address_key(address, postcode)
-            if full.startswith("|"):
-                clauses.append(Q(street_key=full))
-            elif full:
-                clauses.append(Q(address_key=full))
-    if not clauses:
+            where = None
+        if where is not None:
+            lookups.append(Scheme.objects.filter(where).values_list("id"))
+    if not lookups:
         return None
-    query = clauses[0]
-    for clause in clauses[1:]:
-        query |= clause
-    return query
+    return {row[0] for rows in lookups for row in rows}
 
 
 def _matched_on(scheme: Scheme, *, phone: str, address: str, postcode: str) -> list[str]:
@@ -157,11 +159,10 @@ def scheme_lookup(
     *, phone: str = "", address: str = "", postcode: str = "", now=None
 ) -> SchemeLookup:
     now = now or timezone.now()
-    query = matching_query(phone=phone, address=address, postcode=postcode)
+    ids = matching_ids(phone=phone, address=address, postcode=postcode)
     result = SchemeLookup()
-    if query is None:
+    if not ids:
         return result
-    ids = Scheme.objects.filter(query).values_list("id", flat=True).distinct()
     schemes = (
         Scheme.objects.filter(id__in=ids)
         .select_related("oic")

@@ -72,3 +72,35 @@ def test_crime_manager_queue_shows_an_escalation_live(
     page.wait_for_selector(row)
     page.wait_for_selector(".alert-danger")
     assert "Second-stage review" in page.text_content(row)
+
+
+def test_intelligence_desk_requests_a_scheme_with_the_form(
+    browser_login, live_asgi, make_user, oic
+):
+    desk = make_user("intelligence")
+    page = browser_login(desk)
+    page.goto(f"{live_asgi}/schemes/new/")
+    assert "The OIC, not the control room, must tell the victim." in page.text_content(
+        "#oic-warning"
+    )
+    # Refused first: the planned end is too far away and nothing names the person at risk.
+    too_late = (timezone.localdate() + timedelta(days=200)).isoformat()
+    page.fill("#address", "7 Laburnum Grove")
+    page.fill("#postcode", "SW1A 2AA")
+    page.fill("#ends_on", too_late)
+    page.select_option("#oic", oic.username)
+    page.click("#scheme-request-form button[type=submit]")
+    assert "at most 6 months" in page.text_content("[data-error-for=ends_at]")
+    assert page.is_visible("[data-error-for=victim_name]")
+    assert not Scheme.objects.exists()
+
+    page.fill("#victim_name", "Ms B")
+    page.fill("#phones", "07700 900200")
+    page.fill("#reason", "Stalking by former partner")
+    page.fill("#ends_on", (timezone.localdate() + timedelta(days=90)).isoformat())
+    page.click("#scheme-request-form button[type=submit]")
+    page.wait_for_url(lambda url: "/schemes/new/" not in url)
+    scheme = Scheme.objects.get()
+    assert page.url.endswith(f"/schemes/{scheme.pk}/")
+    assert "victim not yet informed" in page.text_content("#scheme-live")
+    assert scheme.oic == oic and scheme.requested_by == desk
