@@ -1,0 +1,54 @@
+"""Browser: an owner acknowledges a follow-up; an unacknowledged one reaches the
+supervisor's page live when the sweep escalates it."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from cad.models import FollowUp
+from cad.tasks import follow_ups_sweep
+from tests.factories import contact_factory
+
+pytestmark = pytest.mark.browser
+
+
+def test_owner_acknowledges_and_the_supervisor_sees_the_overdue_one_live(
+    browser_login, live_asgi, make_user
+):
+    owner = make_user("oic", username="pc-b")
+    supervisor = make_user("supervisor", username="sgt-h")
+    now = timezone.now()
+    mine = contact_factory(
+        caller_phone="07700 900123",
+        summary="Reactivate a court order against her ex-husband",
+        follow_up={"owner": owner, "due_at": now + timedelta(hours=2)},
+    )
+    forgotten = contact_factory(
+        caller_phone="07700 900555",
+        summary="Call back about a neighbour dispute",
+        follow_up={"owner": owner, "due_at": now + timedelta(seconds=1)},
+        now=now - timedelta(hours=1),
+    )
+
+    boss = browser_login(supervisor)
+    boss.goto(f"{live_asgi}/follow-ups/")
+    boss.wait_for_selector("#live-status[data-state=live]")
+    assert boss.locator("#escalated-follow-ups tr[data-contact-id]").count() == 0
+
+    page = browser_login(owner)
+    page.goto(f"{live_asgi}/follow-ups/")
+    row = f"#my-follow-ups tr[data-contact-id='{mine.id}']"
+    page.wait_for_selector(f"{row}[data-status='awaiting_ack']")
+    page.focus(f"{row} button[data-action=acknowledge]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"{row}[data-status='acknowledged']")
+    assert FollowUp.objects.get(contact=mine).acknowledged_by == owner
+
+    FollowUp.objects.filter(contact=forgotten).update(due_at=now - timedelta(minutes=1))
+    assert follow_ups_sweep() == 1
+    boss.wait_for_selector(
+        f"#escalated-follow-ups tr[data-contact-id='{forgotten.id}'][data-status='overdue']",
+        timeout=5000,
+    )
+    assert "pc-b" in boss.inner_text("#escalated-follow-ups")
