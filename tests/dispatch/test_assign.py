@@ -217,3 +217,16 @@ def test_unit_create_by_admin_only(roles):
         services.unit_create(actor=roles["admin"], callsign="X Y", area="moon")
     with pytest.raises(RoleRefused):
         services.unit_create(actor=roles["dispatcher"], callsign="ECHO1", area="urban")
+
+
+def test_closing_releases_units_and_stops_the_clock(make_incident, make_unit, roles):
+    incident = make_incident()
+    first, second = make_unit(), make_unit()
+    services.unit_assign(actor=roles["dispatcher"], incident=incident, unit=first, now=T0)
+    services.unit_assign(actor=roles["dispatcher"], incident=incident, unit=second, now=T0)
+    Incident.objects.filter(pk=incident.pk).update(status="closed")
+    assert services.incident_units_release(actor=roles["dispatcher"], incident=incident) == 2
+    assert set(Unit.objects.values_list("status", "incident")) == {("available", None)}
+    incident = reload(incident)
+    assert incident.next_alert_at is None and incident.clock_state == "stopped"
+    assert not Assignment.objects.filter(status__in=Assignment.ACTIVE).exists()
