@@ -11,13 +11,12 @@ Matching is exact lookups on normalised keys (see `cad.normalise`):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
 from cad.normalise import name_key, phone_key
@@ -122,59 +121,80 @@ def keys_for_contact(contact) -> SubjectKeys:
     return keys
 
 
-def match_logs(keys: SubjectKeys) -> dict[int, set[str]]:
-    """{log id: {"phone", "address", "person"}} for every log the keys find."""
-    found: dict[int, set[str]] = defaultdict(set)
+def find_hits(keys: SubjectKeys) -> list[dict]:
+    """Hit summaries for every log the keys find, in one statement (one round trip).
+
+    Each subject table is searched through its key index for at most MAX_LOGS_PER_KEY
+    logs; names without a date of birth only add "person" to logs found another way.
+    The SQL is built from the app's own table names and fixed fragments; every value
+    is a query parameter.
+    """
+    phone_t, address_t = LogPhone._meta.db_table, LogAddress._meta.db_table
+    person_t, log_t = LogPerson._meta.db_table, IntelligenceLog._meta.db_table
+    parts, params = [], []
 
     if keys.phone_keys:
-        rows = (
-            LogPhone.objects.filter(phone_key__in=sorted(keys.phone_keys))
-            .order_by("-log_id")
-            .values_list("log_id", flat=True)[:MAX_LOGS_PER_KEY]
+        parts.append(
+            f"(SELECT log_id, 'phone' AS matched FROM {phone_t} WHERE phone_key = ANY(%s) "  # noqa: S608
+            "ORDER BY log_id DESC LIMIT %s)"
         )
-        for log_id in rows:
-            found[log_id].add("phone")
+        params += [sorted(keys.phone_keys), MAX_LOGS_PER_KEY]
 
-    address_match = Q()
+    address_terms, address_params = [], []
     if keys.address_key:
-        address_match |= Q(address_key=keys.address_key)
+        address_terms.append("address_key = %s")
+        address_params.append(keys.address_key)
     if keys.premises_key:
-        address_match |= Q(premises_key=keys.premises_key)
+        address_terms.append("(premises_key = %s AND premises_key <> '')")
+        address_params.append(keys.premises_key)
     if keys.street_key:
+        # Without a postcode on one side, number and street must do.
         if keys.postcode_key:
-            address_match |= Q(street_key=keys.street_key, postcode_key="")
+            address_terms.append("(street_key = %s AND street_key <> '' AND postcode_key = '')")
         else:
-            address_match |= Q(street_key=keys.street_key)
-    if address_match:
-        rows = (
-            LogAddress.objects.filter(address_match)
-            .order_by("-log_id")
-            .values_list("log_id", flat=True)[:MAX_LOGS_PER_KEY]
+            address_terms.append("(street_key = %s AND street_key <> '')")
+        address_params.append(keys.street_key)
+    if address_terms:
+        parts.append(
+            f"(SELECT log_id, 'address' AS matched FROM {address_t} "  # noqa: S608
+            f"WHERE {' OR '.join(address_terms)} ORDER BY log_id DESC LIMIT %s)"
         )
-        for log_id in rows:
-            found[log_id].add("address")
+        params += [*address_params, MAX_LOGS_PER_KEY]
 
-    dated = [(key, dob) for key, dob in keys.persons if dob is not None]
+    dated = sorted((key, dob) for key, dob in keys.persons if dob is not None)
     if dated:
-        person_match = Q()
-        for key, dob in dated:
-            person_match |= Q(name_key=key, dob=dob)
-        rows = (
-            LogPerson.objects.filter(person_match)
-            .order_by("-log_id")
-            .values_list("log_id", flat=True)[:MAX_LOGS_PER_KEY]
+        terms = " OR ".join(["(name_key = %s AND dob = %s)"] * len(dated))
+        parts.append(
+            f"(SELECT log_id, 'person' AS matched FROM {person_t} WHERE {terms} "  # noqa: S608
+            "ORDER BY log_id DESC LIMIT %s)"
         )
-        for log_id in rows:
-            found[log_id].add("person")
+        params += [value for pair in dated for value in pair] + [MAX_LOGS_PER_KEY]
 
-    # Names alone corroborate a log already found, never find one.
-    name_only = {key for key, _ in keys.persons}
-    pending = [log_id for log_id, matched in found.items() if "person" not in matched]
-    if name_only and pending:
-        rows = LogPerson.objects.filter(log_id__in=pending, name_key__in=sorted(name_only))
-        for log_id in rows.values_list("log_id", flat=True):
-            found[log_id].add("person")
-    return dict(found)
+    if not parts:
+        return []
+    names = sorted({key for key, _ in keys.persons})
+    sql = f"WITH found AS ({' UNION ALL '.join(parts)})"
+    matches = "SELECT log_id, matched FROM found"
+    if names:
+        sql += (
+            f", named AS (SELECT DISTINCT p.log_id, 'person' AS matched FROM {person_t} p "  # noqa: S608
+            "WHERE p.log_id IN (SELECT log_id FROM found) AND p.name_key = ANY(%s))"
+        )
+        params.append(names)
+        matches += " UNION ALL SELECT log_id, matched FROM named"
+    sql += (
+        f" SELECT l.id, l.kind, l.summary, l.occurred_at, array_agg(DISTINCT m.matched)"  # noqa: S608
+        f" FROM ({matches}) m JOIN {log_t} l ON l.id = m.log_id GROUP BY l.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    hits = [
+        hit_dict(log_id=log_id, kind=kind, summary=summary, occurred_at=at, matched_on=matched)
+        for log_id, kind, summary, at, matched in rows
+    ]
+    hits.sort(key=hit_sort_key)
+    return hits
 
 
 def hits_for(matches: dict[int, set[str]]) -> list[dict]:
@@ -221,7 +241,7 @@ def lookup_hits(
     )
     if keys.is_empty():
         return []
-    return hits_for(match_logs(keys))
+    return find_hits(keys)
 
 
 def latest_check(*, incident=None, contact=None) -> IntelligenceCheck | None:
@@ -303,17 +323,18 @@ def log_search(
             for log in logs
         ]
     # On the search page a name without a date of birth is a search in its own right.
-    matches = match_logs(keys)
+    hits = find_hits(keys)
     undated = [key for key, dob in keys.persons if dob is None]
     if undated and not (keys.phone_keys or keys.address_key or keys.premises_key):
+        seen = {hit["id"] for hit in hits}
         rows = (
             LogPerson.objects.filter(name_key__in=undated)
+            .exclude(log_id__in=seen)
             .order_by("-log_id")
             .values_list("log_id", flat=True)[:limit]
         )
-        for log_id in rows:
-            matches.setdefault(log_id, set()).add("person")
-    hits = hits_for(matches)
+        hits += hits_for({log_id: {"person"} for log_id in rows})
+        hits.sort(key=hit_sort_key)
     if kind:
         hits = [hit for hit in hits if hit["kind"] == kind]
     return hits[:limit]

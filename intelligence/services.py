@@ -28,10 +28,9 @@ from intelligence.models import (
 from intelligence.rules import request_due_at
 from intelligence.selectors import (
     answer_seconds,
-    hits_for,
+    find_hits,
     keys_for_contact,
     keys_for_incident,
-    match_logs,
 )
 from intelligence.validation import CleanLog, clean_log
 
@@ -64,7 +63,7 @@ def intel_check_run(
     now = now or timezone.now()
     with transaction.atomic():
         keys = keys_for_incident(incident) if incident is not None else keys_for_contact(contact)
-        hits = hits_for(match_logs(keys)) if not keys.is_empty() else []
+        hits = find_hits(keys) if not keys.is_empty() else []
         risk_kinds = sorted({hit["kind"] for hit in hits} & RISK_KINDS)
         check = IntelligenceCheck.objects.create(
             incident=incident,
