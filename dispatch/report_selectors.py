@@ -195,6 +195,12 @@ def divert_rows(*, now: datetime) -> QuerySet:
         ),
         qart_reviewed_at=Subquery(latest.values("at")[:1]),
         qart_reviewer=Subquery(latest.values("reviewer__username")[:1]),
+        review_minutes=ExpressionWrapper(
+            Seconds(F("reviewed_at"), F("created_at")) / 60.0, output_field=FloatField()
+        ),
+        replacement_minutes=ExpressionWrapper(
+            Seconds(F("replaced_at"), F("created_at")) / 60.0, output_field=FloatField()
+        ),
         from_grade_rank=_grade_rank("from_grade"),
         to_grade_rank=_grade_rank("to_grade"),
     )

@@ -325,3 +325,35 @@ class Report:
 
     def table(self, key: str) -> Table:
         return next(table for table in self.tables if table.key == key)
+
+
+# --- timelines ----------------------------------------------------------------------------
+
+# Event data worth showing when an event carries no summary of its own, in this order.
+SUMMARY_KEYS = (
+    ("callsign", "unit"),
+    ("previous", "from"),
+    ("status", "status"),
+    ("before", "grade before"),
+    ("after", "grade"),
+    ("decision", "decision"),
+    ("finding", "finding"),
+    ("replacement_unit", "replacement"),
+    ("state", "state"),
+    ("level", "level"),
+    ("closing_code", "closing code"),
+)
+
+
+def event_summary(kind: str, data: Mapping | None) -> str:
+    """One line about an event: its own summary, else its main facts."""
+    data = data or {}
+    summary = data.get("summary")
+    if isinstance(summary, str) and summary:
+        return summary
+    facts = [
+        f"{label} {data[key]}"
+        for key, label in SUMMARY_KEYS
+        if data.get(key) not in (None, "", [], {})
+    ]
+    return ", ".join(facts) if facts else kind.replace(".", " ").replace("_", " ")

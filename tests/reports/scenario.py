@@ -417,3 +417,28 @@ def build_grading(actors: Actors) -> dict:
         ),
         "G7": make("G7", None, 60),
     }
+
+
+def build_one_divert() -> Incidents:
+    """A PRIORITY incident A whose unit U1 is diverted to an IMMEDIATE incident B (D1)."""
+    from dispatch.services import unit_assign, unit_create, unit_divert
+    from tests.factories import incident_factory
+
+    actors = Actors.make()
+    data = Incidents(actors=actors)
+    unit_create(actor=actors.admin, callsign="U1")
+    data.incidents["A"] = incident_factory(
+        actor=actors.call_handler, grade="PRIORITY", received_at=at()
+    )
+    data.incidents["B"] = incident_factory(
+        actor=actors.call_handler, grade="IMMEDIATE", received_at=at(minutes=5)
+    )
+    unit_assign(actor=actors.dispatcher, incident=data.incidents["A"], unit="U1", now=at(minutes=1))
+    data.diverts["D1"] = unit_divert(
+        actor=actors.dispatcher,
+        unit="U1",
+        to_incident=data.incidents["B"],
+        reason="Immediate call nearby",
+        now=at(minutes=6),
+    )
+    return data

@@ -1,0 +1,90 @@
+// A divert's timeline: stays live while events about the divert or either incident
+// arrive, and records QART findings through the API (the form also works without it).
+import { onEvent } from "./live.js";
+import { refreshFragment } from "./report_common.js";
+
+const container = document.getElementById("timeline-live");
+const watch = JSON.parse(document.getElementById("timeline-watch").textContent);
+const form = document.getElementById("qart-form");
+
+function concerns(data) {
+  if (!data) return false;
+  if (data.divert === watch.divert) return true;
+  return [data.incident, data.from_incident, data.to_incident].some(
+    (id) => id !== undefined && id !== null && watch.incidents.includes(id),
+  );
+}
+
+onEvent((frame) => {
+  if (concerns(frame.data)) refreshFragment(container).catch(() => {});
+});
+
+function showErrors(data, status) {
+  const box = document.getElementById("qart-errors");
+  box.replaceChildren();
+  const add = (text, field) => {
+    const line = document.createElement("p");
+    line.textContent = text;
+    if (field) line.dataset.field = field;
+    box.append(line);
+  };
+  if (!data) {
+    add(`The server answered ${status}.`);
+  } else if (typeof data.detail === "string") {
+    add(data.detail);
+  } else {
+    for (const [field, messages] of Object.entries(data)) {
+      for (const message of [].concat(messages)) add(`${field}: ${message}`, field);
+    }
+  }
+}
+
+async function submit() {
+  const button = form.querySelector("button[type=submit]");
+  const finding = form.querySelector("input[name=finding]:checked")?.value || "";
+  const body = { finding, notes: form.elements.notes.value };
+  button.disabled = true;
+  try {
+    const response = await fetch(form.dataset.apiUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        Accept: "application/json",
+        "Content-Type": "application/json",
+        "X-CSRFToken": form.elements.csrfmiddlewaretoken.value,
+      },
+      body: JSON.stringify(body),
+    });
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    if (response.status === 201) {
+      form.reset();
+      document.getElementById("qart-errors").replaceChildren();
+      await refreshFragment(container);
+      document.getElementById("findings-title")?.scrollIntoView({ block: "start" });
+    } else {
+      showErrors(data, response.status);
+    }
+  } catch {
+    showErrors(null, "nothing (connection lost)");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+if (form) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  form.elements.notes.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      submit();
+    }
+  });
+}
