@@ -433,6 +433,8 @@ def request_queue(*, status: str = "", requested_by=None, claimed_by=None):
         rows = rows.filter(requested_by=requested_by)
     if claimed_by is not None:
         rows = rows.filter(claimed_by=claimed_by)
+    if status == CheckRequest.Status.ANSWERED:
+        return rows.order_by("-answered_at", "-id")
     return rows.order_by("due_at", "id")
 
 

@@ -75,9 +75,7 @@ def log_detail(request, log_id: int):
 @role_required("intelligence", "supervisor")
 def request_queue(request):
     rows = list(selectors.request_queue(status="unanswered")[:200])
-    answered = list(
-        selectors.request_queue(status=CheckRequest.Status.ANSWERED).order_by("-answered_at")[:20]
-    )
+    answered = list(selectors.request_queue(status=CheckRequest.Status.ANSWERED)[:20])
     return render(
         request,
         "intelligence/request_queue.html",

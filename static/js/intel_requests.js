@@ -79,6 +79,19 @@ async function refresh() {
   }
   document.getElementById("queue-count").textContent = `${requests.length} waiting`;
   if (focusedId) document.getElementById(`request-${focusedId}`)?.focus();
+  await refreshAnswered();
+}
+
+async function refreshAnswered() {
+  const response = await fetch(`${api}?status=answered`, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const rows = (await response.json()).slice(0, 20).map((request) => {
+    const tr = document.createElement("tr");
+    const when = new Date(request.answered_at).toLocaleString("en-GB");
+    tr.append(cell(when), cell(request.subject), cell(request.question), cell(request.answer), cell(request.answered_by));
+    return tr;
+  });
+  if (rows.length) document.querySelector("#answered-requests tbody").replaceChildren(...rows);
 }
 
 async function claim(tr) {

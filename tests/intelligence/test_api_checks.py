@@ -26,7 +26,9 @@ def incident(make_log, make_incident, handler):
     return incident
 
 
-@pytest.mark.parametrize("role", ["call_handler", "dispatcher", "supervisor", "intelligence", "oic"])
+@pytest.mark.parametrize(
+    "role", ["call_handler", "dispatcher", "supervisor", "intelligence", "oic"]
+)
 def test_latest_check_summary(api_for, incident, role):
     response = api_for(role).get(CHECKS, {"incident": incident.pk})
     assert response.status_code == 200
@@ -76,9 +78,7 @@ def test_anonymous(anon_api, incident):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_realtime_frames_never_carry_intelligence_text(
-    make_log, make_incident, make_user, handler
-):
+def test_realtime_frames_never_carry_intelligence_text(make_log, make_incident, make_user, handler):
     """A supervisor's screen gets the check and the log view as ids and counts only."""
     log = make_log(
         kind="marac", summary=SECRET_SUMMARY, details=SECRET_DETAILS, phones=["07700900123"]

@@ -238,9 +238,12 @@ def test_api_bad_input_and_roles(api_for, anon_api, incident, request_row):
     response = handler_api.post(REQUESTS, {"question": "?"}, format="json")
     assert response.status_code == 400 and "subject" in response.json()
     assert api_for("intelligence").get(REQUESTS, {"status": "bogus"}).status_code == 400
-    assert api_for("unit").post(
-        REQUESTS, {"incident": incident.pk, "question": "?"}, format="json"
-    ).status_code == 403
+    assert (
+        api_for("unit")
+        .post(REQUESTS, {"incident": incident.pk, "question": "?"}, format="json")
+        .status_code
+        == 403
+    )
     claim = f"{REQUESTS}{request_row.pk}/claim/"
     assert handler_api.post(claim).status_code == 403
     assert AccessRefusal.objects.filter(path=claim).count() == 1

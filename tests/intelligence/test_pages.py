@@ -132,7 +132,12 @@ def test_hits_panel_states():
             "intel": {
                 "checked_at": "2026-09-07T10:00:00+00:00",
                 "hits": [
-                    {"id": 7, "kind": "marac", "summary": "MARAC high risk", "matched_on": ["phone"]},
+                    {
+                        "id": 7,
+                        "kind": "marac",
+                        "summary": "MARAC high risk",
+                        "matched_on": ["phone"],
+                    },
                     {
                         "id": 8,
                         "kind": "safeguarding_children",
