@@ -102,7 +102,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+        "CONFIG": {
+            # No client-side read timeout: the layer's blocking receive (BZPOPMIN) waits
+            # longer than redis-py 8's default 5 s, which would tear every idle socket down.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+            "capacity": 1000,
+            "expiry": 30,
+        },
     }
 }
 
