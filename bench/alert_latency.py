@@ -1,0 +1,494 @@
+"""Benchmark: from a response deadline to the alert frame on every connected screen.
+
+The system runs as real processes, as deployed: uvicorn serving cad.asgi (websockets),
+a Celery worker and Celery beat running the dispatch clock sweep every second, all on
+PostgreSQL and Redis. This script seeds N open graded incidents into its own database
+(`cad_bench_alert`), connects M websocket clients (token auth, heartbeat every 5 s like
+the browser's live.js), then makes K deadlines fall due, one every --spacing seconds,
+and measures for every client and every deadline the time from the deadline to the
+arrival of its `incident.clock.breached` frame: p50/p95/p99/max and frames lost.
+
+It also times the sweep itself when nothing is due (the common case, every second of
+every day) at each N: it must not grow with N (partial index on next_alert_at).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cad REDIS_URL=redis://127.0.0.1:6379/6 \\
+        .venv/bin/python bench/alert_latency.py --incidents 10000 100000 --clients 100 500
+
+Only the database name of DATABASE_URL is replaced (by --db); Redis is used as given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+BREACH = "incident.clock.breached"
+HEARTBEAT_S = 5.0
+
+
+# --- setup ------------------------------------------------------------------------------
+
+
+def database_url(base: str, name: str) -> str:
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+
+
+def ensure_database(base: str, name: str) -> None:
+    import psycopg2
+
+    admin = psycopg2.connect(database_url(base, "postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def server_env(db_url: str, redis_url: str) -> dict:
+    return dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="cad.settings",
+        DATABASE_URL=db_url,
+        REDIS_URL=redis_url,
+        SECRET_KEY="bench-" + "k" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DEBUG="0",
+        SECURE_SSL_REDIRECT="0",
+        PYTHONUNBUFFERED="1",
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+class Servers:
+    """uvicorn (web + websockets), Celery worker and Celery beat as child processes."""
+
+    def __init__(self, env: dict, web_workers: int):
+        self.env = env
+        self.web_workers = web_workers
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="cad-bench-alert-"))
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> None:
+        def spawn(name: str, args: list[str]) -> None:
+            log = open(self.folder / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+            self.processes.append(
+                subprocess.Popen(
+                    args,
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+
+        spawn(
+            "uvicorn",
+            [
+                str(BIN / "uvicorn"),
+                "cad.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.web_workers),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+        )
+        spawn(
+            "worker",
+            [
+                str(BIN / "celery"),
+                "-A",
+                "cad",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+        )
+        spawn(
+            "beat",
+            [
+                str(BIN / "celery"),
+                "-A",
+                "cad",
+                "beat",
+                "--loglevel",
+                "WARNING",
+                "--schedule",
+                str(self.folder / "beat-schedule"),
+            ],
+        )
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def logs_tail(self) -> str:
+        lines = []
+        for log in sorted(self.folder.glob("*.log")):
+            text = log.read_text(errors="replace").strip().splitlines()[-5:]
+            if text:
+                lines.append(f"--- {log.name}\n" + "\n".join(text))
+        return "\n".join(lines)
+
+
+def django_setup(db_url: str, redis_url: str) -> None:
+    os.environ.update(server_env(db_url, redis_url))
+    import django
+
+    django.setup()
+
+
+def reset_and_seed(n: int, k: int, clients: int) -> tuple[list[int], list]:
+    """N open PRIORITY incidents with nothing due for 40 minutes; k of them will fall due.
+
+    Returns the ids of those k incidents and the tokens of the client users.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from cad.models import Incident
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE cad_event, cad_incident RESTART IDENTITY CASCADE")
+    user_model = get_user_model()
+    author, _ = user_model.objects.get_or_create(username="bench-author")
+    group = Group.objects.get(name="supervisor")
+    wanted = [f"bench-screen-{i:04d}" for i in range(clients)]
+    known = user_model.objects.filter(username__in=wanted)
+    existing = set(known.values_list("username", flat=True))
+    user_model.objects.bulk_create(
+        [user_model(username=name) for name in wanted if name not in existing]
+    )
+    users = list(user_model.objects.filter(username__in=wanted).order_by("username"))
+    group.user_set.add(*users)
+    for user in users:
+        Token.objects.get_or_create(user=user)
+    tokens = list(Token.objects.filter(user__in=users).order_by("user__username"))
+
+    now = timezone.now()
+    target = timedelta(minutes=60)
+    rows = []
+    for index in range(n):
+        received = now - timedelta(seconds=random.randint(0, 300))
+        due = received + target
+        rows.append(
+            Incident(
+                reference=f"BENCH-{index:07d}",
+                channel="999",
+                received_at=received,
+                opening_code="suspicious",
+                created_by=author,
+                grade="PRIORITY",
+                graded_at=received,
+                response_due_at=due,
+                warning_at=received + target * 0.75,
+                clock_state="running",
+                next_alert_at=received + target * 0.75,
+                resourced=True,
+                area="urban",
+            )
+        )
+    Incident.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cad_incident")
+    chosen = random.sample(range(1, n + 1), k)
+    return chosen, [token.key for token in tokens]
+
+
+def schedule_deadlines(ids: list[int], start: datetime, spacing: float) -> dict[int, datetime]:
+    """Make the chosen incidents fall due at start, start+spacing, ... (breach only)."""
+    from django.db import connection
+
+    deadlines = {}
+    with connection.cursor() as cursor:
+        for index, incident_id in enumerate(ids):
+            due = start + timedelta(seconds=index * spacing)
+            received = due - timedelta(minutes=60)
+            cursor.execute(
+                "UPDATE cad_incident SET received_at=%s, response_due_at=%s, warning_at=%s, "
+                "clock_state='warning', next_alert_at=%s WHERE id=%s",
+                [received, due, received + timedelta(minutes=45), due, incident_id],
+            )
+            deadlines[incident_id] = due
+    return deadlines
+
+
+# --- websocket clients ------------------------------------------------------------------
+
+
+async def client(url: str, token: str, since: int, arrivals: dict, ready: asyncio.Event, stop):
+    """One screen: like live.js, it reconnects after a drop and resumes from the last id."""
+    import websockets
+
+    last = since
+    reconnects = 0
+    while not stop.is_set():
+        try:
+            async with websockets.connect(
+                f"{url}?since={last}",
+                additional_headers={"Authorization": f"Token {token}"},
+                max_size=None,
+                open_timeout=120,
+                ping_interval=None,
+            ) as socket_:
+                hello = json.loads(await socket_.recv())
+                assert hello.get("kind") == "hello", hello
+                ready.set()
+
+                async def heartbeat(socket_=socket_):
+                    while True:
+                        await asyncio.sleep(HEARTBEAT_S * (0.5 + random.random()))
+                        await socket_.send(json.dumps({"type": "ping"}))
+
+                beat = asyncio.create_task(heartbeat())
+                try:
+                    while not stop.is_set():
+                        try:
+                            message = await asyncio.wait_for(socket_.recv(), timeout=0.5)
+                        except TimeoutError:
+                            continue
+                        received = time.time()
+                        frame = json.loads(message)
+                        if isinstance(frame.get("id"), int):
+                            last = max(last, frame["id"])
+                        if frame.get("kind") == BREACH:
+                            arrivals.setdefault(frame["data"]["incident"], received)
+                finally:
+                    beat.cancel()
+        except (OSError, websockets.ConnectionClosed, TimeoutError):
+            if stop.is_set():
+                break
+            reconnects += 1
+            await asyncio.sleep(0.5 + random.random() * 0.25)
+    return reconnects
+
+
+async def run_clients(url: str, tokens: list[str], clients: int, since: int, on_ready, wait_s):
+    stop = asyncio.Event()
+    per_client: list[dict] = [{} for _ in range(clients)]
+    readies = [asyncio.Event() for _ in range(clients)]
+    tasks = []
+    for index in range(clients):
+        tasks.append(
+            asyncio.create_task(
+                client(
+                    url,
+                    tokens[index % len(tokens)],
+                    since,
+                    per_client[index],
+                    readies[index],
+                    stop,
+                )
+            )
+        )
+        if index % 25 == 24:
+            await asyncio.sleep(0.05)  # a control room's screens do not all connect at once
+    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), timeout=300)
+    finish = await asyncio.to_thread(on_ready)
+    await asyncio.sleep(max(0.0, finish - time.time()) + wait_s)
+    stop.set()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    errors = [r for r in results if isinstance(r, Exception)]
+    reconnects = sum(r for r in results if isinstance(r, int))
+    return per_client, errors, reconnects
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def time_sweep(runs: int) -> dict:
+    from django.db import connection
+
+    from dispatch import services
+
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        raised = services.clock_sweep()
+        timings.append((time.perf_counter() - started) * 1000)
+        assert raised == 0, "the sweep found something due while measuring the idle sweep"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN SELECT * FROM cad_incident WHERE next_alert_at <= now() "
+            "ORDER BY next_alert_at LIMIT 100 FOR UPDATE SKIP LOCKED"
+        )
+        plan = " / ".join(row[0].strip() for row in cursor.fetchall()[:3])
+    return {
+        "p50": statistics.median(timings),
+        "p95": percentile(timings, 0.95),
+        "max": max(timings),
+        "plan": plan,
+    }
+
+
+def run_once(args, servers: Servers, n: int, m: int, ids: list[int], tokens: list[str]):
+    from cad.models import Event
+
+    since = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    url = f"ws://127.0.0.1:{servers.port}/ws/screens/"
+    box = {}
+
+    def on_ready():
+        start = datetime.now(UTC) + timedelta(seconds=args.lead)
+        box["deadlines"] = schedule_deadlines(ids, start, args.spacing)
+        return (start + timedelta(seconds=args.spacing * (len(ids) - 1))).timestamp()
+
+    per_client, errors, reconnects = asyncio.run(
+        run_clients(url, tokens, m, since, on_ready, args.grace)
+    )
+    deadlines = box["deadlines"]
+    latencies, lost, client_p95 = [], 0, []
+    for arrivals in per_client:
+        mine = []
+        for incident_id, due in deadlines.items():
+            if incident_id in arrivals:
+                mine.append(arrivals[incident_id] - due.timestamp())
+            else:
+                lost += 1
+        latencies.extend(mine)
+        if mine:
+            client_p95.append(percentile(mine, 0.95))
+    return {
+        "n": n,
+        "m": m,
+        "k": len(deadlines),
+        "frames": len(latencies),
+        "lost": lost,
+        "errors": len(errors),
+        "reconnects": reconnects,
+        "error_kinds": sorted({repr(error)[:120] for error in errors}),
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
+        "max": max(latencies) if latencies else float("nan"),
+        "worst_client_p95": max(client_p95) if client_p95 else float("nan"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--incidents", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--clients", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--deadlines", type=int, default=30, help="K deadlines per run")
+    parser.add_argument("--spacing", type=float, default=1.0, help="seconds between deadlines")
+    parser.add_argument("--lead", type=float, default=3.0, help="seconds to the first deadline")
+    parser.add_argument("--grace", type=float, default=10.0, help="wait after the last one")
+    parser.add_argument("--sweep-runs", type=int, default=300)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--db", default="cad_bench_alert")
+    args = parser.parse_args()
+
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cad")
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/6")
+    ensure_database(base, args.db)
+    db_url = database_url(base, args.db)
+    env = server_env(db_url, redis_url)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    django_setup(db_url, redis_url)
+
+    print(f"cpus: {os.cpu_count()}  web workers: {args.web_workers}  redis: {redis_url}")
+    print(f"K={args.deadlines} deadlines, one every {args.spacing} s; heartbeat {HEARTBEAT_S} s")
+    sweeps, results = {}, []
+    for n in args.incidents:
+        chosen, tokens = reset_and_seed(n, args.deadlines * len(args.clients), max(args.clients))
+        sweeps[n] = time_sweep(args.sweep_runs)
+        s = sweeps[n]
+        print(
+            f"N={n:>7}: idle sweep p50 {s['p50']:.2f} ms  p95 {s['p95']:.2f} ms  "
+            f"max {s['max']:.2f} ms  plan: {s['plan']}",
+            flush=True,
+        )
+        servers = Servers(env, args.web_workers)
+        servers.start()
+        try:
+            for run, m in enumerate(args.clients):
+                ids = chosen[run * args.deadlines : (run + 1) * args.deadlines]
+                row = run_once(args, servers, n, m, ids, tokens)
+                results.append(row)
+                print(
+                    f"N={n:>7} M={m:>4}: frames {row['frames']}/{row['k'] * m}  "
+                    f"lost {row['lost']}  p50 {row['p50']:.3f} s  p95 {row['p95']:.3f} s  "
+                    f"p99 {row['p99']:.3f} s  max {row['max']:.3f} s  "
+                    f"worst client p95 {row['worst_client_p95']:.3f} s  "
+                    f"reconnects {row['reconnects']}  client errors {row['errors']}",
+                    flush=True,
+                )
+                for kind in row["error_kinds"]:
+                    print(f"  client error: {kind}")
+        finally:
+            servers.stop()
+            tail = servers.logs_tail()
+            if tail:
+                print(tail)
+    if len(sweeps) > 1:
+        small, large = min(sweeps), max(sweeps)
+        ratio = sweeps[large]["p50"] / sweeps[small]["p50"]
+        print(f"idle sweep p50 ratio N={large} / N={small}: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
