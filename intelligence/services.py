@@ -31,6 +31,7 @@ from intelligence.selectors import (
     find_hits,
     keys_for_contact,
     keys_for_incident,
+    latest_check,
 )
 from intelligence.validation import CleanLog, clean_log
 
@@ -109,6 +110,31 @@ def intel_check_run(
             at=now,
         )
     return check
+
+
+def intel_check_refresh(
+    *, actor, incident=None, contact=None, now: datetime | None = None
+) -> IntelligenceCheck | None:
+    """After an edit: check again if the phone, address or persons changed since the
+    latest check (or there was none); None when nothing that matters changed."""
+    if (incident is None) == (contact is None):
+        raise InvalidInput({"subject": ["Exactly one of incident or contact is required."]})
+    require_role(actor, ANY_ROLE)
+    keys = keys_for_incident(incident) if incident is not None else keys_for_contact(contact)
+    latest = latest_check(incident=incident, contact=contact)
+    if latest is not None and (
+        latest.phone_key,
+        latest.address_key,
+        latest.premises_key,
+        latest.person_keys,
+    ) == (
+        ",".join(sorted(keys.phone_keys)),
+        keys.address_key,
+        keys.premises_key,
+        keys.person_keys_json(),
+    ):
+        return None
+    return intel_check_run(actor=actor, incident=incident, contact=contact, now=now)
 
 
 # --- logs --------------------------------------------------------------------------------

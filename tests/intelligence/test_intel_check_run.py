@@ -223,3 +223,27 @@ def test_runs_inside_the_callers_transaction(make_log, make_incident, handler):
         raise RuntimeError("incident_create failed after the check")
     assert not IntelligenceCheck.objects.exists()
     assert not Event.objects.filter(kind="intelligence.checked").exists()
+
+
+def test_refresh_checks_again_only_when_the_subject_changed(make_log, make_incident, handler):
+    from cad.models import Person
+    from cad.normalise import address_key
+    from intelligence.services import intel_check_refresh
+
+    incident = make_incident(phone=VICTIM_PHONE)
+    first = intel_check_refresh(actor=handler, incident=incident, now=NOW)
+    assert first is not None  # never checked before
+    assert intel_check_refresh(actor=handler, incident=incident) is None
+
+    log = make_log(kind="marac", addresses=[{"address": ADDRESS, "postcode": POSTCODE}])
+    incident.address, incident.postcode = ADDRESS, POSTCODE
+    incident.address_key = address_key(ADDRESS, POSTCODE)
+    incident.save()
+    second = intel_check_refresh(actor=handler, incident=incident)
+    assert second is not None and second.trigger == "automatic"
+    assert [hit["id"] for hit in check_summary(incident=incident)["hits"]] == [log.pk]
+    assert intel_check_refresh(actor=handler, incident=incident) is None
+
+    Person.objects.create(incident=incident, name="John Smith", name_key="JN SM0", role="other")
+    assert intel_check_refresh(actor=handler, incident=incident) is not None
+    assert IntelligenceCheck.objects.filter(incident=incident).count() == 3
