@@ -259,3 +259,31 @@ def test_narrative_added_after_assignment_is_in_the_terminal_package(
     )
     package = clients["unit"].get(f"/api/v1/assignments/{assignment['id']}/").json()
     assert [line["text"] for line in package["incident"]["narrative"]] == ["first", "second"]
+
+
+ENDPOINTS = [
+    ("get", "/api/v1/units/", "unit"),
+    ("post", "/api/v1/units/", "dispatcher"),
+    ("post", "/api/v1/units/ALPHA1/status/", "controller"),
+    ("post", "/api/v1/incidents/{incident}/assign/", "call_handler"),
+    ("get", "/api/v1/assignments/1/", "qart"),
+    ("post", "/api/v1/assignments/1/acknowledge/", "dispatcher"),
+    ("post", "/api/v1/units/ALPHA1/divert/", "inspector"),
+    ("post", "/api/v1/diverts/1/review/", "supervisor"),
+    ("post", "/api/v1/diverts/1/replacement/", "controller"),
+    ("post", "/api/v1/diverts/1/challenge/", "unit"),
+    ("post", "/api/v1/diverts/1/challenge/outcome/", "controller"),
+    ("get", "/api/v1/boards/overdue/", "call_handler"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "wrong_role"), ENDPOINTS)
+def test_every_endpoint_refuses_the_wrong_role_and_anonymous(
+    api_for, anon_api, make_incident, method, path, wrong_role
+):
+    path = path.format(incident=make_incident().pk)
+    client = api_for(wrong_role)
+    response = getattr(client, method)(path, {}, format="json")
+    assert response.status_code == 403
+    assert AccessRefusal.objects.filter(user=client.user, path=path).exists()
+    assert getattr(anon_api, method)(path, {}, format="json").status_code == 401
