@@ -44,10 +44,7 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, str):
-            return data.encode(self.charset)
-        # Errors (400, 403) under ?format=csv are still JSON bodies.
-        return JSONRenderer().render(data)
+        return data.encode(self.charset) if isinstance(data, str) else b""
 
 
 def _seconds(delta) -> float | None:
@@ -378,6 +375,12 @@ class ReportView(APIView):
     roles = REPORT_ROLES
     renderer_classes = [JSONRenderer, CSVRenderer]
     report_key = ""
+
+    def handle_exception(self, exc):
+        # Errors (400, 401, 403) are JSON bodies, also when CSV was asked for.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
 
     @extend_schema(
         parameters=PERIOD_PARAMETERS,
