@@ -233,6 +233,9 @@ def clock_sweep(*, now: datetime | None = None, batch: int = 100) -> int:
     """
     now = _now(now)
     raised = 0
+    # The common case is nothing due: one index probe, no transaction.
+    if not Incident.objects.filter(next_alert_at__lte=now).exists():
+        return 0
     while True:
         with transaction.atomic():
             rows = list(
@@ -579,6 +582,8 @@ def assignment_ack_sweep(*, now: datetime | None = None, batch: int = 100) -> in
     """Alert the dispatcher about every assignment not acknowledged in time."""
     now = _now(now)
     raised = 0
+    if not Assignment.objects.filter(ack_due_at__lte=now).exists():
+        return 0
     while True:
         with transaction.atomic():
             rows = list(
@@ -994,6 +999,8 @@ def divert_sweep(*, now: datetime | None = None, batch: int = 100) -> int:
     """Escalate reviews and replacements not done in time to the supervisor board."""
     now = _now(now)
     raised = 0
+    if not Divert.objects.filter(next_alert_at__lte=now).exists():
+        return 0
     while True:
         with transaction.atomic():
             rows = list(

@@ -157,11 +157,19 @@ def test_closed_incident_leaves_the_sweep(make_incident):
 def test_sweep_reads_only_due_rows(make_incident, make_unit, roles):
     for _ in range(30):
         make_incident("PRIORITY", received_at=T0 + timedelta(days=1))
+    # Nothing due: a single probe of the due column, no transaction.
     with CaptureQueriesContext(connection) as queries:
         assert services.clock_sweep(now=T0) == 0
-    selects = [q["sql"] for q in queries.captured_queries if "cad_incident" in q["sql"]]
-    assert len(selects) == 1
-    assert '"next_alert_at" <=' in selects[0] and "SKIP LOCKED" in selects[0]
+    assert len(queries.captured_queries) == 1
+    probe = queries.captured_queries[0]["sql"]
+    assert '"next_alert_at" <=' in probe and "LIMIT 1" in probe
+    # Something due: the locking select takes due rows only, skipping locked ones.
+    due = make_incident("PRIORITY", received_at=T0)
+    services.unit_assign(actor=roles["dispatcher"], incident=due, unit=make_unit(), now=T0)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.clock_sweep(now=T0 + timedelta(hours=1)) == 1
+    locking = [q["sql"] for q in queries.captured_queries if "SKIP LOCKED" in q["sql"]]
+    assert locking and all('"next_alert_at" <=' in sql for sql in locking)
 
 
 def test_the_beat_task_runs_the_sweep(make_incident, settings):
