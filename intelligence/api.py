@@ -51,6 +51,15 @@ CheckSummarySerializer = inline_serializer(
 )
 
 
+class AccessOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    log = serializers.IntegerField()
+    user = serializers.CharField()
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    channel = serializers.CharField()
+
+
 class PersonIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     dob = serializers.CharField(required=False, allow_blank=True, allow_null=True)
@@ -60,6 +69,22 @@ class PersonIn(serializers.Serializer):
 class AddressIn(serializers.Serializer):
     address = serializers.CharField(max_length=300)
     postcode = serializers.CharField(required=False, allow_blank=True, max_length=16)
+
+
+class LogFullSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    summary = serializers.CharField()
+    details = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    handling_code = serializers.CharField()
+    source = serializers.CharField()
+    source_ref = serializers.CharField(allow_null=True)
+    created_by = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    persons = PersonIn(many=True)
+    addresses = AddressIn(many=True)
+    phones = serializers.ListField(child=serializers.CharField())
 
 
 class LogIn(serializers.Serializer):
@@ -176,6 +201,7 @@ class LogListView(APIView):
             OpenApiParameter(name, str, required=False)
             for name in ("phone", "address", "postcode", "name", "dob", "kind")
         ],
+        operation_id="intelligence_logs_search",
         responses=HitsResponse,
     )
     def get(self, request):
@@ -227,7 +253,11 @@ class LogDetailView(APIView):
 
     roles = FULL_ROLES
 
-    @extend_schema(parameters=[OpenApiParameter("reason", str, required=True)])
+    @extend_schema(
+        operation_id="intelligence_log_full_view",
+        parameters=[OpenApiParameter("reason", str, required=True)],
+        responses=LogFullSerializer,
+    )
     def get(self, request, log_id: int):
         log, _ = services.intel_log_view(
             actor=request.user,
@@ -243,6 +273,12 @@ class LogAccessListView(APIView):
 
     roles = REPORT_ROLES + ("oic",)
 
+    @extend_schema(
+        responses=inline_serializer(
+            "IntelLogAccesses",
+            {"log": serializers.IntegerField(), "accesses": AccessOut(many=True)},
+        )
+    )
     def get(self, request, log_id: int):
         log = get_object_or_404(IntelligenceLog, pk=log_id)
         return Response({"log": log.pk, "accesses": selectors.log_accesses(log)})
@@ -271,7 +307,8 @@ class AccessReportView(APIView):
             OpenApiParameter("to", str, required=False),
             OpenApiParameter("user", str, required=False),
             OpenApiParameter("format", str, required=False, enum=["json", "csv"]),
-        ]
+        ],
+        responses=inline_serializer("IntelAccessReport", {"accesses": AccessOut(many=True)}),
     )
     def get(self, request):
         params = request.query_params
@@ -325,7 +362,10 @@ class RequestListView(APIView):
             OpenApiParameter(
                 "status", str, required=False, enum=["open", "claimed", "answered", "unanswered"]
             ),
-            OpenApiParameter("mine", bool, required=False),
+            OpenApiParameter("mine", bool, required=False, description="requests I made"),
+            OpenApiParameter(
+                "claimed", str, required=False, enum=["me"], description="requests I claimed"
+            ),
         ],
         responses=RequestOut,
     )
@@ -336,8 +376,11 @@ class RequestListView(APIView):
             raise InvalidInput({"status": ["open, claimed, answered or unanswered."]})
         desk = has_role(request.user, "intelligence", "supervisor")
         mine = params.get("mine") in {"1", "true"} or not desk
+        claimed_by_me = desk and params.get("claimed") == "me"
         rows = selectors.request_queue(
-            status=status_filter, requested_by=request.user if mine else None
+            status=status_filter,
+            requested_by=request.user if mine else None,
+            claimed_by=request.user if claimed_by_me else None,
         )[:500]
         return Response([selectors.request_dict(row) for row in rows])
 

@@ -74,7 +74,12 @@ def log_detail(request, log_id: int):
 
 @role_required("intelligence", "supervisor")
 def request_queue(request):
-    rows = list(selectors.request_queue(status="unanswered")[:200])
+    mine = request.GET.get("mine") == "1"
+    rows = list(
+        selectors.request_queue(status="unanswered", claimed_by=request.user if mine else None)[
+            :200
+        ]
+    )
     answered = list(selectors.request_queue(status=CheckRequest.Status.ANSWERED)[:20])
     return render(
         request,
@@ -83,6 +88,7 @@ def request_queue(request):
             "requests": [selectors.request_dict(row) for row in rows],
             "answered": [selectors.request_dict(row) for row in answered],
             "now": timezone.now(),
+            "mine": mine,
         },
     )
 

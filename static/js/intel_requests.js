@@ -63,7 +63,8 @@ function row(request) {
 }
 
 async function refresh() {
-  const response = await fetch(`${api}?status=unanswered`, { credentials: "same-origin" });
+  const filter = table.dataset.filter || "";
+  const response = await fetch(`${api}?status=unanswered${filter}`, { credentials: "same-origin" });
   if (!response.ok) return;
   const requests = await response.json();
   const focusedId = document.activeElement?.closest("tr")?.dataset.requestId;
@@ -143,6 +144,10 @@ body.addEventListener("click", (event) => {
 });
 
 document.addEventListener("keydown", (event) => {
+  if (event.key === "m" && !["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement?.tagName)) {
+    document.querySelector("a[accesskey=m]")?.click();
+    return;
+  }
   if (event.key === "Escape" && !panel.hidden) {
     closeAnswer();
     return;

@@ -227,6 +227,8 @@ def test_api_flow(api_for, incident):
     assert again.status_code == 409
     mine = handler_api.get(REQUESTS).json()
     assert [(row["id"], row["answer"]) for row in mine] == [(request_id, "MARAC held")]
+    assert desk.get(REQUESTS, {"claimed": "me"}).json()[0]["id"] == request_id
+    assert api_for("intelligence").get(REQUESTS, {"claimed": "me"}).json() == []
     # Another call handler sees only their own requests.
     assert api_for("call_handler").get(REQUESTS).json() == []
 

@@ -151,3 +151,18 @@ def test_hits_panel_states():
     assert 'data-intel-state="risk"' in risky and "Risk intelligence: MARAC" in risky
     assert 'data-log-id="7"' in risky and "tag-risk" in risky
     assert "address, person" in risky and "Child referral" in risky
+
+
+def test_queue_page_only_mine(make_user, make_incident, handler):
+    from intelligence.services import intel_request_claim
+
+    me, colleague = make_user("intelligence"), make_user("intelligence")
+    mine = intel_request_create(actor=handler, incident=make_incident(), question="Mine?")
+    theirs = intel_request_create(actor=handler, incident=make_incident(), question="Theirs?")
+    intel_request_claim(actor=me, request_id=mine.pk)
+    intel_request_claim(actor=colleague, request_id=theirs.pk)
+    html = client_for(me).get("/intelligence/requests/", {"mine": "1"}).content.decode()
+    assert f'id="request-{mine.pk}"' in html and f'id="request-{theirs.pk}"' not in html
+    assert "My check requests" in html
+    everything = client_for(me).get("/intelligence/requests/").content.decode()
+    assert f'id="request-{theirs.pk}"' in everything
