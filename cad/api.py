@@ -152,6 +152,7 @@ class ContactListCreateView(APIView):
         )
 
     @extend_schema(
+        operation_id="contacts_list",
         parameters=[
             OpenApiParameter("phone", str, required=False),
             OpenApiParameter("address", str, required=False),
@@ -290,7 +291,11 @@ class IncidentListCreateView(APIView):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(parameters=[OpenApiParameter("status", str, required=False)], responses=dict)
+    @extend_schema(
+        operation_id="incidents_list",
+        parameters=[OpenApiParameter("status", str, required=False)],
+        responses=dict,
+    )
     def get(self, request):
         rows = Incident.objects.order_by("-received_at")
         wanted = request.query_params.get("status", "open")
