@@ -77,6 +77,7 @@ def seed(*, users, password):
         persons=[{"name": "Edna Hall", "role": "victim"}],
         now=now - timedelta(minutes=20),
     )
+    # Graded below the engine's advice with a reason: it waits on the supervisor board.
     grade_kwargs = {}
     if concern.da_prompt:
         grade_kwargs["da_rationale"] = "Neighbour welfare concern; no partner or family involved."
@@ -84,7 +85,8 @@ def seed(*, users, password):
         actor=handler,
         incident=concern,
         grade="PRIORITY",
-        rationale="Welfare check" if concern.grade_floor else "",
+        rationale="Welfare check on an elderly neighbour; the caller has no concern about "
+        "anyone else at the address.",
         now=now - timedelta(minutes=18),
         **grade_kwargs,
     )
