@@ -25,7 +25,7 @@ def production_env(**extra):
     }
     env.update(
         DJANGO_SETTINGS_MODULE="cad.settings",
-        SECRET_KEY="a-production-secret-" + "k" * 50,
+        SECRET_KEY="-".join(["production", "only", "k" * 50]),
         ALLOWED_HOSTS="cad.example.org",
         DEBUG="0",
         **extra,
