@@ -9,8 +9,9 @@ half misses, and the ratio between the sizes (lookups must not grow with the tab
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cad \\
         .venv/bin/python bench/intel_check.py --sizes 1000000 5000000
 
-The data goes into database `cad_bench_intel` (--db) on the same server; it is kept,
-so a second run with the same sizes only measures (--fresh starts again).
+Each size gets its own database on the same server (`cad_bench_intel_1m`,
+`cad_bench_intel_5m`; prefix --db); the data is kept, so a second run only measures
+(--fresh generates again).
 """
 
 from __future__ import annotations
@@ -360,12 +361,17 @@ def main() -> None:
     parser.add_argument("--db", default="cad_bench_intel")
     parser.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     parser.add_argument("--seed", type=int, default=20260907)
-    parser.add_argument("--fresh", action="store_true", help="drop the benchmark database first")
+    parser.add_argument("--fresh", action="store_true", help="drop the benchmark databases first")
     options = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cad")
-    ensure_database(base, options.db, options.fresh)
-    os.environ["DATABASE_URL"] = bench_database_url(base, options.db)
+    names = {
+        size: f"{options.db}_{size_label(size).lower().replace(',', '')}" for size in options.sizes
+    }
+    for name in names.values():
+        ensure_database(base, name, options.fresh)
+    first = names[min(options.sizes)]
+    os.environ["DATABASE_URL"] = bench_database_url(base, first)
     os.environ.setdefault("CAD_TESTING", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
     import django
@@ -375,12 +381,14 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    user, _ = get_user_model().objects.get_or_create(username="bench-intelligence")
-
-    samples: dict = {"phone": [], "address": [], "person": []}
     figures = {}
     for size in sorted(options.sizes):
+        # One database per size, so every size is measured by the same code in one run.
+        connection.close()
+        connection.settings_dict["NAME"] = names[size]
+        call_command("migrate", verbosity=0)
+        user, _ = get_user_model().objects.get_or_create(username="bench-intelligence")
+        samples: dict = {"phone": [], "address": [], "person": []}
         timings = generate(
             size, seed=options.seed, workers=options.workers, user_id=user.pk, samples=samples
         )
@@ -404,9 +412,10 @@ def main() -> None:
         if counts[0] > size:
             print(f"note: database holds {counts[0]:,} logs (more than {size:,}); use --fresh")
         label = size_label(size)
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(
-            f"{label}: {counts[0]:,} logs, {counts[1]:,} phones, {counts[2]:,} addresses, "
-            f"{counts[3]:,} persons",
+            f"{label} ({names[size]}): {counts[0]:,} logs, {counts[1]:,} phones, "
+            f"{counts[2]:,} addresses, {counts[3]:,} persons; load average {load}",
             flush=True,
         )
         figures[size] = measure(samples, options.lookups, options.seed)
