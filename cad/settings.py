@@ -105,7 +105,9 @@ CHANNEL_LAYERS = {
         "CONFIG": {
             # No client-side read timeout: the layer's blocking receive (BZPOPMIN) waits
             # longer than redis-py 8's default 5 s, which would tear every idle socket down.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+            # redis-py 8 also caps a pool at 100 connections and raises beyond that: a
+            # process serving hundreds of screens needs more at a reconnect burst.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}],
             "capacity": 1000,
             "expiry": 30,
         },
