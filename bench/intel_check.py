@@ -329,29 +329,52 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def measure(samples: dict, count: int, seed: int) -> dict:
+def use_database(name: str) -> None:
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def measure(databases: dict, samples: dict, count: int, seed: int, rounds: int) -> dict:
+    """Time lookup_hits per size and kind. Sizes take turns in rounds, so a burst of load
+    from other processes on the machine falls on every size alike."""
     from intelligence.selectors import lookup_hits
 
     rng = random.Random(seed)
-    results = {}
-    for kind in KINDS_MEASURED:
-        calls = lookups(kind, samples, count, rng)
-        for call in calls[:100]:  # warm the connection and the caches
-            lookup_hits(**call)
-        times, found = [], 0
-        for call in calls:
-            started = time.perf_counter()
-            hits = lookup_hits(**call)
-            times.append((time.perf_counter() - started) * 1000)
-            found += bool(hits)
-        results[kind] = {
-            "p50": statistics.median(times),
-            "p95": percentile(times, 0.95),
-            "p99": percentile(times, 0.99),
-            "n": len(times),
-            "found": found,
+    calls = {
+        (size, kind): lookups(kind, samples[size], count, rng)
+        for size in databases
+        for kind in KINDS_MEASURED
+    }
+    times = {key: [] for key in calls}
+    found = dict.fromkeys(calls, 0)
+    per_round = -(-count // rounds)
+    for round_index in range(rounds):
+        for size, name in databases.items():
+            use_database(name)
+            for kind in KINDS_MEASURED:
+                batch = calls[size, kind][round_index * per_round : (round_index + 1) * per_round]
+                for call in batch[:20]:  # warm the new connection
+                    lookup_hits(**call)
+                for call in batch:
+                    started = time.perf_counter()
+                    hits = lookup_hits(**call)
+                    times[size, kind].append((time.perf_counter() - started) * 1000)
+                    found[size, kind] += bool(hits)
+    return {
+        size: {
+            kind: {
+                "p50": statistics.median(times[size, kind]),
+                "p95": percentile(times[size, kind], 0.95),
+                "p99": percentile(times[size, kind], 0.99),
+                "n": len(times[size, kind]),
+                "found": found[size, kind],
+            }
+            for kind in KINDS_MEASURED
         }
-    return results
+        for size in databases
+    }
 
 
 def main() -> None:
@@ -361,6 +384,9 @@ def main() -> None:
     parser.add_argument("--db", default="cad_bench_intel")
     parser.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     parser.add_argument("--seed", type=int, default=20260907)
+    parser.add_argument(
+        "--rounds", type=int, default=10, help="turns the sizes take while being measured"
+    )
     parser.add_argument("--fresh", action="store_true", help="drop the benchmark databases first")
     options = parser.parse_args()
 
@@ -381,16 +407,15 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    figures = {}
+    samples = {}
     for size in sorted(options.sizes):
-        # One database per size, so every size is measured by the same code in one run.
-        connection.close()
-        connection.settings_dict["NAME"] = names[size]
+        # One database per size, prepared one after the other, then measured in turns.
+        use_database(names[size])
         call_command("migrate", verbosity=0)
         user, _ = get_user_model().objects.get_or_create(username="bench-intelligence")
-        samples: dict = {"phone": [], "address": [], "person": []}
+        samples[size] = {"phone": [], "address": [], "person": []}
         timings = generate(
-            size, seed=options.seed, workers=options.workers, user_id=user.pk, samples=samples
+            size, seed=options.seed, workers=options.workers, user_id=user.pk, samples=samples[size]
         )
         if timings["generated"]:
             print(
@@ -400,7 +425,7 @@ def main() -> None:
                 f"{options.workers} worker(s)); indexes + analyze {timings['index_s']:.1f} s",
                 flush=True,
             )
-        load_samples(samples, 200)
+        load_samples(samples[size], 200)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT (SELECT count(*) FROM intelligence_intelligencelog), "
@@ -410,19 +435,26 @@ def main() -> None:
             )
             counts = cursor.fetchone()
         if counts[0] > size:
-            print(f"note: database holds {counts[0]:,} logs (more than {size:,}); use --fresh")
-        label = size_label(size)
-        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+            print(f"note: {names[size]} holds {counts[0]:,} logs (more than {size:,}); use --fresh")
         print(
-            f"{label} ({names[size]}): {counts[0]:,} logs, {counts[1]:,} phones, "
-            f"{counts[2]:,} addresses, {counts[3]:,} persons; load average {load}",
+            f"{size_label(size)} ({names[size]}): {counts[0]:,} logs, {counts[1]:,} phones, "
+            f"{counts[2]:,} addresses, {counts[3]:,} persons",
             flush=True,
         )
-        figures[size] = measure(samples, options.lookups, options.seed)
+
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"measuring: load average before {load}", flush=True)
+    started = time.perf_counter()
+    databases = {size: names[size] for size in sorted(options.sizes)}
+    figures = measure(databases, samples, options.lookups, options.seed, options.rounds)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"measured in {time.perf_counter() - started:.0f} s; load average after {load}")
+    for size in sorted(figures):
         for kind, result in figures[size].items():
             print(
-                f"{label} {kind:<7} p50={result['p50']:.2f}ms p95={result['p95']:.2f}ms "
-                f"p99={result['p99']:.2f}ms ({result['n']} lookups, {result['found']} with hits)",
+                f"{size_label(size)} {kind:<7} p50={result['p50']:.2f}ms "
+                f"p95={result['p95']:.2f}ms p99={result['p99']:.2f}ms "
+                f"({result['n']} lookups, {result['found']} with hits)",
                 flush=True,
             )
     sizes = sorted(figures)
