@@ -290,8 +290,12 @@ def overdue_rows(now: datetime | None = None) -> list[dict]:
             not attended
             and not incident.resourced
             and incident.unresourced_since is not None
-            and allowance is not None
-            and now >= incident.unresourced_since + allowance
+            and (
+                # Its unit was taken by a divert: on the board at once, not after the
+                # allowance a never-assigned incident gets (the alert still waits for it).
+                "DIVERT" in incident.tags
+                or (allowance is not None and now >= incident.unresourced_since + allowance)
+            )
         ):
             states.append("unresourced")
         if incident.unacknowledged:
