@@ -1,4 +1,4 @@
-"""Dispatch fixtures: incidents built directly (graded, clock set) and units."""
+"""Dispatch fixtures: incidents created and graded through the call-handling services; units."""
 
 from __future__ import annotations
 
@@ -6,26 +6,20 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import transaction
 
-from cad.models import Incident, NarrativeEntry, ResponseTarget
-from dispatch import services
+from cad.models import Incident
 from dispatch.models import Unit
 
 T0 = datetime(2026, 3, 1, 23, 54, tzinfo=UTC)
-_numbers = itertools.count(1)
-
-
-def target_seconds(grade: str, area: str = "urban") -> int:
-    return ResponseTarget.objects.get(grade=grade, area=area).seconds
 
 
 @pytest.fixture
 def make_incident(make_user):
     """make_incident(grade="PRIORITY", received_at=T0, narrative=[...]) → a graded open incident.
 
-    The clock is set the way incident_grade sets it: the deadline from received_at
-    and the target, then `clock_reschedule` as of `graded_at` (default: received_at)."""
+    Created and graded through the call-handling services (tests.factories), so the
+    clock is set by incident_grade calling clock_reschedule, as in production. Narrative
+    lines after the first are appended with incident_add_entry, one second apart."""
     author = make_user("call_handler")
 
     def make(
@@ -36,48 +30,43 @@ def make_incident(make_user):
         area: str = "urban",
         narrative: list[str] = ("Caller reports someone banging on her door.",),
     ) -> Incident:
-        number = next(_numbers)
-        with transaction.atomic():
-            incident = Incident.objects.create(
-                reference=f"CAD-TEST-{number:04d}",
-                channel="999",
-                received_at=received_at,
-                opening_code="suspicious",
-                area=area,
-                address=f"{number} Test Street",
-                postcode="AB1 2CD",
-                created_by=author,
+        from cad.services import incident_add_entry
+        from tests.factories import incident_factory
+
+        lines = list(narrative) or ["Call received."]
+        incident = incident_factory(
+            actor=author, area=area, received_at=received_at, narrative=lines[0]
+        )
+        for index, text in enumerate(lines[1:], start=1):
+            incident_add_entry(
+                actor=author,
+                incident=incident,
+                text=text,
+                now=received_at + timedelta(seconds=index),
             )
-            for index, text in enumerate(narrative):
-                NarrativeEntry.objects.create(
-                    incident=incident,
-                    at=received_at + timedelta(seconds=index),
-                    author=author,
-                    text=text,
-                )
-            if grade:
-                incident = regrade(incident, grade, now=graded_at or received_at)
-        return incident
+        if grade:
+            incident = regrade(incident, grade, now=graded_at or received_at, actor=author)
+        return Incident.objects.get(pk=incident.pk)
 
     return make
 
 
-def regrade(incident: Incident, grade: str, *, now: datetime) -> Incident:
-    """What incident_grade does to the clock: deadline from received_at, then reschedule."""
-    with transaction.atomic():
-        incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        incident.grade = grade
-        if grade in ("IMMEDIATE", "PRIORITY"):
-            incident.response_due_at = incident.received_at + timedelta(
-                seconds=target_seconds(grade, incident.area)
-            )
-        elif grade == "SCHEDULED":
-            incident.response_due_at = now + timedelta(hours=4)
-        else:
-            incident.response_due_at = None
-        incident.save(update_fields=["grade", "response_due_at"])
-        services.clock_reschedule(incident=incident, now=now)
-    return incident
+def regrade(incident: Incident, grade: str, *, now: datetime, actor=None) -> Incident:
+    """Grade or re-grade through incident_grade (which calls dispatch's clock_reschedule)."""
+    from cad.services import incident_grade
+    from tests.factories import role_user
+
+    grading = {"rationale": "Graded in a dispatch test.", "da_rationale": "Not domestic."}
+    if grade == "SCHEDULED":
+        grading["appointment_at"] = now + timedelta(hours=4)
+    incident_grade(
+        actor=actor or role_user("supervisor"),
+        incident=Incident.objects.get(pk=incident.pk),
+        grade=grade,
+        now=now,
+        **grading,
+    )
+    return Incident.objects.get(pk=incident.pk)
 
 
 @pytest.fixture

@@ -287,3 +287,22 @@ def test_every_endpoint_refuses_the_wrong_role_and_anonymous(
     assert response.status_code == 403
     assert AccessRefusal.objects.filter(user=client.user, path=path).exists()
     assert getattr(anon_api, method)(path, {}, format="json").status_code == 401
+
+
+def test_the_incident_representation_carries_the_assignments_and_clock(
+    clients, make_incident, make_unit
+):
+    incident = make_incident("PRIORITY")
+    make_unit("ALPHA1")
+    assignment = (
+        clients["dispatcher"]
+        .post(f"/api/v1/incidents/{incident.pk}/assign/", {"unit": "ALPHA1"}, format="json")
+        .json()
+    )
+    body = clients["supervisor"].get(f"/api/v1/incidents/{incident.pk}/").json()
+    assert body["assignments"] == [
+        {"id": assignment["id"], "unit": "ALPHA1", "status": "assigned", "acknowledged_at": None}
+    ]
+    assert body["resourced"] is True
+    assert body["response_due_at"].startswith("2026-03-02T00:54")
+    assert body["clock_state"] in {"running", "warning", "breached"}
