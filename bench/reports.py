@@ -584,6 +584,8 @@ def main() -> None:
             + ", ".join(f"{name} {count:,}" for name, count in counts.items())
         )
     print(f"{Incident.objects.count():,} incidents, {Event.objects.count():,} events")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average (1, 5, 15 min) on {os.cpu_count()} CPUs: {load}")
 
     from django.contrib.auth import get_user_model
 
@@ -620,6 +622,8 @@ def main() -> None:
         flag = "" if median < TARGET_S else "  OVER TARGET"
         print(f"{label:<34} {median:>7.3f}s {slowest:>7.3f}s {size:>9,}{flag}", flush=True)
     print(f"slowest median: {worst:.3f} s")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average (1, 5, 15 min) on {os.cpu_count()} CPUs: {load}")
 
 
 if __name__ == "__main__":

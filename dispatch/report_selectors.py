@@ -10,11 +10,13 @@ services wrote; nothing loops over rows in Python. Each report returns raw value
 from __future__ import annotations
 
 import operator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import reduce
+from functools import reduce, wraps
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     BooleanField,
@@ -33,11 +35,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from cad.models import (
@@ -341,33 +341,101 @@ def urgent_review_queue() -> QuerySet:
 
 # --- response times -----------------------------------------------------------------------
 
-# Seconds an incident had no unit between the call and the first arrival (or its close,
-# or now): its clock window minus the union of its assignments, clipped to the window.
-UNRESOURCED_SQL = """
-GREATEST(0.0, EXTRACT(EPOCH FROM (
-    LEAST(COALESCE("cad_incident"."first_arrival_at", "cad_incident"."closed_at", %s), %s)
-    - "cad_incident"."received_at"))::double precision
-  - COALESCE((
-    SELECT SUM(EXTRACT(EPOCH FROM (upper(covered) - lower(covered))))::double precision
-    FROM unnest((
-      SELECT range_agg(tstzrange(
-        GREATEST(a.assigned_at, "cad_incident"."received_at"),
-        LEAST(COALESCE(a.ended_at, %s),
-              COALESCE("cad_incident"."first_arrival_at", "cad_incident"."closed_at", %s), %s)))
-      FROM dispatch_assignment a
-      WHERE a.incident_id = "cad_incident"."id"
-        AND GREATEST(a.assigned_at, "cad_incident"."received_at")
-            < LEAST(COALESCE(a.ended_at, %s),
-                    COALESCE("cad_incident"."first_arrival_at", "cad_incident"."closed_at", %s),
-                    %s)
-    )) AS covered
-  ), 0.0))
+# Compliance by grade and area, and in total (GROUPING SETS), in one pass over the
+# incidents and one over their assignments. Unresourced: each clock window (the call to
+# the first arrival, or the close, or now) minus the union of the incident's assignments
+# clipped to it; the union is measured by walking each incident's assignments in start
+# order and counting only what reaches past the furthest end seen so far.
+RESPONSE_SQL = """
+WITH clock AS (
+    SELECT i.id, i.grade, i.area, i.received_at AS start, i.response_due_at AS due,
+           i.first_arrival_at AS arrival, i.closed_at,
+           LEAST(COALESCE(i.first_arrival_at, i.closed_at, %(now)s), %(now)s) AS stop
+    FROM cad_incident i
+    WHERE i.received_at >= %(start)s AND i.received_at < %(end)s
+      AND i.grade = ANY(%(grades)s) AND i.response_due_at IS NOT NULL
+), spans AS (
+    SELECT c.id, GREATEST(a.assigned_at, c.start) AS span_start,
+           LEAST(COALESCE(a.ended_at, c.stop), c.stop) AS span_end
+    FROM clock c JOIN dispatch_assignment a ON a.incident_id = c.id
+), reach AS (
+    SELECT id, span_start, span_end,
+           MAX(span_end) OVER (
+               PARTITION BY id ORDER BY span_start, span_end
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+           ) AS reached
+    FROM spans WHERE span_start < span_end
+), covered AS (
+    SELECT id, SUM(GREATEST(0, EXTRACT(EPOCH FROM
+               span_end - GREATEST(span_start, COALESCE(reached, span_start))))) AS seconds
+    FROM reach GROUP BY id
+)
+SELECT c.grade, c.area, GROUPING(c.grade, c.area) AS rollup,
+       COUNT(*) AS incidents,
+       COUNT(c.arrival) AS attended,
+       COUNT(*) FILTER (WHERE c.arrival <= c.due) AS within_target,
+       COUNT(*) FILTER (
+           WHERE c.arrival > c.due
+              OR (c.arrival IS NULL AND c.due < COALESCE(c.closed_at, %(now)s))
+       ) AS breaches,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.arrival - c.start))
+           FILTER (WHERE c.arrival IS NOT NULL) AS median_seconds,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.arrival - c.start))
+           FILTER (WHERE c.arrival IS NOT NULL) AS p90_seconds,
+       SUM(GREATEST(0, EXTRACT(EPOCH FROM c.stop - c.start) - COALESCE(v.seconds, 0)))
+           AS unresourced_seconds
+FROM clock c LEFT JOIN covered v ON v.id = c.id
+GROUP BY GROUPING SETS ((c.grade, c.area), ())
 """
+RESPONSE_FIELDS = (
+    "grade",
+    "area",
+    "rollup",
+    "incidents",
+    "attended",
+    "within_target",
+    "breaches",
+    "median_seconds",
+    "p90_seconds",
+    "unresourced_seconds",
+)
 
 
-def _unresourced_seconds(now: datetime) -> RawSQL:
-    # A constant SQL text; the only value is `now`, passed as a parameter.
-    return RawSQL(UNRESOURCED_SQL, [now] * 8, output_field=FloatField())  # noqa: S611
+def response_time_figures(period: Period, *, now: datetime) -> tuple[dict, dict]:
+    """({(grade, area): figures}, total figures) for incidents received in the period."""
+    params = {"now": now, "start": period.start, "end": period.end, "grades": list(CLOCK_GRADES)}
+    with connection.cursor() as cursor:
+        cursor.execute(RESPONSE_SQL, params)
+        rows = [dict(zip(RESPONSE_FIELDS, values)) for values in cursor.fetchall()]
+    for row in rows:
+        for key in ("median_seconds", "p90_seconds", "unresourced_seconds"):
+            row[key] = float(row[key]) if row[key] is not None else None
+    grouped = {(row["grade"], row["area"]): row for row in rows if not row["rollup"]}
+    total = next(
+        (row for row in rows if row["rollup"]),
+        dict.fromkeys(RESPONSE_FIELDS, 0) | {"median_seconds": None, "p90_seconds": None},
+    )
+    return grouped, total
+
+
+@contextmanager
+def no_jit():
+    """Report queries are short: compiling them (PostgreSQL's JIT) costs more than it
+    saves; and their sorts and hashes should fit in memory rather than spill to disk."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '32MB'")
+        yield
+
+
+def analytic(function):
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with no_jit():
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 RESPONSE_COLUMNS = [
@@ -384,22 +452,6 @@ RESPONSE_COLUMNS = [
 ]
 
 
-def _response_aggregates(now: datetime, *, unresourced: bool = True) -> dict:
-    to_arrival = Seconds(F("first_arrival_at"), F("received_at"))
-    attended = Q(first_arrival_at__isnull=False)
-    aggregates = {
-        "incidents": Count("id"),
-        "attended": Count("id", filter=attended),
-        "within_target": Count("id", filter=_within_target()),
-        "breaches": Count("id", filter=_missed_target(now)),
-        "median_seconds": Percentile(to_arrival, 0.5, filter=attended),
-        "p90_seconds": Percentile(to_arrival, 0.9, filter=attended),
-    }
-    if unresourced:
-        aggregates["unresourced_seconds"] = Sum(_unresourced_seconds(now))
-    return aggregates
-
-
 def _response_row(values: dict) -> dict:
     row = dict(values)
     row["percent_within_target"] = _ratio(
@@ -411,6 +463,7 @@ def _response_row(values: dict) -> dict:
     return row
 
 
+@analytic
 def response_time_report(period: Period, *, now: datetime) -> Report:
     """Compliance by grade and area for incidents received in the period.
 
@@ -418,17 +471,7 @@ def response_time_report(period: Period, *, now: datetime) -> Report:
     and the deadline passed while the incident was open. % within target is over the
     incidents whose outcome is known (within + breaches). Times run from the call.
     """
-    incidents = Incident.objects.filter(
-        _in_period("received_at", period),
-        grade__in=CLOCK_GRADES,
-        response_due_at__isnull=False,
-    )
-    grouped = {
-        (row["grade"], row["area"]): row
-        for row in incidents.values("grade", "area")
-        .annotate(**_response_aggregates(now))
-        .order_by()
-    }
+    grouped, total_values = response_time_figures(period, now=now)
     area_labels = dict(Area.choices)
     rows = []
     for grade in CLOCK_GRADES:
@@ -439,7 +482,7 @@ def response_time_report(period: Period, *, now: datetime) -> Report:
             row = _response_row(values)
             row["area"] = area_labels[area]
             rows.append(row)
-    total = _response_row(incidents.aggregate(**_response_aggregates(now)))
+    total = _response_row(total_values)
     total.update(grade="All", area="All")
     table = Table(
         key="response_times",
@@ -525,6 +568,7 @@ def _divert_row(values: dict) -> dict:
     return row
 
 
+@analytic
 def divert_report(period: Period, *, now: datetime) -> Report:
     """Diverts made in the period, by the original incident's grade at the divert.
 
@@ -631,6 +675,7 @@ def _contact_row(values: dict) -> dict:
     return row
 
 
+@analytic
 def contact_report(period: Period, *, now: datetime) -> Report:
     """Contacts received in the period by channel, and how their follow-ups were handled.
 
@@ -648,7 +693,15 @@ def contact_report(period: Period, *, now: datetime) -> Report:
             row = _contact_row(grouped[channel])
             row["channel"] = labels[channel]
             rows.append(row)
-    total = _contact_row(contacts.aggregate(**_contact_aggregates(now)))
+    # Every contact is in exactly one channel: the total's counts are the rows' sums (the
+    # escalation look-ups are not run twice); only the median needs its own pass.
+    counts = [key for key in _contact_aggregates(now) if key != "median_ack_seconds"]
+    total = _contact_row(
+        {
+            **{key: sum(row[key] for row in grouped.values()) for key in counts},
+            **contacts.aggregate(median_ack_seconds=_contact_aggregates(now)["median_ack_seconds"]),
+        }
+    )
     total["channel"] = "All"
     table = Table(
         key="contacts",
@@ -700,6 +753,7 @@ def _measure(measure: str, count: int, out_of: int | None = None) -> dict:
     }
 
 
+@analytic
 def scheme_report(period: Period, *, now: datetime) -> Report:
     """Special schemes: telling victims, reviews on time, escalations, overdue decisions.
 
@@ -838,6 +892,7 @@ def _grading_row(values: dict) -> dict:
     return row
 
 
+@analytic
 def grading_report(period: Period, *, now: datetime) -> Report:
     """Incidents received in the period and graded: grades below the engine's
     recommendation and below the floor, and how DA prompts were answered (with the

@@ -261,3 +261,34 @@ def test_grading_report():
     ]
     assert [row["answered_at"] for row in answers] == [at(minutes=42), at(minutes=32)]
     assert [row["grade"] for row in answers] == ["SCHEDULED", "PRIORITY"]
+
+
+def test_unresourced_time_counts_overlapping_units_once():
+    """Two units on one incident at once: the time covered is their union, not the sum.
+
+    U1 from +2 to +6 (stood down), U2 from +4 to its arrival at +12: no unit only from
+    the call to +2, so 2 minutes (the sum of the spans would wrongly give 0)."""
+    from dispatch.services import unit_assign, unit_create, unit_status_set
+    from tests.factories import incident_factory
+
+    actors = Actors.make()
+    for callsign in ("U1", "U2"):
+        unit_create(actor=actors.admin, callsign=callsign)
+    received = at(days=2)
+    incident = incident_factory(actor=actors.call_handler, grade="IMMEDIATE", received_at=received)
+    unit_assign(actor=actors.dispatcher, incident=incident, unit="U1", now=at(days=2, minutes=2))
+    unit_assign(actor=actors.dispatcher, incident=incident, unit="U2", now=at(days=2, minutes=4))
+    unit_status_set(
+        actor=actors.dispatcher, unit="U1", status="available", now=at(days=2, minutes=6)
+    )
+    unit_status_set(
+        actor=actors.dispatcher, unit="U2", status="at_scene", now=at(days=2, minutes=12)
+    )
+    report = selectors.response_time_report(Period(at(days=2), at(days=3)), now=at(days=3))
+    table = report.table("response_times")
+    assert [(row["grade"], row["incidents"], row["within_target"]) for row in table.rows] == [
+        ("IMMEDIATE", 1, 1)
+    ]
+    assert table.rows[0]["unresourced_minutes"] == 2.0
+    assert table.total["unresourced_minutes"] == 2.0
+    assert table.total["median_minutes"] == 12.0
