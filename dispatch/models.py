@@ -287,9 +287,17 @@ class DeadlineChange(AppendOnlyModel):
     grade = models.CharField(max_length=32, choices=Grade.choices, blank=True, default="")
     response_due_at = models.DateTimeField(null=True, blank=True)
     at = models.DateTimeField()
+    # The new grade is less urgent than the one before it (shown to supervisors).
+    downgrade = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["incident", "at"], name="deadline_change_incident_at"),
+            models.Index(
+                fields=["incident"], name="deadline_change_downgrades", condition=Q(downgrade=True)
+            ),
+        ]
 
 
 from dispatch.models_qart import *  # noqa: E402,F401,F403

@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from cad.models import GRADE_ORDER, Grade, Incident, NarrativeEntry
@@ -234,19 +234,6 @@ def dispatcher_incidents(now: datetime | None = None) -> list[Incident]:
     return incidents
 
 
-def _downgraded_ids(incident_ids) -> set[int]:
-    """Incidents whose grade now is less urgent than an earlier grade, or below advice."""
-    ids = set()
-    history: dict[int, list[str]] = {}
-    for change in DeadlineChange.objects.filter(incident_id__in=incident_ids).order_by("at", "id"):
-        history.setdefault(change.incident_id, []).append(change.grade)
-    for incident_id, grades in history.items():
-        ranks = [_grade_rank(g) for g in grades if g]
-        if len(ranks) >= 2 and ranks[-1] > min(ranks[:-1]):
-            ids.add(incident_id)
-    return ids
-
-
 def overdue_rows(now: datetime | None = None) -> list[dict]:
     """The supervisor's overdue board (API.md): warning, breached, unresourced and
     unacknowledged incidents, most urgent first (state, then the earliest deadline)."""
@@ -379,12 +366,28 @@ def diverted_without_replacement():
     )
 
 
-def downgraded_incidents():
-    open_ids = Incident.objects.filter(status=Incident.Status.OPEN).values_list("pk", flat=True)
-    ids = _downgraded_ids(open_ids)
-    below = Incident.objects.filter(status=Incident.Status.OPEN, below_recommendation=True)
+def downgraded_incidents() -> list[Incident]:
+    """Open incidents whose latest grade change lowered the grade, or graded below the
+    engine's recommendation and not yet reviewed by a supervisor."""
+    latest_is_downgrade = Subquery(
+        DeadlineChange.objects.filter(incident=OuterRef("pk"))
+        .order_by("-at", "-id")
+        .values("downgrade")[:1]
+    )
+    candidates = DeadlineChange.objects.filter(
+        downgrade=True, incident__status=Incident.Status.OPEN
+    ).values("incident_id")
+    regraded = (
+        Incident.objects.filter(pk__in=candidates)
+        .annotate(latest_downgrade=latest_is_downgrade)
+        .filter(latest_downgrade=True)
+        .values_list("pk", flat=True)
+    )
+    below = Incident.objects.filter(
+        status=Incident.Status.OPEN, below_recommendation=True, downgrade_reviewed_at__isnull=True
+    ).values_list("pk", flat=True)
     return list(
-        Incident.objects.filter(pk__in=ids | set(below.values_list("pk", flat=True))).order_by(
+        Incident.objects.filter(Q(pk__in=regraded) | Q(pk__in=below)).order_by(
             "response_due_at", "received_at"
         )
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cad.errors import Conflict, InvalidInput, RoleRefused, require_role
 from cad.events import publish
-from cad.models import Area, Grade, Incident, NarrativeEntry
+from cad.models import GRADE_ORDER, Area, Grade, Incident, NarrativeEntry
 from cad.roles import has_role
 from dispatch import clocks
 from dispatch.models import (
@@ -156,6 +156,10 @@ def _refresh_clock(incident: Incident, now: datetime) -> None:
     incident.save(update_fields=CLOCK_FIELDS)
 
 
+def _grade_rank(grade: str | None) -> int:
+    return GRADE_ORDER.index(grade) if grade in GRADE_ORDER else len(GRADE_ORDER)
+
+
 def clock_reschedule(*, incident: Incident, now: datetime | None = None) -> None:
     """Recompute an incident's clock after (re)grading.
 
@@ -170,7 +174,11 @@ def clock_reschedule(*, incident: Incident, now: datetime | None = None) -> None
     grade = incident.grade or ""
     if last is None or (last.grade, last.response_due_at) != (grade, incident.response_due_at):
         DeadlineChange.objects.create(
-            incident=incident, grade=grade, response_due_at=incident.response_due_at, at=now
+            incident=incident,
+            grade=grade,
+            response_due_at=incident.response_due_at,
+            at=now,
+            downgrade=last is not None and _grade_rank(grade) > _grade_rank(last.grade),
         )
 
 

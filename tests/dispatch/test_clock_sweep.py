@@ -250,3 +250,15 @@ def test_racing_sweeps_without_the_row_lock_still_write_once(make_incident, make
     assert sorted(outcomes) == [0, 1]
     assert Escalation.objects.filter(incident=incident).count() == 1
     assert Event.objects.filter(kind="incident.clock.breached").count() == 1
+
+
+def test_a_downgrade_is_on_the_supervisor_list_until_regraded_up(make_incident):
+    from dispatch import selectors
+
+    incident = make_incident("IMMEDIATE")
+    assert incident not in selectors.downgraded_incidents()
+    regrade(incident, "PRIORITY", now=T0 + timedelta(minutes=2))
+    assert incident in selectors.downgraded_incidents()
+    assert [c.downgrade for c in incident.deadline_changes.all()] == [False, True]
+    regrade(incident, "IMMEDIATE", now=T0 + timedelta(minutes=3))
+    assert incident not in selectors.downgraded_incidents()
