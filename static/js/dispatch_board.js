@@ -147,6 +147,12 @@ onEvent((frame) => {
       level: "danger",
       key: `breach-${data.incident}-${data.response_due_at}`,
     });
+  } else if (frame.kind === "incident.clock.warning") {
+    // The countdown's colour is the browser's own; this is the server's escalation.
+    showAlert(`${data.reference} (${data.grade}): 75 % of its response time gone, no unit at scene.`, {
+      level: "warning",
+      key: `warning-${data.incident}-${data.response_due_at}`,
+    });
   } else if (frame.kind === "assignment.unacknowledged") {
     showAlert(`${data.callsign} has not acknowledged ${data.reference}.`, {
       level: "warning",
