@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -16,6 +17,11 @@ from cad import events, selectors, services
 from cad.errors import RoleRefused, require_role
 from cad.models import Channel, Contact, Grade, Incident, ResponseTarget
 from cad.roles import ANY_ROLE, record_refusal
+
+# A JSON array of objects, for list endpoints whose items are built by selectors.
+OBJECT_LIST = inline_serializer("ObjectListItem", fields={}, many=True)
+# The most recent incidents a list returns; older ones are found by reference.
+INCIDENT_LIST_LIMIT = 500
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -158,7 +164,7 @@ class ContactListCreateView(APIView):
             OpenApiParameter("address", str, required=False),
             OpenApiParameter("postcode", str, required=False),
         ],
-        responses=dict,
+        responses=OBJECT_LIST,
     )
     def get(self, request):
         """Previous contacts for a phone or address, most recent first."""
@@ -173,7 +179,7 @@ class ContactListCreateView(APIView):
 class ContactDetailView(APIView):
     roles = services.CONTACT_ROLES + ("supervisor",)
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         contact = get_object_or_404(Contact, pk=pk)
         return Response(selectors.contact_representation(contact, viewer=request.user))
@@ -184,7 +190,7 @@ class ContactAcknowledgeView(APIView):
 
     roles = (ANY_ROLE,)
 
-    @extend_schema(request=None, responses=dict)
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
         contact = get_object_or_404(Contact, pk=pk)
         record = run_service(
@@ -200,7 +206,7 @@ class OutcomeSerializer(serializers.Serializer):
 class ContactCompleteView(APIView):
     roles = (ANY_ROLE,)
 
-    @extend_schema(request=OutcomeSerializer, responses=dict)
+    @extend_schema(request=OutcomeSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
         contact = get_object_or_404(Contact, pk=pk)
         data = parsed(OutcomeSerializer, request)
@@ -218,7 +224,7 @@ class ContactReassignView(APIView):
 
     roles = services.SUPERVISOR_ROLES
 
-    @extend_schema(request=FollowUpSerializer, responses=dict)
+    @extend_schema(request=FollowUpSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
         contact = get_object_or_404(Contact, pk=pk)
         data = parsed(FollowUpSerializer, request)
@@ -236,7 +242,9 @@ class FollowUpListView(APIView):
 
     roles = (ANY_ROLE,)
 
-    @extend_schema(parameters=[OpenApiParameter("scope", str, required=False)], responses=dict)
+    @extend_schema(
+        parameters=[OpenApiParameter("scope", str, required=False)], responses=OBJECT_LIST
+    )
     def get(self, request):
         if request.query_params.get("scope") == "supervisor":
             run_service(
@@ -294,13 +302,14 @@ class IncidentListCreateView(APIView):
     @extend_schema(
         operation_id="incidents_list",
         parameters=[OpenApiParameter("status", str, required=False)],
-        responses=dict,
+        responses=OBJECT_LIST,
     )
     def get(self, request):
         rows = Incident.objects.order_by("-received_at")
         wanted = request.query_params.get("status", "open")
         if wanted in Incident.Status.values:
             rows = rows.filter(status=wanted)
+        rows = rows[:INCIDENT_LIST_LIMIT]
         return Response(
             [
                 {
@@ -324,7 +333,7 @@ class IncidentListCreateView(APIView):
 class IncidentDetailView(APIView):
     roles = INCIDENT_READ_ROLES
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         incident = get_object_or_404(Incident, pk=pk)
         return Response(selectors.incident_representation(incident, viewer=request.user))
@@ -345,7 +354,7 @@ class GradeSerializer(serializers.Serializer):
 class IncidentGradeView(APIView):
     roles = services.GRADE_ROLES
 
-    @extend_schema(request=GradeSerializer, responses=dict)
+    @extend_schema(request=GradeSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
         incident = get_object_or_404(Incident, pk=pk)
         data = parsed(GradeSerializer, request)
@@ -402,7 +411,7 @@ class CloseSerializer(serializers.Serializer):
 class IncidentCloseView(APIView):
     roles = services.CLOSE_ROLES
 
-    @extend_schema(request=CloseSerializer, responses=dict)
+    @extend_schema(request=CloseSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
         incident = get_object_or_404(Incident, pk=pk)
         data = parsed(CloseSerializer, request)
@@ -421,7 +430,7 @@ class IncidentCloseView(APIView):
 class IncidentDowngradeReviewView(APIView):
     roles = services.SUPERVISOR_ROLES
 
-    @extend_schema(request=None, responses=dict)
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
         incident = get_object_or_404(Incident, pk=pk)
         incident = run_service(
@@ -444,7 +453,7 @@ class CallLookupView(APIView):
             OpenApiParameter("postcode", str, required=False),
             OpenApiParameter("name", str, required=False),
         ],
-        responses=dict,
+        responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):
         params = request.query_params
@@ -461,7 +470,7 @@ class CallLookupView(APIView):
 class OpeningCodeListView(APIView):
     roles = (ANY_ROLE,)
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=OBJECT_LIST)
     def get(self, request):
         return Response(selectors.opening_codes())
 
@@ -499,7 +508,7 @@ class UserAbsenceView(APIView):
 class AbsenceListView(APIView):
     roles = services.ABSENCE_ROLES
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=OBJECT_LIST)
     def get(self, request):
         return Response(selectors.absences(current_only=request.query_params.get("current") == "1"))
 
@@ -515,7 +524,7 @@ class ResponseTargetView(APIView):
 
     roles_by_method = {"GET": (ANY_ROLE,), "POST": ("admin",)}
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=OBJECT_LIST)
     def get(self, request):
         return Response(
             [
@@ -524,7 +533,7 @@ class ResponseTargetView(APIView):
             ]
         )
 
-    @extend_schema(request=ResponseTargetSerializer, responses=dict)
+    @extend_schema(request=ResponseTargetSerializer, responses=OBJECT_LIST)
     def post(self, request):
         data = parsed(ResponseTargetSerializer, request)
         targets = services.response_target_set(

@@ -1,0 +1,81 @@
+"""Schemathesis against the published OpenAPI schema, with every role's token.
+
+No operation may answer with a 5xx, and every documented response must match the
+schema, whoever calls it and whatever they send. Each operation's cases come from
+schemathesis's Hypothesis strategy and are sent in-process to the WSGI application.
+"""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from cad.roles import ALL_ROLES
+
+EXAMPLES_PER_OPERATION = 4
+
+
+@pytest.fixture
+def api_schema(db):
+    # As Django's test client does: keep the test's connection (and its transaction)
+    # open across the in-process requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def role_headers(make_user):
+    headers = {"anonymous": {}}
+    for role in ALL_ROLES:
+        token = Token.objects.create(user=make_user(role, username=f"fuzz-{role}"))
+        headers[role] = {"Authorization": f"Token {token.key}"}
+    return headers
+
+
+def describe(error: BaseException) -> str:
+    parts = getattr(error, "exceptions", None) or [error]
+    return " | ".join(" ".join(str(part).split()[:30]) for part in parts)
+
+
+def test_no_server_errors_and_responses_match_the_schema(api_schema, role_headers):
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) > 40  # the whole API, not an empty schema
+    called = []
+    failures = []
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def exercise(case):
+            for role, headers in role_headers.items():
+                response = case.call(headers=headers)
+                called.append(response.status_code)
+                assert response.status_code < 500, (
+                    f"{role}: {case.method} {case.formatted_path} -> {response.status_code}"
+                )
+                case.validate_response(
+                    response, checks=[not_a_server_error, response_schema_conformance]
+                )
+
+        try:
+            exercise()
+        except (Exception, BaseExceptionGroup) as error:  # report every operation at the end
+            failures.append(f"{operation.method.upper()} {operation.path}: {describe(error)}")
+
+    assert failures == []
+    assert len(called) >= len(operations) * len(role_headers)
+    assert any(status < 300 for status in called)  # permitted roles really got through
