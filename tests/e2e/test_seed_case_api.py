@@ -260,6 +260,10 @@ def test_the_seed_case_through_the_api(people):
         assert package["incident"]["domestic_abuse"] is True
         assert package["incident"]["risk_flags"]
         assert package["incident"]["response_due_at"] == graded["response_due_at"]
+        # The rest of the incident, under the unit's own role: scheme history, intelligence.
+        seen_by_unit = ok(p["alpha"].get(f"/api/v1/incidents/{incident['id']}/"))
+        assert [s["status"] for s in seen_by_unit["schemes"]] == ["ended"]
+        assert len(seen_by_unit["intelligence"]["hits"]) == 7
     with at(CALL, 45):
         ok(p["alpha"].post(f"/api/v1/assignments/{assignment['id']}/acknowledge/"))
         ok(p["alpha"].post("/api/v1/units/ALPHA1/status/", {"status": "en_route"}, format="json"))
