@@ -385,6 +385,23 @@ def time_sweep(runs: int) -> dict:
     }
 
 
+def time_catch_up(runs: int) -> float:
+    """p50 ms of the read every connected screen makes on every poke (cad.consumers)."""
+    from django.contrib.auth import get_user_model
+
+    from cad import events
+    from cad.models import Event
+
+    viewer = get_user_model().objects.get(username="bench-screen-0000")
+    latest = Event.objects.order_by("-id").values_list("id", flat=True).first() or 1
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        list(events.visible_events(viewer, latest - 1, 500))
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 def run_once(args, servers: Servers, n: int, m: int, ids: list[int], tokens: list[str]):
     from cad.models import Event
 
@@ -494,6 +511,13 @@ def main() -> None:
             tail = servers.logs_tail()
             if tail:
                 print(tail)
+        catch_up = time_catch_up(200)
+        print(
+            f"N={n:>7}: one screen's catch-up read p50 {catch_up:.2f} ms; every poke costs "
+            f"each web process about {catch_up * max(args.clients) / args.web_workers:.0f} ms "
+            f"of serialized reads at M={max(args.clients)}",
+            flush=True,
+        )
     if len(sweeps) > 1:
         small, large = min(sweeps), max(sweeps)
         ratio = sweeps[large]["p50"] / sweeps[small]["p50"]

@@ -553,7 +553,7 @@ def incident_units_release(*, actor, incident: Incident, now: datetime | None = 
     """When an incident is closed: free its units and stop its clock. Returns units freed."""
     now = _now(now)
     units = list(
-        Unit.objects.select_for_update()
+        Unit.objects.select_for_update(of=("self",))
         .filter(assignments__incident=incident, assignments__status__in=Assignment.ACTIVE)
         .order_by("pk")
     )
@@ -797,6 +797,8 @@ def divert_review(
             raise Conflict(
                 f"Unit {unit.callsign} has since been committed elsewhere; assign another unit."
             )
+        elif unit.status == Unit.Status.UNAVAILABLE:
+            raise Conflict(f"Unit {unit.callsign} is now unavailable; assign another unit.")
         else:
             _end_active_assignment(unit, status=Assignment.Status.CLEARED, now=now)
         _refresh_clock(to_incident, now)

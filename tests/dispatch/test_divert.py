@@ -293,3 +293,15 @@ def test_the_whole_procedure_is_on_the_event_log_with_actors(scene, roles, make_
         ("divert.replaced", roles["inspector"].pk),
     ]
     assert Assignment.objects.filter(incident=scene[0]).count() == 2
+
+
+def test_override_is_409_when_the_unit_has_moved_on(scene, roles, make_incident):
+    call_a, call_b, unit = scene
+    record = divert(scene, roles)
+    services.unit_status_set(actor=roles["dispatcher"], unit=unit, status="available")
+    services.unit_assign(actor=roles["dispatcher"], incident=make_incident(), unit=unit)
+    with pytest.raises(Conflict, match="committed elsewhere"):
+        services.divert_review(
+            actor=roles["controller"], divert=record, decision="override", rationale="A first"
+        )
+    assert reload(record).status == "awaiting_review"
