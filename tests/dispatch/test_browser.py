@@ -103,3 +103,61 @@ def test_supervisor_sees_and_hears_a_new_breach(browser_login, live_asgi, make_u
         f"[data-overdue] tr[data-incident-id='{incident.pk}'][data-state=breached]"
     )
     assert page.evaluate("window.__sameDocument") is True
+
+
+def test_unit_terminal_gets_the_whole_incident_acknowledges_and_is_sent_back(
+    browser_login, live_asgi, make_user, make_incident, make_unit
+):
+    dispatcher, controller = make_user("dispatcher"), make_user("controller")
+    officer = make_user("unit")
+    lines = ["Banging on the door.", "Believes it is her ex-husband.", "Court order in place."]
+    call_a = make_incident("PRIORITY", narrative=lines)
+    call_b = make_incident("IMMEDIATE", narrative=["Fight."])
+    unit = make_unit("ALPHA1", terminal_user=officer)
+    page = open_live(browser_login, officer, f"{live_asgi}/dispatch/terminal/")
+    page.wait_for_selector("text=No current assignment")
+
+    assignment = services.unit_assign(actor=dispatcher, incident=call_a, unit=unit)
+    page.wait_for_selector(f"[data-incident-reference='{call_a.reference}']")
+    narrative = page.locator("[data-narrative] li").all_text_contents()
+    assert len(narrative) == 3 and all(any(line in item for item in narrative) for line in lines)
+    page.wait_for_selector(f"#alerts .alert:has-text('{call_a.reference}')")
+    page.keyboard.press("k")
+    page.wait_for_selector("[data-acknowledged]")
+    assignment.refresh_from_db()
+    assert assignment.acknowledged_at is not None
+
+    divert = services.unit_divert(actor=dispatcher, unit=unit, to_incident=call_b, reason="x")
+    page.wait_for_selector(f"[data-incident-reference='{call_b.reference}']")
+    services.divert_review(actor=controller, divert=divert, decision="override", rationale="A")
+    page.wait_for_selector(f"[data-sent-back]:has-text('{call_a.reference}')")
+    page.wait_for_selector("#alerts .alert-danger:has-text('Divert overridden')")
+    page.keyboard.press("s")  # at scene
+    page.wait_for_selector("[data-unit-status=at_scene]")
+    call_a.refresh_from_db()
+    assert call_a.first_arrival_at is not None and call_a.clock_state == "stopped"
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_inspector_assigns_a_replacement_from_the_live_queue(
+    browser_login, live_asgi, make_user, make_incident, make_unit
+):
+    dispatcher, controller = make_user("dispatcher"), make_user("controller")
+    inspector = make_user("inspector")
+    call_a, call_b = make_incident("PRIORITY"), make_incident("IMMEDIATE")
+    unit = make_unit("ALPHA1")
+    make_unit("BRAVO1")
+    services.unit_assign(actor=dispatcher, incident=call_a, unit=unit)
+    divert = services.unit_divert(actor=dispatcher, unit=unit, to_incident=call_b, reason="x")
+    page = open_live(browser_login, inspector, f"{live_asgi}/dispatch/diverts/replacements/")
+    assert page.locator("article[data-divert-id]").count() == 0
+
+    services.divert_review(actor=controller, divert=divert, decision="approve", rationale="B")
+    card = page.wait_for_selector(f"article[data-divert-id='{divert.pk}']")
+    page.wait_for_selector("#alerts .alert-danger:has-text('assign another unit')")
+    card.query_selector("select").select_option("BRAVO1")
+    card.query_selector("button[type=submit]").click()
+    page.wait_for_selector(f"article[data-divert-id='{divert.pk}']", state="detached")
+    divert.refresh_from_db()
+    assert divert.status == "replaced" and divert.replaced_by == inspector
+    assert page.evaluate("window.__sameDocument") is True
