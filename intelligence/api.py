@@ -335,18 +335,21 @@ class AccessReportView(APIView):
         return Response({"accesses": records})
 
 
-RequestOut = inline_serializer(
-    "IntelCheckRequest",
-    {
-        "id": serializers.IntegerField(),
-        "incident": serializers.IntegerField(allow_null=True),
-        "contact": serializers.IntegerField(allow_null=True),
-        "question": serializers.CharField(),
-        "status": serializers.CharField(),
-        "due_at": serializers.DateTimeField(),
-        "answer": serializers.CharField(),
-    },
-)
+class RequestOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    incident = serializers.IntegerField(allow_null=True)
+    contact = serializers.IntegerField(allow_null=True)
+    subject = serializers.CharField()
+    question = serializers.CharField()
+    status = serializers.CharField()
+    requested_by = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    claimed_by = serializers.CharField(allow_null=True)
+    answered_by = serializers.CharField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answer = serializers.CharField(allow_blank=True)
+    escalated_at = serializers.DateTimeField(allow_null=True)
 
 
 class RequestListView(APIView):
@@ -367,7 +370,7 @@ class RequestListView(APIView):
                 "claimed", str, required=False, enum=["me"], description="requests I claimed"
             ),
         ],
-        responses=RequestOut,
+        responses=RequestOut(many=True),
     )
     def get(self, request):
         params = request.query_params
