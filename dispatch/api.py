@@ -47,7 +47,7 @@ UnitRow = inline_serializer(
     },
 )
 AssignmentOut = inline_serializer(
-    "Assignment",
+    "AssignmentRecord",
     {
         "id": serializers.IntegerField(),
         "unit": serializers.CharField(),
@@ -57,7 +57,7 @@ AssignmentOut = inline_serializer(
     },
 )
 DivertOut = inline_serializer(
-    "Divert",
+    "DivertRecord",
     {
         "id": serializers.IntegerField(),
         "unit": serializers.CharField(),
