@@ -7,6 +7,8 @@ urgent-review queue and the standard reports are for QART and supervisors.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -341,20 +343,34 @@ PERIOD_PARAMETERS = [
         "from", str, description="Start (date or ISO date-time; default 28 days ago)."
     ),
     OpenApiParameter("to", str, description="End, exclusive (a bare date covers that day)."),
+    OpenApiParameter(
+        "as_of",
+        str,
+        description="Compute figures that run to now (breaches of unattended incidents, "
+        "unresourced time, due follow-ups) as of this moment; default now. A report page's "
+        "CSV and JSON links carry the page's own moment, so they give its exact figures.",
+    ),
     OpenApiParameter("format", str, enum=["json", "csv"], description="csv: the table(s) as CSV."),
 ]
 
 
-def report_period(request) -> reports.Period:
+def report_period(request) -> tuple[reports.Period, datetime]:
+    """(period, as_of) from ?from=&to=&as_of=; 400 with the field on a bad value."""
+    now, tz = timezone.now(), timezone.get_current_timezone()
+    params = request.query_params
+    errors: dict = {}
+    period = as_of = None
     try:
-        return reports.parse_period(
-            request.query_params.get("from"),
-            request.query_params.get("to"),
-            now=timezone.now(),
-            tz=timezone.get_current_timezone(),
-        )
+        period = reports.parse_period(params.get("from"), params.get("to"), now=now, tz=tz)
     except reports.PeriodError as error:
-        raise InvalidInput(error.errors) from None
+        errors.update(error.errors)
+    try:
+        as_of = reports.parse_as_of(params.get("as_of"), now=now, tz=tz)
+    except reports.PeriodError as error:
+        errors.update(error.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return period, as_of
 
 
 def csv_response(report: reports.Report) -> HttpResponse:
@@ -393,6 +409,7 @@ class ReportView(APIView):
                     "title": serializers.CharField(),
                     "from": serializers.DateTimeField(),
                     "to": serializers.DateTimeField(),
+                    "as_of": serializers.DateTimeField(),
                     "tables": serializers.ListField(child=serializers.DictField()),
                 },
             ),
@@ -400,8 +417,8 @@ class ReportView(APIView):
         },
     )
     def get(self, request):
-        period = report_period(request)
-        report = selectors.report(self.report_key, period, now=timezone.now())
+        period, as_of = report_period(request)
+        report = selectors.report(self.report_key, period, now=as_of)
         if request.accepted_renderer.format == "csv":
             return csv_response(report)
         tz = timezone.get_current_timezone()
@@ -411,6 +428,7 @@ class ReportView(APIView):
                 "title": report.title,
                 "from": period.start.astimezone(tz).isoformat(),
                 "to": period.end.astimezone(tz).isoformat(),
+                "as_of": as_of.astimezone(tz).isoformat(),
                 "tables": [table.as_json() for table in report.tables],
             }
         )

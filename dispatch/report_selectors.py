@@ -46,6 +46,7 @@ from cad.models import (
     Channel,
     Contact,
     Event,
+    FollowUp,
     FollowUpEscalation,
     GradeChange,
     Incident,
@@ -638,10 +639,6 @@ CONTACT_COLUMNS = [
 ]
 
 
-def _escalated(reason: str) -> Exists:
-    return Exists(FollowUpEscalation.objects.filter(follow_up=OuterRef("follow_up"), reason=reason))
-
-
 def _contact_aggregates(now: datetime) -> dict:
     acknowledged = Q(follow_up__acknowledged_at__isnull=False)
     return {
@@ -654,18 +651,34 @@ def _contact_aggregates(now: datetime) -> dict:
         ),
         # Follow-ups whose outcome is known: acknowledged, or their due time has passed.
         "decided": Count("follow_up", filter=acknowledged | Q(follow_up__due_at__lte=now)),
-        "escalated_overdue": Count(
-            "follow_up", filter=Q(_escalated(FollowUpEscalation.Reason.OVERDUE))
-        ),
-        "escalated_owner_absent": Count(
-            "follow_up", filter=Q(_escalated(FollowUpEscalation.Reason.OWNER_ABSENT))
-        ),
         "median_ack_seconds": Percentile(
             Seconds(F("follow_up__acknowledged_at"), F("follow_up__assigned_at")),
             0.5,
             filter=acknowledged,
         ),
     }
+
+
+def _escalations_by_channel(period: Period) -> dict[str, dict]:
+    """Follow-ups escalated (once per follow-up and reason), by their contact's channel."""
+    reason = FollowUpEscalation.Reason
+    return {
+        row.pop("follow_up__contact__channel"): row
+        for row in FollowUpEscalation.objects.filter(
+            _in_period("follow_up__contact__received_at", period)
+        )
+        .values("follow_up__contact__channel")
+        .annotate(
+            escalated_overdue=Count("follow_up", distinct=True, filter=Q(reason=reason.OVERDUE)),
+            escalated_owner_absent=Count(
+                "follow_up", distinct=True, filter=Q(reason=reason.OWNER_ABSENT)
+            ),
+        )
+        .order_by()
+    }
+
+
+NO_ESCALATIONS = {"escalated_overdue": 0, "escalated_owner_absent": 0}
 
 
 def _contact_row(values: dict) -> dict:
@@ -682,8 +695,9 @@ def contact_report(period: Period, *, now: datetime) -> Report:
     On time: acknowledged by the due time; the % is over follow-ups acknowledged or due.
     """
     contacts = Contact.objects.filter(_in_period("received_at", period))
+    escalations = _escalations_by_channel(period)
     grouped = {
-        row["channel"]: row
+        row["channel"]: {**row, **escalations.get(row["channel"], NO_ESCALATIONS)}
         for row in contacts.values("channel").annotate(**_contact_aggregates(now)).order_by()
     }
     labels = dict(Channel.choices)
@@ -693,13 +707,18 @@ def contact_report(period: Period, *, now: datetime) -> Report:
             row = _contact_row(grouped[channel])
             row["channel"] = labels[channel]
             rows.append(row)
-    # Every contact is in exactly one channel: the total's counts are the rows' sums (the
-    # escalation look-ups are not run twice); only the median needs its own pass.
-    counts = [key for key in _contact_aggregates(now) if key != "median_ack_seconds"]
+    # Every contact is in exactly one channel: the total's counts are the rows' sums; only
+    # the median needs its own pass (over the acknowledged follow-ups).
+    counts = [*_contact_aggregates(now), *NO_ESCALATIONS]
+    counts.remove("median_ack_seconds")
     total = _contact_row(
         {
             **{key: sum(row[key] for row in grouped.values()) for key in counts},
-            **contacts.aggregate(median_ack_seconds=_contact_aggregates(now)["median_ack_seconds"]),
+            **FollowUp.objects.filter(
+                _in_period("contact__received_at", period), acknowledged_at__isnull=False
+            ).aggregate(
+                median_ack_seconds=Percentile(Seconds(F("acknowledged_at"), F("assigned_at")), 0.5)
+            ),
         }
     )
     total["channel"] = "All"
@@ -908,7 +927,10 @@ def grading_report(period: Period, *, now: datetime) -> Report:
             row = _grading_row(grouped[grade])
             row["recommended_grade"] = grade or "None"
             rows.append(row)
-    total = _grading_row(graded.aggregate(**_grading_aggregates()))
+    # Each incident has one recommended grade: the total is the sum of the rows.
+    total = _grading_row(
+        {key: sum(row[key] for row in grouped.values()) for key in _grading_aggregates()}
+    )
     total["recommended_grade"] = "All"
     summary = Table(
         key="grading",

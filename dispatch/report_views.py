@@ -13,6 +13,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from cad.errors import Conflict, InvalidInput
 from cad.roles import has_role, record_refusal, role_required
@@ -211,12 +213,25 @@ def urgent_reviews(request):
 # --- standard reports ---------------------------------------------------------------------
 
 
+NUMERIC = mark_safe(' class="num"')  # noqa: S308 - a constant attribute
+
+
+def _cells(cells: list[str], numeric: list[bool]) -> str:
+    return format_html_join(
+        "", "<td{}>{}</td>", ((NUMERIC if flag else "", text) for text, flag in zip(cells, numeric))
+    )
+
+
 def _table_view(table: reports.Table, tz) -> dict:
+    # Body rows are joined in Python: a long table (the not-DA reasons) renders in a
+    # fraction of the time a template loop takes. Every cell is escaped.
     numeric = [column.numeric for column in table.columns]
+    rows = table.body(tz)
     return {
         "table": table,
         "header": list(zip(table.header(), numeric)),
-        "rows": [list(zip(cells, numeric)) for cells in table.body(tz)],
+        "count": len(rows),
+        "body": format_html_join("", "<tr>{}</tr>", ((_cells(cells, numeric),) for cells in rows)),
         "footer": list(zip(table.footer(tz), numeric)) if table.total is not None else None,
     }
 
@@ -234,11 +249,13 @@ def report_page(request, key: str):
     except reports.PeriodError as error:
         errors = error.errors
         period = reports.parse_period(None, None, now=timezone.now(), tz=tz)
-    report = selectors.report(key, period, now=timezone.now())
-    # The CSV and JSON links carry the exact period shown, so they give the same figures.
+    as_of = timezone.now()
+    report = selectors.report(key, period, now=as_of)
+    # The CSV and JSON links carry the exact period and moment shown: the same figures.
     exact = {
         "from": period.start.astimezone(tz).isoformat(),
         "to": period.end.astimezone(tz).isoformat(),
+        "as_of": as_of.astimezone(tz).isoformat(),
     }
     last_day = (period.end.astimezone(tz) - timedelta(microseconds=1)).date()
     return render(
@@ -253,6 +270,7 @@ def report_page(request, key: str):
             "to_value": request.GET.get("to") or last_day.isoformat(),
             "period_start": period.start,
             "period_end": period.end,
+            "as_of": as_of,
             "csv_url": reverse(f"api-report-{key}") + "?" + urlencode({**exact, "format": "csv"}),
             "json_url": reverse(f"api-report-{key}") + "?" + urlencode(exact),
             "all_reports": list(selectors.REPORT_TITLES.items()),

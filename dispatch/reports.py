@@ -104,6 +104,23 @@ def parse_period(
     return Period(start=start, end=end)
 
 
+def parse_as_of(value: str | None, *, now: datetime, tz: tzinfo) -> datetime:
+    """The moment the figures are computed at (default now; never in the future).
+
+    Figures that run to "now" (breaches of unattended incidents, unresourced time, due
+    follow-ups) are the same for a page and its CSV when both carry the same `as_of`.
+    """
+    if not value:
+        return now
+    try:
+        moment = _parse_moment(value, tz, end_of_day=False)
+    except ValueError:
+        raise PeriodError({"as_of": [BAD_MOMENT]}) from None
+    if moment > now:
+        raise PeriodError({"as_of": ["Figures cannot be computed for a moment in the future."]})
+    return moment
+
+
 # --- figures ------------------------------------------------------------------------------
 
 

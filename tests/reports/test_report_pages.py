@@ -179,6 +179,23 @@ def test_report_json_api(api_for):
     assert table["total"]["incidents"] == 9
 
 
+def test_as_of_computes_the_figures_that_run_to_now_at_that_moment(api_for):
+    build_incidents()
+    api = api_for("qart")
+    url = f"/api/v1/reports/response-times/?{PERIOD}&as_of=2026-03-02T19:00:00%2B00:00"
+    body = api.get(url).json()
+    assert body["as_of"] == "2026-03-02T19:00:00+00:00"
+    rows = {(row["grade"], row["area"]): row for row in body["tables"][0]["rows"]}
+    pending = rows[("PRIORITY", "Rural")]
+    assert (pending["breaches"], pending["unresourced_minutes"]) == (0, 30.0)
+    later = api.get(url.replace("T19:00", "T20:00")).json()
+    rows = {(row["grade"], row["area"]): row for row in later["tables"][0]["rows"]}
+    assert (
+        rows[("PRIORITY", "Rural")]["breaches"],
+        rows[("PRIORITY", "Rural")]["unresourced_minutes"],
+    ) == (1, 90.0)
+
+
 def test_report_period_errors_are_400(api_for):
     api = api_for("qart")
     response = api.get("/api/v1/reports/diverts/?from=soon")
@@ -187,6 +204,9 @@ def test_report_period_errors_are_400(api_for):
     response = api.get("/api/v1/reports/diverts/?from=2026-03-05&to=2026-03-01&format=csv")
     assert response.status_code == 400
     assert "to" in response.json()
+    response = api.get("/api/v1/reports/diverts/?as_of=2999-01-01&format=csv")
+    assert response.status_code == 400
+    assert "as_of" in response.json()
 
 
 @pytest.mark.parametrize("key", REPORT_KEYS)

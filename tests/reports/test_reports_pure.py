@@ -139,3 +139,14 @@ def test_event_summary_prefers_the_event_own_summary():
         == "unit U4, decision approve"
     )
     assert reports.event_summary("divert.review_overdue", {}) == "divert review overdue"
+
+
+def test_as_of_defaults_to_now_and_is_never_in_the_future():
+    assert reports.parse_as_of(None, now=NOW, tz=LONDON) == NOW
+    assert reports.parse_as_of("2026-07-01T12:00+00:00", now=NOW, tz=LONDON) == datetime(
+        2026, 7, 1, 12, 0, tzinfo=UTC
+    )
+    for value in ("2026-07-16", "later"):
+        with pytest.raises(reports.PeriodError) as error:
+            reports.parse_as_of(value, now=NOW, tz=LONDON)
+        assert "as_of" in error.value.errors
