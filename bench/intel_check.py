@@ -336,17 +336,50 @@ def use_database(name: str) -> None:
     connection.settings_dict["NAME"] = name
 
 
-def measure(databases: dict, samples: dict, count: int, seed: int, rounds: int) -> dict:
+def summarise(values: list[float]) -> dict:
+    return {
+        "p50": statistics.median(values),
+        "p95": percentile(values, 0.95),
+        "p99": percentile(values, 0.99),
+        "n": len(values),
+    }
+
+
+def server_times(databases: dict, calls: dict, count: int) -> dict:
+    """PostgreSQL's own planning + execution time for the check's statement (EXPLAIN
+    ANALYZE): the part of a lookup that depends on the table size, without the client
+    and without waiting for a CPU on a busy machine."""
+    from django.db import connection
+
+    from intelligence.selectors import hits_query, subject_keys
+
+    results = {}
+    for size, name in databases.items():
+        use_database(name)
+        for kind in KINDS_MEASURED:
+            values = []
+            for call in calls[size, kind][:count]:
+                phone = call.get("phone", "")
+                keys = subject_keys(
+                    phones=[phone] if phone else [],
+                    address=call.get("address", ""),
+                    postcode=call.get("postcode", ""),
+                    persons=call.get("persons", ()),
+                )
+                sql, params = hits_query(keys)
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+                    plan = cursor.fetchone()[0][0]
+                values.append(plan["Planning Time"] + plan["Execution Time"])
+            results[size, kind] = summarise(values)
+    return results
+
+
+def measure(databases: dict, calls: dict, count: int, rounds: int) -> dict:
     """Time lookup_hits per size and kind. Sizes take turns in rounds, so a burst of load
     from other processes on the machine falls on every size alike."""
     from intelligence.selectors import lookup_hits
 
-    rng = random.Random(seed)
-    calls = {
-        (size, kind): lookups(kind, samples[size], count, rng)
-        for size in databases
-        for kind in KINDS_MEASURED
-    }
     times = {key: [] for key in calls}
     found = dict.fromkeys(calls, 0)
     per_round = -(-count // rounds)
@@ -364,13 +397,7 @@ def measure(databases: dict, samples: dict, count: int, seed: int, rounds: int) 
                     found[size, kind] += bool(hits)
     return {
         size: {
-            kind: {
-                "p50": statistics.median(times[size, kind]),
-                "p95": percentile(times[size, kind], 0.95),
-                "p99": percentile(times[size, kind], 0.99),
-                "n": len(times[size, kind]),
-                "found": found[size, kind],
-            }
+            kind: {**summarise(times[size, kind]), "found": found[size, kind]}
             for kind in KINDS_MEASURED
         }
         for size in databases
@@ -446,7 +473,13 @@ def main() -> None:
     print(f"measuring: load average before {load}", flush=True)
     started = time.perf_counter()
     databases = {size: names[size] for size in sorted(options.sizes)}
-    figures = measure(databases, samples, options.lookups, options.seed, options.rounds)
+    rng = random.Random(options.seed)
+    calls = {
+        (size, kind): lookups(kind, samples[size], options.lookups, rng)
+        for size in databases
+        for kind in KINDS_MEASURED
+    }
+    figures = measure(databases, calls, options.lookups, options.rounds)
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"measured in {time.perf_counter() - started:.0f} s; load average after {load}")
     for size in sorted(figures):
@@ -457,15 +490,24 @@ def main() -> None:
                 f"({result['n']} lookups, {result['found']} with hits)",
                 flush=True,
             )
+    server = server_times(databases, calls, min(options.lookups, 500))
+    for (size, kind), result in server.items():
+        print(
+            f"{size_label(size)} {kind:<7} server p50={result['p50']:.2f}ms "
+            f"p95={result['p95']:.2f}ms p99={result['p99']:.2f}ms "
+            f"(EXPLAIN ANALYZE of {result['n']} of the same lookups)",
+            flush=True,
+        )
     sizes = sorted(figures)
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
         for kind in KINDS_MEASURED:
             ratio50 = figures[large][kind]["p50"] / figures[small][kind]["p50"]
             ratio95 = figures[large][kind]["p95"] / figures[small][kind]["p95"]
+            server50 = server[large, kind]["p50"] / server[small, kind]["p50"]
             print(
                 f"ratio {size_label(large)}/{size_label(small)} {kind:<7} "
-                f"p50={ratio50:.2f} p95={ratio95:.2f}"
+                f"p50={ratio50:.2f} p95={ratio95:.2f} server p50={server50:.2f}"
             )
     largest = figures[sizes[-1]]
     targets = {"phone": 10.0, "address": 10.0, "person": 25.0}

@@ -126,6 +126,24 @@ def find_hits(keys: SubjectKeys) -> list[dict]:
 
     Each subject table is searched through its key index for at most MAX_LOGS_PER_KEY
     logs; names without a date of birth only add "person" to logs found another way.
+    """
+    query = hits_query(keys)
+    if query is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        rows = cursor.fetchall()
+    hits = [
+        hit_dict(log_id=log_id, kind=kind, summary=summary, occurred_at=at, matched_on=matched)
+        for log_id, kind, summary, at, matched in rows
+    ]
+    hits.sort(key=hit_sort_key)
+    return hits
+
+
+def hits_query(keys: SubjectKeys) -> tuple[str, list] | None:
+    """The statement behind find_hits: (sql, params), or None when there is no key.
+
     The SQL is built from the app's own table names and fixed fragments; every value
     is a query parameter.
     """
@@ -171,7 +189,7 @@ def find_hits(keys: SubjectKeys) -> list[dict]:
         params += [value for pair in dated for value in pair] + [MAX_LOGS_PER_KEY]
 
     if not parts:
-        return []
+        return None
     names = sorted({key for key, _ in keys.persons})
     sql = f"WITH found AS ({' UNION ALL '.join(parts)})"
     matches = "SELECT log_id, matched FROM found"
@@ -186,15 +204,7 @@ def find_hits(keys: SubjectKeys) -> list[dict]:
         f" SELECT l.id, l.kind, l.summary, l.occurred_at, array_agg(DISTINCT m.matched)"  # noqa: S608
         f" FROM ({matches}) m JOIN {log_t} l ON l.id = m.log_id GROUP BY l.id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    hits = [
-        hit_dict(log_id=log_id, kind=kind, summary=summary, occurred_at=at, matched_on=matched)
-        for log_id, kind, summary, at, matched in rows
-    ]
-    hits.sort(key=hit_sort_key)
-    return hits
+    return sql, params
 
 
 def hits_for(matches: dict[int, set[str]]) -> list[dict]:
