@@ -137,12 +137,6 @@ def _timeline_context(divert) -> dict:
         "divert": divert,
         "events": events,
         "qart_reviews": list(selectors.divert_qart_reviews(divert)),
-        "review_minutes": reports.minutes(
-            divert.time_to_review.total_seconds() if divert.time_to_review else None
-        ),
-        "replacement_minutes": reports.minutes(
-            divert.time_to_replacement.total_seconds() if divert.time_to_replacement else None
-        ),
     }
 
 
