@@ -2,9 +2,10 @@
 standard (DARIS) reports.
 
 Every figure is computed in PostgreSQL with aggregate queries (counts with FILTER,
-`percentile_cont`, range aggregates) over the event log and the domain rows the same
-services wrote; nothing loops over rows in Python. Each report returns raw values in
-`reports.Table`s, which pages, CSV and JSON format alike.
+`percentile_cont`, grouping sets, window functions) over the rows the services wrote
+alongside their events; timelines read the event log itself. Nothing loops over rows in
+Python. Each report returns raw values in `reports.Table`s, which pages, CSV and JSON
+format alike.
 """
 
 from __future__ import annotations
