@@ -91,7 +91,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cad"),
-        conn_max_age=60,
+        # No persistent connections: under ASGI each request runs its sync code in a
+        # thread of its own, so a kept connection outlives its thread and they pile up
+        # until PostgreSQL refuses clients (about 20 requests a second fill 100 slots).
+        conn_max_age=0,
         conn_health_checks=True,
     )
 }

@@ -12,7 +12,7 @@ import contextlib
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import psutil
@@ -305,6 +305,20 @@ def check_alerts(*, phase: str, since: datetime, min_after: int = 20, timeout: f
 # --- the worker, caught mid-sweep -----------------------------------------------------------
 
 
+def process_db_ports(process) -> set[int]:
+    """Local ports of the database connections held by a process and its children."""
+    db_port = int(connection.settings_dict.get("PORT") or 5432)
+    found: set[int] = set()
+    with contextlib.suppress(psutil.Error):
+        root = psutil.Process(process.pid)
+        for proc in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                for conn in proc.net_connections(kind="tcp"):
+                    if conn.raddr and conn.raddr.port == db_port:
+                        found.add(conn.laddr.port)
+    return found
+
+
 @dataclass
 class Holder:
     backend_pid: int
@@ -318,25 +332,9 @@ class WorkerWatch:
 
     process: object
     misses: int = 0
-    seen: list[Holder] = field(default_factory=list)
-
-    @property
-    def db_port(self) -> int:
-        return int(connection.settings_dict.get("PORT") or 5432)
-
-    def ports(self) -> set[int]:
-        found: set[int] = set()
-        with contextlib.suppress(psutil.Error):
-            root = psutil.Process(self.process.pid)
-            for proc in [root, *root.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    for conn in proc.net_connections(kind="tcp"):
-                        if conn.raddr and conn.raddr.port == self.db_port:
-                            found.add(conn.laddr.port)
-        return found
 
     def holder(self) -> Holder | None:
-        ports = self.ports()
+        ports = process_db_ports(self.process)
         if not ports:
             return None
         with connection.cursor() as cursor:
