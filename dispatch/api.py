@@ -38,14 +38,14 @@ def parsed(serializer_class, request) -> dict:
     return payload.validated_data
 
 
-UnitRow = inline_serializer(
-    "UnitRow",
-    {
-        "callsign": serializers.CharField(),
-        "status": serializers.CharField(),
-        "incident": serializers.IntegerField(allow_null=True),
-    },
-)
+class UnitRowSerializer(serializers.Serializer):
+    callsign = serializers.CharField()
+    status = serializers.CharField()
+    incident = serializers.IntegerField(allow_null=True)
+
+
+UnitRow = UnitRowSerializer()
+UnitRows = UnitRowSerializer(many=True)
 AssignmentOut = inline_serializer(
     "AssignmentRecord",
     {
@@ -78,7 +78,7 @@ class UnitListCreateView(APIView):
 
     roles_by_method = {"GET": (*CONTROL_ROOM, "call_handler", "admin"), "POST": ("admin",)}
 
-    @extend_schema(responses=UnitRow)
+    @extend_schema(responses=UnitRows)
     def get(self, request):
         return Response(selectors.units_list())
 
@@ -144,9 +144,7 @@ class AssignmentDetailView(APIView):
 
     @extend_schema(responses=dict)
     def get(self, request, pk):
-        assignment = get_object_or_404(
-            Assignment.objects.select_related("unit", "incident"), pk=pk
-        )
+        assignment = get_object_or_404(Assignment.objects.select_related("unit", "incident"), pk=pk)
         own = assignment.unit.terminal_user_id == request.user.pk
         if not own and not has_role(request.user, *CONTROL_ROOM):
             record_refusal(user=request.user, path=request.path, method="GET", required=("owner",))
@@ -291,7 +289,7 @@ class DivertChallengeOutcomeView(APIView):
         return Response(selectors.divert_representation(selectors.divert_with_relations(pk)))
 
 
-OverdueRow = inline_serializer(
+OverdueRows = inline_serializer(
     "OverdueRow",
     {
         "incident": serializers.IntegerField(),
@@ -302,6 +300,7 @@ OverdueRow = inline_serializer(
             choices=["warning", "breached", "unresourced", "unacknowledged"]
         ),
     },
+    many=True,
 )
 
 
@@ -310,6 +309,6 @@ class OverdueBoardView(APIView):
 
     roles = BOARD_ROLES
 
-    @extend_schema(responses=OverdueRow)
+    @extend_schema(responses=OverdueRows)
     def get(self, request):
         return Response(selectors.overdue_rows())
