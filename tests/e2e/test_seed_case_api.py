@@ -23,7 +23,7 @@ from tests.factories import ensure_opening_codes
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-# The 999 call: a Sunday night, as in the reports.
+# The 999 call; everything before it is dated back from it.
 CALL = datetime(2026, 3, 1, 23, 54, tzinfo=UTC)
 INTEL_AT = CALL - timedelta(days=150)
 SCHEME_AT = CALL - timedelta(days=120)
@@ -42,7 +42,7 @@ def ok(response, status: int = 200) -> dict | list:
 
 
 @pytest.fixture
-def people(api_for, make_user):
+def people(api_for):
     """One client per person in the story; the units' terminals linked to their units."""
     ensure_opening_codes()
     clients = {
