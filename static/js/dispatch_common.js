@@ -86,7 +86,7 @@ export function liveRegion(region, kinds, { backstopMs = 30000 } = {}) {
 
   function schedule() {
     clearTimeout(timer);
-    timer = setTimeout(refresh, 100);
+    timer = setTimeout(refresh, 30); // collapses the frames of one commit, no more
   }
 
   onEvent((frame) => {
