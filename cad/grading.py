@@ -377,6 +377,7 @@ RULES: tuple[Rule, ...] = (
         "A threat now from a partner, ex-partner or someone under an order ({evidence}): "
         "respond immediately.",
         recommend=IMMEDIATE,
+        floor=IMMEDIATE,
         da_prompt=True,
     ),
     Rule(
@@ -401,6 +402,7 @@ RULES: tuple[Rule, ...] = (
         "Domestic abuse intelligence for this address or phone ({evidence}) and a threat "
         "there now: respond immediately.",
         recommend=IMMEDIATE,
+        floor=IMMEDIATE,
         da_prompt=True,
     ),
     Rule(
@@ -409,6 +411,7 @@ RULES: tuple[Rule, ...] = (
         intelligence(("threat_to_life",), matched_on=("address", "phone", "person")),
         "A threat-to-life warning is held for this caller, address or person ({evidence}).",
         recommend=IMMEDIATE,
+        floor=IMMEDIATE,
         da_prompt=True,
     ),
     Rule(

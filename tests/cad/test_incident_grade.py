@@ -87,12 +87,30 @@ def test_immediate_and_domestic_abuse_sets_the_deadline_from_when_the_call_was_r
     assert not Event.objects.filter(kind="incident.downgrade_flagged").exists()
 
 
+def test_a_current_domestic_threat_sets_an_immediate_floor_even_without_a_scheme(
+    handler_api, seed_incident
+):
+    assert seed_incident.grade_floor == "IMMEDIATE"
+    response = handler_api.post(
+        grade_url(seed_incident),
+        {"grade": "PRIORITY", "domestic_abuse": True},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "rationale" in response.json()
+    assert Incident.objects.get(pk=seed_incident.pk).grade is None
+
+
 def test_priority_below_the_immediate_recommendation_is_flagged_for_the_supervisor(
     handler_api, seed_incident
 ):
     response = handler_api.post(
         grade_url(seed_incident),
-        {"grade": "PRIORITY", "da_rationale": "Caller unsure who it is"},
+        {
+            "grade": "PRIORITY",
+            "rationale": "Caller now says it is a delivery driver; unit on the way",
+            "da_rationale": "Caller unsure who it is",
+        },
         format="json",
     )
     assert response.status_code == 200
@@ -112,7 +130,9 @@ def test_regrading_recomputes_the_deadline_from_the_same_moment_and_records_befo
     handler_api, seed_incident
 ):
     handler_api.post(
-        grade_url(seed_incident), {"grade": "PRIORITY", "domestic_abuse": True}, format="json"
+        grade_url(seed_incident),
+        {"grade": "PRIORITY", "domestic_abuse": True, "rationale": "Caller says he has left"},
+        format="json",
     )
     response = handler_api.post(grade_url(seed_incident), {"grade": "IMMEDIATE"}, format="json")
     assert response.status_code == 200  # the prompt was answered already
@@ -240,7 +260,13 @@ def test_grading_a_closed_incident_is_409(handler_api):
 
 def test_a_supervisor_reviews_a_downgrade_and_it_leaves_the_board(handler_api, api_for):
     incident = incident_factory(narrative=SEED_WORDS)
-    incident_grade(actor=handler_api.user, incident=incident, grade="PRIORITY", domestic_abuse=True)
+    incident_grade(
+        actor=handler_api.user,
+        incident=incident,
+        grade="PRIORITY",
+        domestic_abuse=True,
+        rationale="Caller says he has left; she is safe with a neighbour",
+    )
     assert selectors.supervisor_board_items()
     supervisor = api_for("supervisor")
     url = f"/api/v1/incidents/{incident.id}/downgrade-review/"
