@@ -2,14 +2,21 @@
 
 Group messages are only pokes carrying an event id. On each poke (and on each client
 heartbeat) the consumer sends every event after the last id it sent that this user
-may see, read from the database. Ids are assigned in commit order, so this yields no
-gap and no duplicate even when pokes arrive out of order or are lost.
+may see. Ids are assigned in commit order, so this yields no gap and no duplicate
+even when pokes arrive out of order or are lost.
+
+New events are read once per process for all its screens (`RecentEvents`) and
+filtered by audience in memory: an alert costs one query per web process, not one
+per screen. A screen resuming from further back than that window reads its own
+replay from the database.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
+from collections import OrderedDict
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -20,6 +27,73 @@ from django.utils import timezone
 from cad import events
 
 CLOSE_UNAUTHENTICATED = 4401
+RECENT_WINDOW = 5000
+
+
+class RecentEvents:
+    """The newest events of this process, shared by every screen it serves."""
+
+    def __init__(self, size: int | None = None):
+        self.size = size or RECENT_WINDOW
+        self.rows: OrderedDict[int, tuple[frozenset[str], dict]] = OrderedDict()
+        # Every committed event with id <= loaded_to is in `rows` (or aged out of it).
+        self.loaded_to: int | None = None
+        self.lock = asyncio.Lock()
+
+    @staticmethod
+    def _read_after(after: int | None) -> list[tuple[int, frozenset[str], dict]]:
+        from cad.models import Event
+
+        if after is None:
+            latest = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            return [(latest, frozenset(), {})]
+        rows = Event.objects.filter(id__gt=after).order_by("id")[: settings.CAD_SCREEN_REPLAY_BATCH]
+        return [(e.id, frozenset(e.audience), events.frame(e)) for e in rows]
+
+    async def refresh(self, wanted: int | None = None) -> None:
+        """Load events committed since the last load (once, however many screens ask)."""
+        async with self.lock:
+            while wanted is None or self.loaded_to is None or self.loaded_to < wanted:
+                first_load = self.loaded_to is None
+                batch = await database_sync_to_async(self._read_after)(self.loaded_to)
+                if first_load:
+                    self.loaded_to = batch[0][0]
+                    continue
+                if not batch:
+                    return  # nothing newer is committed yet; never spin
+                for event_id, audience, frame in batch:
+                    self.rows[event_id] = (audience, frame)
+                    self.loaded_to = event_id
+                while len(self.rows) > self.size:
+                    self.rows.popitem(last=False)
+                if len(batch) < settings.CAD_SCREEN_REPLAY_BATCH:
+                    return
+
+    def covers(self, since: int) -> bool:
+        """True when every event after `since` is (still) held here."""
+        if self.loaded_to is None:
+            return False
+        oldest = next(iter(self.rows), self.loaded_to + 1)
+        return since >= oldest - 1 or since >= self.loaded_to
+
+    def visible_after(self, since: int, audience: frozenset[str]) -> list[dict]:
+        return [
+            frame
+            for event_id, (groups, frame) in self.rows.items()
+            if event_id > since and groups & audience
+        ]
+
+
+_per_loop: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def shared_recent_events() -> RecentEvents:
+    """One window per event loop (a web worker runs one loop for all its screens)."""
+    loop = asyncio.get_running_loop()
+    window = _per_loop.get(loop)
+    if window is None:
+        window = _per_loop[loop] = RecentEvents()
+    return window
 
 
 class ScreenConsumer(AsyncJsonWebsocketConsumer):
@@ -30,14 +104,16 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.groups_joined = await database_sync_to_async(events.audience_for_user)(user)
+        self.audience = frozenset(self.groups_joined)
         self.last_sent = self.parse_since()
         self.sending = asyncio.Lock()
         await self.join_groups()
         await self.accept()
         if self.last_sent is None:
             self.last_sent = await database_sync_to_async(self.latest_event_id)()
-        await self.send_json({"kind": "hello", "server_time": timezone.now().isoformat()})
         await self.catch_up()
+        # "hello" follows the replay: from here on the screen is live.
+        await self.send_json({"kind": "hello", "server_time": timezone.now().isoformat()})
 
     def parse_since(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -67,21 +143,35 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
         if content.get("type") == "ping":
             await self.join_groups()
             await self.send_json({"kind": "pong", "server_time": timezone.now().isoformat()})
-            await self.catch_up()
+            await self.catch_up(refresh=True)
 
     async def event_poke(self, message):
         if message["id"] > self.last_sent:
-            await self.catch_up()
+            await self.catch_up(wanted=message["id"])
 
-    async def catch_up(self):
+    async def catch_up(self, wanted: int | None = None, refresh: bool = False):
+        recent_events = shared_recent_events()
         async with self.sending:
-            while True:
-                batch = await database_sync_to_async(self.load_batch)()
-                for frame in batch:
-                    await self.send_json(frame)
-                    self.last_sent = frame["id"]
-                if len(batch) < settings.CAD_SCREEN_REPLAY_BATCH:
-                    return
+            if refresh or wanted is None:
+                await recent_events.refresh()
+            else:
+                await recent_events.refresh(wanted)
+            if not recent_events.covers(self.last_sent):
+                await self.replay_from_database(recent_events)
+            now = timezone.now().isoformat()
+            for frame in recent_events.visible_after(self.last_sent, self.audience):
+                await self.send_json({**frame, "server_time": now})
+                self.last_sent = frame["id"]
+
+    async def replay_from_database(self, recent_events: RecentEvents):
+        """A screen resuming from before the shared window reads its own replay."""
+        while not recent_events.covers(self.last_sent):
+            batch = await database_sync_to_async(self.load_batch)()
+            for frame in batch:
+                await self.send_json(frame)
+                self.last_sent = frame["id"]
+            if len(batch) < settings.CAD_SCREEN_REPLAY_BATCH:
+                return
 
     def load_batch(self) -> list[dict]:
         now = timezone.now()

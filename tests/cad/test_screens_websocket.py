@@ -117,6 +117,8 @@ def test_replay_after_reconnect_gives_exactly_the_missed_events_in_order(make_us
         assert connected
         frames = await receive_frames(communicator, 50)
         assert [frame["id"] for frame in frames] == [event.id for event in missed]
+        live = await communicator.receive_json_from(timeout=5)
+        assert live["kind"] == "hello"  # sent once the replay is complete
         assert await communicator.receive_nothing(timeout=0.5)
         await communicator.disconnect()
 
@@ -151,3 +153,41 @@ def test_heartbeat_catches_up_when_a_push_was_lost(make_user):
         await communicator.disconnect()
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_live_and_resuming_screens_share_a_small_window_without_gaps(make_user, monkeypatch):
+    """Live screens read new events from the shared window; a screen resuming from
+    before the window replays from the database; both get every id exactly once."""
+    from channels.db import database_sync_to_async
+
+    import cad.consumers
+
+    monkeypatch.setattr(cad.consumers, "RECENT_WINDOW", 5)
+    headers = token_headers(make_user("dispatcher"))
+    first = publish_committed("test.first", ["dispatcher"])
+
+    async def scenario():
+        live, connected, _ = await open_screen(headers, since=first.id)
+        assert connected
+        assert (await live.receive_json_from(timeout=5))["kind"] == "hello"
+        published = [first]
+        for n in range(20):
+            published.append(
+                await database_sync_to_async(publish_committed)(f"test.w{n}", ["dispatcher"])
+            )
+        live_frames = await receive_frames(live, 20)
+        resuming, connected, _ = await open_screen(headers, since=first.id - 1)
+        assert connected
+        replayed = await receive_frames(resuming, 21)
+        assert (await resuming.receive_json_from(timeout=5))["kind"] == "hello"
+        assert await resuming.receive_nothing(timeout=0.3)
+        assert await live.receive_nothing(timeout=0.3)
+        await live.disconnect()
+        await resuming.disconnect()
+        return published, live_frames, replayed
+
+    published, live_frames, replayed = async_to_sync(scenario)()
+    ids = [event.id for event in published]
+    assert [frame["id"] for frame in live_frames] == ids[1:]
+    assert [frame["id"] for frame in replayed] == ids
