@@ -952,6 +952,8 @@ def incident_add_entry(*, actor, incident, text: str, now: datetime | None = Non
     text = _text(errors, "text", text, required=True, label="The text")
     if errors:
         raise InvalidInput(errors)
+    from dispatch.selectors import terminal_user_ids
+
     incident = _lock_open_incident(incident)
     entry = NarrativeEntry.objects.create(incident=incident, at=now, author=actor, text=text)
     before = (incident.recommended_grade, incident.grade_floor, incident.da_prompt)
@@ -973,6 +975,8 @@ def incident_add_entry(*, actor, incident, text: str, now: datetime | None = Non
             != (incident.recommended_grade, incident.grade_floor, incident.da_prompt),
             regrade_advised=raised,
         ),
+        # Units on the incident see every new line at once on their terminals.
+        users=terminal_user_ids(incident),
         at=now,
     )
     return entry
@@ -1001,6 +1005,10 @@ def incident_close(
     incident.closing_summary = summary
     incident.closed_at = now
     incident.save(update_fields=["status", "closing_code", "closing_summary", "closed_at"])
+    from dispatch.services import incident_units_release
+
+    # A closed incident must not keep units committed (or show them as busy).
+    incident_units_release(actor=actor, incident=incident, now=now)
     publish(
         "incident.closed",
         actor=actor,

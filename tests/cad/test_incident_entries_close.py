@@ -121,3 +121,25 @@ def test_close_wrong_role(api_for):
     )
     assert response.status_code == 403
     assert AccessRefusal.objects.filter(user=client.user).exists()
+
+
+def test_closing_frees_the_incidents_units_and_a_new_line_reaches_their_terminal(make_user):
+    from dispatch.models import Unit
+    from dispatch.services import unit_assign
+
+    handler, dispatcher = make_user("call_handler"), make_user("dispatcher")
+    terminal = make_user("unit")
+    unit = Unit.objects.create(callsign="ALPHA5", terminal_user=terminal)
+    incident = incident_factory(actor=handler, narrative="Noise outside.", grade="PRIORITY")
+    unit_assign(actor=dispatcher, incident=incident, unit=unit)
+
+    incident_add_entry(actor=handler, incident=incident, text="Caller says he has a knife.")
+    added = Event.objects.filter(kind="incident.entry_added").latest("id")
+    assert f"user.{terminal.id}" in added.audience
+
+    incident_close(
+        actor=handler, incident=incident, closing_code="attended_resolved", summary="Gone"
+    )
+    unit.refresh_from_db()
+    assert (unit.status, unit.incident) == ("available", None)
+    assert Event.objects.filter(kind="unit.status_changed", unit_callsign="ALPHA5").exists()
