@@ -14,9 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cad import events, selectors, services
-from cad.errors import RoleRefused, require_role
+from cad.api_helpers import parsed, run_service
+from cad.errors import require_role
 from cad.models import Channel, Contact, Grade, Incident, ResponseTarget
-from cad.roles import ANY_ROLE, record_refusal
+from cad.roles import ANY_ROLE
 
 # A JSON array of objects, for list endpoints whose items are built by selectors.
 OBJECT_LIST = inline_serializer("ObjectListItem", fields={}, many=True)
@@ -97,23 +98,6 @@ INCIDENT_READ_ROLES = (
     "intelligence",
     "admin",
 )
-
-
-def run_service(request, call):
-    """Call a service; a refusal the service itself makes is logged like any other 403."""
-    try:
-        return call()
-    except RoleRefused:
-        record_refusal(
-            user=request.user, path=request.path, method=request.method, required=("owner",)
-        )
-        raise
-
-
-def parsed(serializer_class, request):
-    payload = serializer_class(data=request.data)
-    payload.is_valid(raise_exception=True)
-    return payload.validated_data
 
 
 class FollowUpSerializer(serializers.Serializer):

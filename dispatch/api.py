@@ -11,6 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cad.api_helpers import parsed, run_service
 from cad.errors import RoleRefused
 from cad.models import Area, Incident
 from cad.roles import has_role, record_refusal
@@ -19,23 +20,6 @@ from dispatch.models import Assignment, Divert, Unit
 
 CONTROL_ROOM = ("dispatcher", "controller", "inspector", "supervisor")
 BOARD_ROLES = ("supervisor", "inspector", "controller")
-
-
-def run_service(request, call):
-    """Call a service; a refusal the service itself makes is logged like any other 403."""
-    try:
-        return call()
-    except RoleRefused:
-        record_refusal(
-            user=request.user, path=request.path, method=request.method, required=("owner",)
-        )
-        raise
-
-
-def parsed(serializer_class, request) -> dict:
-    payload = serializer_class(data=request.data)
-    payload.is_valid(raise_exception=True)
-    return payload.validated_data
 
 
 class UnitRowSerializer(serializers.Serializer):
