@@ -378,6 +378,7 @@ class Recorder:
         self.errors: list[str] = []
         self.phase = "warmup"
         self.no_unit = 0
+        self.abandoned = 0
         self.lag: list[float] = []
 
     def add(self, endpoint: str, at: float, ms: float, ok: bool, detail: str = ""):
@@ -423,6 +424,17 @@ class Driver:
         except (aiohttp.ClientError, TimeoutError) as error:
             self.rec.add(endpoint, at, (time.perf_counter() - started) * 1000, False, repr(error))
             return None
+        except asyncio.CancelledError:
+            # Still waiting or in flight when its phase ended: a failure, not a latency.
+            self.rec.add(endpoint, at, (time.perf_counter() - started) * 1000, False, "abandoned")
+            self.rec.abandoned += 1
+            raise
+
+    async def abandon(self) -> None:
+        """End every incident still in progress (the backlog of an overloaded phase)."""
+        for task in list(self.tasks):
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
 
     def incident_body(self) -> dict:
         rng, samples = self.rng, self.setup["samples"]
@@ -474,29 +486,30 @@ class Driver:
         if not self.free_units:
             self.rec.no_unit += 1
             return
+        # A unit goes back to the pool only once it is known to be free on the server.
         callsign, unit_token = self.free_units.pop()
-        try:
-            await asyncio.sleep(rng.uniform(0.5, 2.0))
-            dispatcher = rng.choice(setup["dispatchers"])
-            assignment = await self.call(
-                "unit_assign", f"{path}/assign/", dispatcher, {"unit": callsign}
-            )
-            if assignment is None:
-                return
-            await asyncio.sleep(rng.uniform(0.5, 2.0))
-            await self.call(
-                "assignment_acknowledge",
-                f"/api/v1/assignments/{assignment['id']}/acknowledge/",
-                unit_token,
-                {},
-            )
-            status_path = f"/api/v1/units/{callsign}/status/"
-            for status, pause in (("en_route", (1, 3)), ("at_scene", (5, 15))):
-                await asyncio.sleep(rng.uniform(*pause))
-                await self.call("unit_status", status_path, unit_token, {"status": status})
-            await asyncio.sleep(rng.uniform(10, 30))
-            await self.call("unit_status", status_path, unit_token, {"status": "available"})
-        finally:
+        await asyncio.sleep(rng.uniform(0.5, 2.0))
+        dispatcher = rng.choice(setup["dispatchers"])
+        assignment = await self.call(
+            "unit_assign", f"{path}/assign/", dispatcher, {"unit": callsign}
+        )
+        if assignment is None:
+            self.free_units.insert(0, (callsign, unit_token))
+            return
+        await asyncio.sleep(rng.uniform(0.5, 2.0))
+        await self.call(
+            "assignment_acknowledge",
+            f"/api/v1/assignments/{assignment['id']}/acknowledge/",
+            unit_token,
+            {},
+        )
+        status_path = f"/api/v1/units/{callsign}/status/"
+        for status, pause in (("en_route", (1, 3)), ("at_scene", (5, 15))):
+            await asyncio.sleep(rng.uniform(*pause))
+            await self.call("unit_status", status_path, unit_token, {"status": status})
+        await asyncio.sleep(rng.uniform(10, 30))
+        freed = await self.call("unit_status", status_path, unit_token, {"status": "available"})
+        if freed is not None:
             self.free_units.insert(0, (callsign, unit_token))
         await asyncio.sleep(rng.uniform(0.5, 2.0))
         await self.call(
@@ -642,11 +655,13 @@ async def run_load(args, servers: Servers, setup: dict, recorder: Recorder) -> t
             )
 
         async def settle(limit: float) -> None:
-            """Let the backlog of a phase finish before the next one is measured."""
-            recorder.phase = "settle"
+            """Let a phase's incidents finish (up to `limit` s), then abandon the rest, so
+            that no backlog is carried into the next phase's figures."""
             deadline = time.perf_counter() + limit
             while driver.tasks and time.perf_counter() < deadline:
                 await asyncio.sleep(1)
+            await driver.abandon()
+            recorder.phase = "settle"
 
         await phase("warmup", args.rate, args.warmup)
         await phase("main", args.rate, args.duration)
@@ -658,9 +673,7 @@ async def run_load(args, servers: Servers, setup: dict, recorder: Recorder) -> t
         for rate in steps:
             await settle(args.settle)
             await phase(f"step-{rate:g}", rate, args.step_duration)
-        recorder.phase = "drain"
-        if driver.tasks:
-            await asyncio.wait(driver.tasks, timeout=120)
+        await settle(args.settle)
         stop.set()
         await lag
     return marks, steps
@@ -784,7 +797,7 @@ def run(args, servers: Servers, setup: dict, report: dict) -> None:
             "api": summarise(recorder.rows, name),
             "alerts": alert_figures(state, mark["start"], mark["end"]),
         }
-    report["drain_api"] = summarise(recorder.rows, "drain")
+    report["abandoned"] = recorder.abandoned
     report["errors"] = recorder.errors
     report["no_unit_free"] = recorder.no_unit
     report["client_loop_lag_ms"] = {
@@ -805,7 +818,7 @@ def run(args, servers: Servers, setup: dict, report: dict) -> None:
         {"rate": rate, "p95": report["phases"][f"step-{rate:g}"]["api"]["all"]["p95"]}
         for rate in steps
     ]
-    report["capacity"] = capacity(rows)
+    report["capacity"] = capacity(sorted(rows, key=lambda row: row["rate"]))
     report["load_after"] = os.getloadavg()
 
 
@@ -834,7 +847,8 @@ def print_report(report: dict) -> None:
     lag = report["client_loop_lag_ms"]
     print(
         f"\nscreens: {report['screens']}; client loop lag p50 {lag['p50']:.1f} ms "
-        f"p95 {lag['p95']:.1f} ms max {lag['max']:.0f} ms; no unit free {report['no_unit_free']}"
+        f"p95 {lag['p95']:.1f} ms max {lag['max']:.0f} ms; no unit free {report['no_unit_free']}; "
+        f"requests abandoned at a phase's end {report['abandoned']}"
     )
     print(
         f"errors: {len(report['errors'])} recorded" + "".join(f"\n  {e}" for e in report["errors"])
