@@ -107,9 +107,13 @@ def _free_port() -> int:
 def live_asgi(transactional_db):
     """Serve cad.asgi with uvicorn in a thread; yields the base URL."""
     import uvicorn
+    from channels.layers import channel_layers
 
     from cad.asgi import application
 
+    # Each server runs its own event loop; a channel layer (and its receive lock) left
+    # over from an earlier test's loop must not be shared with it.
+    channel_layers.backends.clear()
     port = _free_port()
     config = uvicorn.Config(
         application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
@@ -125,6 +129,7 @@ def live_asgi(transactional_db):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    channel_layers.backends.clear()
 
 
 # --- Chromium through Playwright ----------------------------------------------------------
