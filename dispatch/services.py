@@ -33,6 +33,8 @@ DIVERT_TAG = "DIVERT"
 
 # Audiences (roles) by kind of event.
 CONTROL = ("dispatcher", "controller", "inspector", "supervisor")
+# QART reviews every divert: its tag list follows them live.
+DIVERT_AUDIENCE = (*CONTROL, "qart")
 SUPERVISION = ("supervisor", "inspector", "controller", "dispatcher")
 
 CLOCK_EVENT_KINDS = {
@@ -730,7 +732,7 @@ def unit_divert(
         incident=from_incident,
         unit_callsign=unit.callsign,
         divert_id=divert.pk,
-        roles=CONTROL,
+        roles=DIVERT_AUDIENCE,
         users=_terminal_users(unit),
         at=now,
         data=_divert_data(divert, resourced=from_incident.resourced, tags=list(from_incident.tags)),
@@ -819,7 +821,7 @@ def divert_review(
         incident=from_incident,
         unit_callsign=unit.callsign,
         divert_id=divert.pk,
-        roles=CONTROL,
+        roles=DIVERT_AUDIENCE,
         users=_terminal_users(unit) if return_assignment else [],
         at=now,
         data=_divert_data(
@@ -869,7 +871,7 @@ def _mark_replaced(divert: Divert, *, assignment: Assignment, actor, now: dateti
         incident=divert.from_incident,
         unit_callsign=assignment.unit.callsign,
         divert_id=divert.pk,
-        roles=CONTROL,
+        roles=DIVERT_AUDIENCE,
         at=now,
         data=_divert_data(
             divert,

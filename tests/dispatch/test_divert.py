@@ -161,6 +161,10 @@ def test_approve_then_the_inspector_replaces(scene, roles, make_unit):
     assert record.replacement_assignment.reason == "replacement"
     assert reload(call_a).resourced is True
     assert kinds_for(record) == ["unit.diverted", "divert.reviewed", "divert.replaced"]
+    # QART reviews every divert: each step reaches its tag list live.
+    steps = Event.objects.filter(divert_id=record.pk)
+    assert steps.count() == 3
+    assert all("role.qart" in step.audience for step in steps)
     with pytest.raises(Conflict):
         services.divert_replace(actor=roles["inspector"], divert=record, unit=make_unit())
     assert services.divert_sweep(now=T0 + 30 * MIN) == 0
