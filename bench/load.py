@@ -807,8 +807,8 @@ def run(args, servers: Servers, setup: dict, report: dict) -> None:
     }
     report["screens"] = {
         "count": len(state),
-        "frames_min": min(s["frames"] for s in state),
-        "frames_max": max(s["frames"] for s in state),
+        "frames_min": min((s["frames"] for s in state), default=0),
+        "frames_max": max((s["frames"] for s in state), default=0),
         "duplicates": sum(s["dups"] for s in state),
         "frames_total": sum(s["frames"] for s in state),
         "reconnects": sum(s["reconnects"] for s in state),
