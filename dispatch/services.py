@@ -262,6 +262,26 @@ def clock_sweep(*, now: datetime | None = None, batch: int = 100) -> int:
 # --- units --------------------------------------------------------------------------------
 
 
+def _publish_status_change(unit: Unit, *, actor, incident: Incident | None, now, **extra):
+    """Tell the control room and the unit's own terminal that its status changed."""
+    publish(
+        "unit.status_changed",
+        actor=actor,
+        incident=incident,
+        unit_callsign=unit.callsign,
+        roles=CONTROL,
+        users=_terminal_users(unit),
+        at=now,
+        data={
+            "callsign": unit.callsign,
+            "status": unit.status,
+            "incident": incident.pk if incident else None,
+            "reference": incident.reference if incident else None,
+            **extra,
+        },
+    )
+
+
 def _record_status(unit: Unit, *, actor, now: datetime) -> None:
     unit.status_changed_at = now
     unit.save(update_fields=["status", "incident", "status_changed_at"])
@@ -514,22 +534,13 @@ def unit_status_set(*, actor, unit: Unit | str, status: str, now: datetime | Non
     _record_status(unit, actor=actor, now=now)
     if incident is not None:
         _refresh_clock(incident, now)
-    publish(
-        "unit.status_changed",
+    _publish_status_change(
+        unit,
         actor=actor,
         incident=incident,
-        unit_callsign=unit.callsign,
-        roles=CONTROL,
-        users=_terminal_users(unit),
-        at=now,
-        data={
-            "callsign": unit.callsign,
-            "status": unit.status,
-            "previous": previous,
-            "incident": incident.pk if incident else None,
-            "reference": incident.reference if incident else None,
-            "resourced": incident.resourced if incident else None,
-        },
+        now=now,
+        previous=previous,
+        resourced=incident.resourced if incident else None,
     )
     if stopped:
         publish(
@@ -565,22 +576,7 @@ def incident_units_release(*, actor, incident: Incident, now: datetime | None = 
         unit.status = Unit.Status.AVAILABLE
         unit.incident = None
         _record_status(unit, actor=actor, now=now)
-        publish(
-            "unit.status_changed",
-            actor=actor,
-            incident=incident,
-            unit_callsign=unit.callsign,
-            roles=CONTROL,
-            users=_terminal_users(unit),
-            at=now,
-            data={
-                "callsign": unit.callsign,
-                "status": unit.status,
-                "incident": incident.pk,
-                "reference": incident.reference,
-                "released": True,
-            },
-        )
+        _publish_status_change(unit, actor=actor, incident=incident, now=now, released=True)
     _refresh_clock(incident, now)
     return len(units)
 
