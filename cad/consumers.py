@@ -14,14 +14,16 @@ replay from the database.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
+import json
 import weakref
-from collections import OrderedDict
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from cad import events
@@ -31,24 +33,30 @@ RECENT_WINDOW = 5000
 
 
 class RecentEvents:
-    """The newest events of this process, shared by every screen it serves."""
+    """The newest events of this process, shared by every screen it serves.
+
+    Each event is kept with its frame already encoded as JSON (all but `server_time`), so
+    an alert fanned out to hundreds of screens is serialised once, and a screen finds its
+    place in the window by bisection instead of walking it.
+    """
 
     def __init__(self, size: int | None = None):
         self.size = size or RECENT_WINDOW
-        self.rows: OrderedDict[int, tuple[frozenset[str], dict]] = OrderedDict()
-        # Every committed event with id <= loaded_to is in `rows` (or aged out of it).
+        self.ids: list[int] = []  # ascending
+        self.entries: list[tuple[frozenset[str], int, str]] = []  # (audience, id, json body)
+        # Every committed event with id <= loaded_to is in the window (or aged out of it).
         self.loaded_to: int | None = None
         self.lock = asyncio.Lock()
 
     @staticmethod
-    def _read_after(after: int | None) -> list[tuple[int, frozenset[str], dict]]:
+    def _read_after(after: int | None) -> list[tuple[int, frozenset[str], str]]:
         from cad.models import Event
 
         if after is None:
             latest = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
-            return [(latest, frozenset(), {})]
+            return [(latest, frozenset(), "")]
         rows = Event.objects.filter(id__gt=after).order_by("id")[: settings.CAD_SCREEN_REPLAY_BATCH]
-        return [(e.id, frozenset(e.audience), events.frame(e)) for e in rows]
+        return [(e.id, frozenset(e.audience), encode_body(events.frame(e))) for e in rows]
 
     async def refresh(self, wanted: int | None = None) -> None:
         """Load events committed since the last load (once, however many screens ask)."""
@@ -61,27 +69,44 @@ class RecentEvents:
                     continue
                 if not batch:
                     return  # nothing newer is committed yet; never spin
-                for event_id, audience, frame in batch:
-                    self.rows[event_id] = (audience, frame)
+                for event_id, audience, body in batch:
+                    self.ids.append(event_id)
+                    self.entries.append((audience, event_id, body))
                     self.loaded_to = event_id
-                while len(self.rows) > self.size:
-                    self.rows.popitem(last=False)
+                self._age_out()
                 if len(batch) < settings.CAD_SCREEN_REPLAY_BATCH:
                     return
+
+    def _age_out(self) -> None:
+        # Trim in steps of a quarter window so the list is not shifted on every event.
+        excess = len(self.ids) - self.size
+        if excess > self.size // 4:
+            del self.ids[:excess]
+            del self.entries[:excess]
 
     def covers(self, since: int) -> bool:
         """True when every event after `since` is (still) held here."""
         if self.loaded_to is None:
             return False
-        oldest = next(iter(self.rows), self.loaded_to + 1)
+        oldest = self.ids[0] if self.ids else self.loaded_to + 1
         return since >= oldest - 1 or since >= self.loaded_to
 
-    def visible_after(self, since: int, audience: frozenset[str]) -> list[dict]:
+    def visible_after(self, since: int, audience: frozenset[str]) -> list[tuple[int, str]]:
+        """(id, encoded body) of each held event after `since` this audience may see."""
+        start = bisect.bisect_right(self.ids, since)
         return [
-            frame
-            for event_id, (groups, frame) in self.rows.items()
-            if event_id > since and groups & audience
+            (event_id, body) for groups, event_id, body in self.entries[start:] if groups & audience
         ]
+
+
+def encode_body(frame: dict) -> str:
+    """A frame as JSON without its closing brace and `server_time`, added at sending."""
+    body = {key: value for key, value in frame.items() if key != "server_time"}
+    return json.dumps(body, cls=DjangoJSONEncoder)[:-1]
+
+
+def with_server_time(body: str, server_time: str) -> str:
+    return f'{body}, "server_time": "{server_time}"}}'
 
 
 _per_loop: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -159,9 +184,9 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             if not recent_events.covers(self.last_sent):
                 await self.replay_from_database(recent_events)
             now = timezone.now().isoformat()
-            for frame in recent_events.visible_after(self.last_sent, self.audience):
-                await self.send_json({**frame, "server_time": now})
-                self.last_sent = frame["id"]
+            for event_id, body in recent_events.visible_after(self.last_sent, self.audience):
+                await self.send(text_data=with_server_time(body, now))
+                self.last_sent = event_id
 
     async def replay_from_database(self, recent_events: RecentEvents):
         """A screen resuming from before the shared window reads its own replay."""

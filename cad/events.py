@@ -9,6 +9,7 @@ an alert, and ids arrive with no gap and no duplicate.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import Iterable
@@ -62,6 +63,8 @@ def publish(
 ) -> Event:
     """Record an event in the current transaction and push it after commit.
 
+    Inside `published_at_end` the returned event gets its id when the block ends.
+
     `data` must hold ids, kinds and non-sensitive summaries only: it is shown on
     every screen of the audience. Intelligence and scheme details are fetched by
     each screen under the viewer's own role.
@@ -71,9 +74,7 @@ def publish(
     audience = sorted({role(name) for name in roles} | {user(uid) for uid in users})
     if not audience:
         raise ValueError(f"event {kind} has no audience")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_ORDER_LOCK])
-    event = Event.objects.create(
+    event = Event(
         kind=kind,
         at=at or timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -84,8 +85,56 @@ def publish(
         audience=audience,
         data=data or {},
     )
-    transaction.on_commit(lambda: push(event.id, audience))
+    held = _held_events()
+    if held:
+        held[-1].append(event)
+    else:
+        _write([event])
     return event
+
+
+_holding = threading.local()
+
+
+def _held_events() -> list[list[Event]]:
+    if not hasattr(_holding, "stack"):
+        _holding.stack = []
+    return _holding.stack
+
+
+@contextlib.contextmanager
+def published_at_end():
+    """Hold the events published inside this block and write them as it ends.
+
+    The event-order lock is held from the first event written until the commit, and it
+    is system-wide: a service that works for a while after its first event (incident
+    creation runs the intelligence check, the scheme lookup and the assessment) holds its
+    events back so that other services wait only for its last few statements. Use it
+    around a whole service body that does not catch an error and carry on: events held
+    from a rolled-back savepoint would still be written.
+    """
+    held = _held_events()
+    held.append([])
+    try:
+        yield
+    except BaseException:
+        held.pop()
+        raise
+    events = held.pop()
+    if held:
+        held[-1].extend(events)
+    elif events:
+        _write(events)
+
+
+def _write(events: list[Event]) -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("events must be written inside the service's transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_ORDER_LOCK])
+    Event.objects.bulk_create(events)  # ids come back from PostgreSQL's RETURNING
+    for event in events:
+        transaction.on_commit(lambda event=event: push(event.id, event.audience))
 
 
 def push(event_id: int, audience: Iterable[str]) -> None:

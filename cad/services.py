@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from cad import grading
 from cad.errors import Conflict, InvalidInput, RoleRefused, require_role
-from cad.events import CONTROL_ROOM, publish
+from cad.events import CONTROL_ROOM, publish, published_at_end
 from cad.models import (
     Area,
     Channel,
@@ -118,7 +119,11 @@ def response_target_set(*, grade: str, seconds: int, area: str | None = None) ->
 
 
 def _next_reference(prefix: str, at: datetime) -> str:
-    """PREFIX-YYYYMMDD-NNNN, numbered per local day; concurrent callers never share one."""
+    """PREFIX-YYYYMMDD-NNNN, numbered per local day; concurrent callers never share one.
+
+    The counter row stays locked until the caller commits, so every creation waits for
+    the one before it: take the number as late in the transaction as possible (see
+    `_provisional_reference`)."""
     day = timezone.localdate(at)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -129,6 +134,11 @@ def _next_reference(prefix: str, at: datetime) -> str:
         )
         number = cursor.fetchone()[0]
     return f"{prefix}-{day:%Y%m%d}-{number:04d}"
+
+
+def _provisional_reference() -> str:
+    """A unique stand-in, replaced by the real reference before the row is committed."""
+    return f"~{uuid.uuid4().hex[:30]}"
 
 
 def _text(errors: dict, field: str, value, *, required: bool, label: str, limit=MAX_TEXT) -> str:
@@ -292,9 +302,9 @@ def contact_create(
     if errors:
         raise InvalidInput(errors)
 
-    with transaction.atomic():
+    with transaction.atomic(), published_at_end():
         contact = Contact.objects.create(
-            reference=_next_reference("CON", now),
+            reference=_provisional_reference(),
             channel=channel,
             received_at=now,
             caller_phone=caller_phone,
@@ -307,6 +317,11 @@ def contact_create(
             summary=summary,
             created_by=actor,
         )
+        from intelligence.services import intel_check_run
+
+        intel_check_run(actor=actor, contact=contact, manual=False, now=now)
+        contact.reference = _next_reference("CON", now)
+        contact.save(update_fields=["reference"])
         publish(
             "contact.created",
             actor=actor,
@@ -324,9 +339,6 @@ def contact_create(
                 contact=contact, owner=owner, assigned_by=actor, assigned_at=now, due_at=due_at
             )
             _follow_up_event("contact.follow_up_assigned", record, actor=actor, at=now)
-        from intelligence.services import intel_check_run
-
-        intel_check_run(actor=actor, contact=contact, manual=False, now=now)
     return contact
 
 
@@ -623,8 +635,8 @@ def _apply_assessment(incident: Incident, assessment: grading.Assessment) -> Non
     incident.da_prompt = assessment.da_prompt
 
 
-def _incident_data(incident: Incident, **extra) -> dict:
-    label = (
+def _incident_data(incident: Incident, *, label: str | None = None, **extra) -> dict:
+    label = label or (
         OpeningCode.objects.filter(code=incident.opening_code)
         .values_list("label", flat=True)
         .first()
@@ -687,9 +699,10 @@ def incident_create(
     if errors:
         raise InvalidInput(errors)
 
-    with transaction.atomic():
+    # The day's numbers and the event log are taken last: both are locked until commit.
+    with transaction.atomic(), published_at_end():
         incident = Incident.objects.create(
-            reference=_next_reference("CAD", now),
+            reference=_provisional_reference(),
             channel=channel,
             received_at=now,
             caller_phone=caller_phone,
@@ -708,7 +721,7 @@ def incident_create(
         )
         first_line = narrative.splitlines()[0][:160]
         contact = Contact.objects.create(
-            reference=_next_reference("CON", now),
+            reference=_provisional_reference(),
             channel=channel,
             received_at=now,
             caller_phone=caller_phone,
@@ -726,7 +739,10 @@ def incident_create(
 
         intel_check_run(actor=actor, incident=incident, manual=False, now=now)
         _apply_assessment(incident, _assessment(incident, now=now))
+        incident.reference = _next_reference("CAD", now)
         incident.save()
+        contact.reference = _next_reference("CON", now)
+        contact.save(update_fields=["reference"])
         publish(
             "contact.created",
             actor=actor,
@@ -747,6 +763,7 @@ def incident_create(
             incident=incident,
             data=_incident_data(
                 incident,
+                label=code.label,
                 channel=channel,
                 recommended_grade=incident.recommended_grade,
                 grade_floor=incident.grade_floor,

@@ -97,8 +97,9 @@ def plan(
 ) -> ClockPlan:
     """Everything the sweep needs to know about one incident's clock at `now`.
 
-    A breach found late does not also raise the warning it overtook, nor every missed
-    re-escalation: only the breach and the latest cycle.
+    A sweep that comes late (the worker was down) still records the warning it missed,
+    once, before the breach, so every due warning and breach is on the record; of the
+    re-escalations it missed only the latest cycle is raised.
     """
     if response_due_at is None:
         return ClockPlan(state=STATE_NONE, warning_at=None)
@@ -112,7 +113,9 @@ def plan(
     due: list[Alert] = []
     upcoming: list[datetime] = []
     if now >= response_due_at:
-        # The breach itself is always raised (once); then the latest re-escalation cycle.
+        # The warning and the breach stay due (each written once, by its unique key; a
+        # warning already written is not raised again); then the latest re-escalation.
+        due.append(Alert(WARNING, 0, response_due_at, warn))
         due.append(Alert(BREACHED, 0, response_due_at, response_due_at))
         cycle = reescalation_cycle(now, response_due_at)
         if cycle:

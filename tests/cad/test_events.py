@@ -110,3 +110,27 @@ def test_events_api_rejects_a_bad_since(api_for):
 
 def test_events_api_needs_authentication(anon_api, db):
     assert anon_api.get("/api/v1/events/").status_code == 401
+
+
+def test_events_held_to_the_end_of_a_block_are_written_in_order_with_ids(db):
+    with transaction.atomic():
+        with events.published_at_end():
+            first = events.publish("test.held.first", roles=["dispatcher"])
+            with events.published_at_end():
+                second = events.publish("test.held.second", roles=["dispatcher"])
+            assert first.id is None and second.id is None
+            assert not Event.objects.filter(kind__startswith="test.held").exists()
+        assert second.id > first.id
+    stored = Event.objects.filter(kind__startswith="test.held").order_by("id")
+    assert [event.kind for event in stored] == ["test.held.first", "test.held.second"]
+
+
+def test_events_held_by_a_failed_block_are_never_written(db):
+    with pytest.raises(ValueError), transaction.atomic(), events.published_at_end():
+        events.publish("test.held.failed", roles=["dispatcher"])
+        raise ValueError("the service refused after publishing")
+    with transaction.atomic():
+        events.publish("test.after.failure", roles=["dispatcher"])
+    assert list(Event.objects.filter(kind__startswith="test.").values_list("kind", flat=True)) == [
+        "test.after.failure"
+    ]

@@ -177,6 +177,63 @@ def test_incident_references_are_per_day_and_unique():
     assert int(second.reference[-4:]) == int(first.reference[-4:]) + 1
 
 
+def test_concurrent_creations_get_consecutive_references_and_no_stand_in_is_committed(
+    transactional_db,
+):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    incident_factory()  # opening codes and the day's counter exist before the race
+
+    def create(_):
+        try:
+            return incident_factory().reference
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        references = list(pool.map(create, range(12)))
+    numbers = sorted(int(reference[-4:]) for reference in references)
+    assert numbers == list(range(numbers[0], numbers[0] + 12))
+    assert not Incident.objects.filter(reference__startswith="~").exists()
+    assert not Contact.objects.filter(reference__startswith="~").exists()
+
+
+def test_the_day_number_and_the_event_log_are_taken_last(db):
+    """Both are locked until commit and shared by every creation: nothing slow may follow."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    incident_factory()
+    with CaptureQueriesContext(connection) as queries:
+        incident = incident_factory(caller_phone="07700 900123")
+    statements = [query["sql"] for query in queries.captured_queries]
+    first_locking = next(
+        index
+        for index, sql in enumerate(statements)
+        if "cad_referencecounter" in sql or "pg_advisory_xact_lock" in sql
+    )
+    assert any('"intelligence_' in sql for sql in statements[:first_locking])
+    allowed_after = (
+        "cad_referencecounter",
+        'UPDATE "cad_incident"',
+        'UPDATE "cad_contact"',
+        "pg_advisory_xact_lock",
+        'INSERT INTO "cad_event"',
+        "RELEASE SAVEPOINT",
+    )
+    trailing = statements[first_locking:]
+    assert all(any(part in sql for part in allowed_after) for sql in trailing), trailing
+    assert sum('INSERT INTO "cad_event"' in sql for sql in trailing) == 1  # all three at once
+    kinds = list(
+        Event.objects.filter(incident=incident).order_by("id").values_list("kind", flat=True)
+    )
+    assert kinds == ["intelligence.checked", "contact.created", "incident.created"]
+    created = Event.objects.get(incident=incident, kind="incident.created")
+    assert created.data["reference"] == incident.reference
+
+
 def test_opening_codes_are_listed(api_for):
     codes = api_for("call_handler").get("/api/v1/opening-codes/").json()
     by_code = {row["code"]: row for row in codes}

@@ -102,11 +102,13 @@ def test_a_rerun_changes_nothing(make_incident, make_unit, roles):
     incident = make_incident("PRIORITY")
     services.unit_assign(actor=roles["dispatcher"], incident=incident, unit=make_unit(), now=T0)
     at = T0 + HOUR
-    assert services.clock_sweep(now=at) == 1
-    # Force the row due again: the unique escalation keeps the breach single.
+    # The first sweep comes at the breach: the warning it missed is recorded too.
+    assert services.clock_sweep(now=at) == 2
+    # Force the row due again: the unique escalations keep warning and breach single.
     Incident.objects.filter(pk=incident.pk).update(next_alert_at=at)
     assert services.clock_sweep(now=at) == 0
-    assert Escalation.objects.filter(incident=incident).count() == 1
+    assert Escalation.objects.filter(incident=incident).count() == 2
+    assert kinds(incident).count("incident.clock.warning") == 1
     assert kinds(incident).count("incident.clock.breached") == 1
 
 
@@ -167,7 +169,7 @@ def test_sweep_reads_only_due_rows(make_incident, make_unit, roles):
     due = make_incident("PRIORITY", received_at=T0)
     services.unit_assign(actor=roles["dispatcher"], incident=due, unit=make_unit(), now=T0)
     with CaptureQueriesContext(connection) as queries:
-        assert services.clock_sweep(now=T0 + timedelta(hours=1)) == 1
+        assert services.clock_sweep(now=T0 + timedelta(hours=1)) == 2  # missed warning, breach
     locking = [q["sql"] for q in queries.captured_queries if "SKIP LOCKED" in q["sql"]]
     assert locking and all('"next_alert_at" <=' in sql for sql in locking)
 
@@ -208,9 +210,11 @@ def test_two_sweeps_racing_write_each_escalation_once(make_incident, make_unit, 
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sum(results) == 40
+    assert sum(results) == 80  # the sweeps come at the breach: each missed warning, then it
     assert Escalation.objects.filter(level="clock_breached").count() == 40
+    assert Escalation.objects.filter(level="clock_warning").count() == 40
     assert Event.objects.filter(kind="incident.clock.breached").count() == 40
+    assert Event.objects.filter(kind="incident.clock.warning").count() == 40
     # And each incident exactly once.
     per_incident = Event.objects.filter(kind="incident.clock.breached").values_list(
         "incident_id", flat=True
@@ -247,9 +251,10 @@ def test_racing_sweeps_without_the_row_lock_still_write_once(make_incident, make
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sorted(outcomes) == [0, 1]
-    assert Escalation.objects.filter(incident=incident).count() == 1
+    assert sorted(outcomes) == [0, 2]  # one writes the missed warning and the breach
+    assert Escalation.objects.filter(incident=incident).count() == 2
     assert Event.objects.filter(kind="incident.clock.breached").count() == 1
+    assert Event.objects.filter(kind="incident.clock.warning").count() == 1
 
 
 def test_a_downgrade_is_on_the_supervisor_list_until_regraded_up(make_incident):

@@ -40,11 +40,12 @@ def test_warning_is_due_then_the_breach_is_next():
 
 def test_breach_then_reescalation_every_15_minutes():
     plan = plan_at(DUE)
-    assert [(a.level, a.cycle) for a in plan.due] == [("clock_breached", 0)]
+    assert [(a.level, a.cycle) for a in plan.due] == [("clock_warning", 0), ("clock_breached", 0)]
     assert plan.next_at == DUE + timedelta(minutes=15)
     plan = plan_at(DUE + timedelta(minutes=15))
-    # The breach stays due (written once, by its unique key); the new cycle joins it.
+    # Warning and breach stay due (written once, by their unique keys); the new cycle joins.
     assert [(a.level, a.cycle) for a in plan.due] == [
+        ("clock_warning", 0),
         ("clock_breached", 0),
         ("clock_reescalated", 1),
     ]
@@ -53,16 +54,21 @@ def test_breach_then_reescalation_every_15_minutes():
     assert [(a.level, a.cycle) for a in plan.due][-1] == ("clock_reescalated", 2)
 
 
-def test_a_late_sweep_raises_the_breach_and_only_the_latest_cycle():
+def test_a_late_sweep_records_the_missed_warning_the_breach_and_only_the_latest_cycle():
     plan = plan_at(DUE + timedelta(minutes=50))
-    assert [(a.level, a.cycle) for a in plan.due] == [
+    assert [(a.level, a.cycle, a.due_at) for a in plan.due][0] == (
+        "clock_warning",
+        0,
+        T0 + timedelta(minutes=45),
+    )
+    assert [(a.level, a.cycle) for a in plan.due][1:] == [
         ("clock_breached", 0),
         ("clock_reescalated", 3),
     ]
 
 
 def test_alerts_are_keyed_by_the_deadline():
-    assert plan_at(DUE).due[0].basis == DUE
+    assert {alert.basis for alert in plan_at(DUE).due} == {DUE}
 
 
 def test_first_arrival_stops_the_clock():

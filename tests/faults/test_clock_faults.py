@@ -48,10 +48,19 @@ SCREENS = (("dispatcher", 2), ("supervisor", 2), ("call_handler", 1))
 HEARTBEAT = 2.0
 
 
-def _fault_check(phase: str, since: datetime, pool: ScreenPool, caller: CallTaker) -> dict:
+def _fault_check(phase: str, since: datetime, pool: ScreenPool, caller: CallTaker, stack) -> dict:
     assert caller.error is None, f"[{phase}] taking calls failed: {caller.error!r}"
-    figures = check_alerts(phase=phase, since=since)
-    figures.update(check_screens(pool, phase=phase))
+    try:
+        figures = check_alerts(phase=phase, since=since)
+        figures.update(check_screens(pool, phase=phase))
+    except AssertionError as failure:
+        # What the stack's processes said is what tells why.
+        tails = {
+            name: stack.log_text(name)[-3000:]
+            for name in ("worker", "beat", "redis", "web")
+            if name in stack.logs
+        }
+        raise AssertionError(f"{failure}\n" + json.dumps(tails, indent=1)) from None
     figures["calls_saved"] = len(caller.made)
     return figures
 
@@ -138,7 +147,7 @@ def test_due_alerts_and_screens_survive_worker_redis_web_faults_and_a_second_bea
         time.sleep(OUTAGE)  # the fault itself: alerts fall due with no worker running
         stack.start_worker()
         restarted = timezone.now()
-        report["a_worker_killed"] = _fault_check("worker killed", fault, pool, caller)
+        report["a_worker_killed"] = _fault_check("worker killed", fault, pool, caller, stack)
         fell_due = [
             moment for moment in due_alerts(restarted).values() if fault <= moment < restarted
         ]
@@ -161,13 +170,13 @@ def test_due_alerts_and_screens_survive_worker_redis_web_faults_and_a_second_bea
         # (b) Redis restarted: broker, beat's schedule sends and the channel layer all go.
         fault = timezone.now()
         stack.restart_redis()
-        report["b_redis_restarted"] = _fault_check("redis restarted", fault, pool, caller)
+        report["b_redis_restarted"] = _fault_check("redis restarted", fault, pool, caller, stack)
 
         # (c) the ASGI server restarted under connected screens.
         before = pool.reconnects()
         fault = timezone.now()
         stack.restart_web()
-        report["c_web_restarted"] = _fault_check("web restarted", fault, pool, caller)
+        report["c_web_restarted"] = _fault_check("web restarted", fault, pool, caller, stack)
         after = pool.reconnects()
         assert all(b > a for a, b in zip(before, after)), (
             f"every screen must have been dropped and reconnected: {before} → {after}"
@@ -181,7 +190,7 @@ def test_due_alerts_and_screens_survive_worker_redis_web_faults_and_a_second_bea
         assert caller.error is None, f"taking calls failed: {caller.error!r}"
         last_due = Incident.objects.aggregate(last=Max("response_due_at"))["last"]
         poll(lambda: timezone.now() > last_due, timeout=120, what="the last breach moment")
-        report["d_two_beats"] = _fault_check("two beats", fault, pool, caller)
+        report["d_two_beats"] = _fault_check("two beats", fault, pool, caller, stack)
         for name in ("beat", "beat2", "worker", "web", "redis"):
             assert stack.processes[name].poll() is None, f"{name} died: {stack.log_text(name)}"
 
