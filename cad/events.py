@@ -133,22 +133,32 @@ def _write(events: list[Event]) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_ORDER_LOCK])
     Event.objects.bulk_create(events)  # ids come back from PostgreSQL's RETURNING
+    pokes: dict[str, int] = {}
     for event in events:
-        transaction.on_commit(lambda event=event: push(event.id, event.audience))
+        for group in event.audience:
+            pokes[group] = max(pokes.get(group, 0), event.id)
+    transaction.on_commit(lambda: push_pokes(pokes))
 
 
 def push(event_id: int, audience: Iterable[str]) -> None:
     """Poke every group in the audience; a failure here is logged, never raised."""
+    push_pokes(dict.fromkeys(audience, event_id))
+
+
+def push_pokes(pokes: dict[str, int]) -> None:
+    """Poke each group with the newest id it may see, in one call to the channel layer.
+
+    A poke means "read up to at least this id", so a group told of several events in one
+    commit needs only the newest. A failure here is logged, never raised.
+    """
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not pokes:
         return
-    audience = list(audience)
 
     async def send_all():
-        message = {"type": "event.poke", "id": event_id}
-        for group in audience:
+        for group, event_id in pokes.items():
             try:
-                await layer.group_send(group, message)
+                await layer.group_send(group, {"type": "event.poke", "id": event_id})
             except Exception:  # Redis down: screens catch up on their next heartbeat.
                 log.exception("could not push event %s to %s", event_id, group)
 

@@ -134,3 +134,13 @@ def test_events_held_by_a_failed_block_are_never_written(db):
     assert list(Event.objects.filter(kind__startswith="test.").values_list("kind", flat=True)) == [
         "test.after.failure"
     ]
+
+
+def test_one_commit_pokes_each_group_once_with_its_newest_event(dispatcher_channel):
+    layer, channel = dispatcher_channel
+    with transaction.atomic(), events.published_at_end():
+        events.publish("test.batch.one", roles=["dispatcher"])
+        newest = events.publish("test.batch.two", roles=["dispatcher", "supervisor"])
+        events.publish("test.batch.three", roles=["supervisor"])
+    assert receive_or_none(layer, channel) == {"type": "event.poke", "id": newest.id}
+    assert receive_or_none(layer, channel) is None
