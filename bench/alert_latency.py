@@ -39,6 +39,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
+
+from cad.server import uvicorn_command  # noqa: E402
+
 BREACH = "incident.clock.breached"
 HEARTBEAT_S = 5.0  # as live.js; --heartbeat changes it
 
@@ -117,19 +120,7 @@ class Servers:
 
         spawn(
             "uvicorn",
-            [
-                str(BIN / "uvicorn"),
-                "cad.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(self.web_workers),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
+            uvicorn_command(BIN, host="127.0.0.1", port=self.port, workers=self.web_workers),
         )
         spawn(
             "worker",

@@ -49,6 +49,7 @@ BIN = Path(sys.executable).parent
 
 from bench import intel_check  # noqa: E402  (the 1 M-log generator, reused)
 from bench.alert_latency import free_port, server_env, wait_for_port  # noqa: E402
+from cad.server import uvicorn_command  # noqa: E402
 
 ENDPOINTS = (
     "incident_create",
@@ -240,10 +241,8 @@ class Servers:
         """The web server, worker and beat (Redis is already running)."""
         self.spawn(
             "web",
-            [str(BIN / "uvicorn"), "cad.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(self.web_workers),
-             "--log-level", "warning", "--no-access-log"],
-        )  # fmt: skip
+            uvicorn_command(BIN, host="127.0.0.1", port=self.port, workers=self.web_workers),
+        )
         self.spawn(
             "worker",
             [str(BIN / "celery"), "-A", "cad", "worker", "-l", "warning",

@@ -24,6 +24,7 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -202,6 +203,8 @@ def command_run() -> int:
     if not port_is_free(port, "0.0.0.0"):
         raise StartupError(f"port {port} is already in use: stop what uses it or set CAD_PORT")
     password = os.environ.get("CAD_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+    from cad.server import uvicorn_command  # the project's own, standard library only
+
     embedded = EmbeddedServices(data_dir(), database="cad")
     children: list[subprocess.Popen] = []
     try:
@@ -211,16 +214,7 @@ def command_run() -> int:
         manage(env, "seed_demo", "--password", password)
         bin_dir = VENV / "bin"
         commands = {
-            "web": [
-                str(bin_dir / "uvicorn"),
-                "cad.asgi:application",
-                "--host",
-                "0.0.0.0",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
+            "web": uvicorn_command(bin_dir, host="0.0.0.0", port=port),
             "worker": [str(bin_dir / "celery"), "-A", "cad", "worker", "-l", "warning"],
             "beat": [
                 str(bin_dir / "celery"),

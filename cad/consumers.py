@@ -1,32 +1,35 @@
 """The one websocket every screen uses: replay from `since`, then live frames.
 
-Group messages are only pokes carrying an event id. On each poke (and on each client
-heartbeat) the consumer sends every event after the last id it sent that this user
-may see. Ids are assigned in commit order, so this yields no gap and no duplicate
-even when pokes arrive out of order or are lost.
-
-New events are read once per process for all its screens (`RecentEvents`) and
-filtered by audience in memory: an alert costs one query per web process, not one
-per screen. A screen resuming from further back than that window reads its own
-replay from the database.
+Group messages are only pokes carrying an event id. Each web process has one `ScreenHub`
+that takes the pokes for all its screens, reads the new events once into a shared window
+(`RecentEvents`) and wakes the screens that may see them; each screen then sends every
+event after the last id it sent that its user may see, filtered in memory. A heartbeat
+from the client does the same, so a lost poke costs a second or so, never an alert. Ids
+are assigned in commit order, so this yields no gap and no duplicate even when pokes
+arrive out of order or are lost. A screen resuming from further back than the window
+reads its own replay from the database.
 """
 
 from __future__ import annotations
 
 import asyncio
 import bisect
-import contextlib
 import json
+import logging
+import time
 import weakref
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from cad import events
+
+log = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 RECENT_WINDOW = 5000
@@ -47,6 +50,8 @@ class RecentEvents:
         # Every committed event with id <= loaded_to is in the window (or aged out of it).
         self.loaded_to: int | None = None
         self.lock = asyncio.Lock()
+        self.reads = 0
+        self.read_at = float("-inf")  # monotonic time of the last read
 
     @staticmethod
     def _read_after(after: int | None) -> list[tuple[int, frozenset[str], str]]:
@@ -58,11 +63,20 @@ class RecentEvents:
         rows = Event.objects.filter(id__gt=after).order_by("id")[: settings.CAD_SCREEN_REPLAY_BATCH]
         return [(e.id, frozenset(e.audience), encode_body(events.frame(e))) for e in rows]
 
-    async def refresh(self, wanted: int | None = None) -> None:
-        """Load events committed since the last load (once, however many screens ask)."""
+    async def refresh(self, wanted: int | None = None, max_age: float = 0.0) -> None:
+        """Load events committed since the last load (once, however many screens ask).
+
+        With `wanted`, read until that id is held. Without it, read what is new, unless a
+        read began less than `max_age` seconds ago: heartbeats from hundreds of screens
+        then cost one read a second per process, not one each.
+        """
         async with self.lock:
+            if wanted is None and time.monotonic() - self.read_at < max_age:
+                return
             while wanted is None or self.loaded_to is None or self.loaded_to < wanted:
                 first_load = self.loaded_to is None
+                self.reads += 1
+                self.read_at = time.monotonic()
                 batch = await database_sync_to_async(self._read_after)(self.loaded_to)
                 if first_load:
                     self.loaded_to = batch[0][0]
@@ -112,33 +126,119 @@ def with_server_time(body: str, server_time: str) -> str:
 _per_loop: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def shared_recent_events() -> RecentEvents:
-    """One window per event loop (a web worker runs one loop for all its screens)."""
+def screen_hub() -> ScreenHub:
+    """One hub per event loop (a web worker runs one loop for all its screens)."""
     loop = asyncio.get_running_loop()
-    window = _per_loop.get(loop)
-    if window is None:
-        window = _per_loop[loop] = RecentEvents()
-    return window
+    hub = _per_loop.get(loop)
+    if hub is None:
+        hub = _per_loop[loop] = ScreenHub()
+    return hub
+
+
+def shared_recent_events() -> RecentEvents:
+    return screen_hub().window
+
+
+class ScreenHub:
+    """This process's one listener for pokes, on behalf of all its screens.
+
+    The hub's own channel joins each group its screens need, once: a poke then costs one
+    channel-layer message per process and group, not one per screen. On a poke it reads the
+    new events once and wakes the screens of that group, each of which sends what it may
+    see from the shared window. Group memberships are renewed every few seconds, so after
+    a Redis restart pokes resume by themselves; until then heartbeats catch screens up.
+    """
+
+    REJOIN_S = 5.0
+
+    def __init__(self):
+        self.window = RecentEvents()
+        self.members: dict[str, set[ScreenConsumer]] = {}  # group -> screens
+        self.layer = None
+        self.channel: str | None = None
+        self.tasks: list[asyncio.Task] = []
+
+    async def add(self, screen: ScreenConsumer) -> None:
+        if self.layer is None:
+            self.layer = get_channel_layer()
+        if self.layer is None:
+            return  # no channel layer: heartbeats alone keep screens current
+        if self.channel is None:
+            self.channel = await self.layer.new_channel()
+        new_groups = [group for group in screen.audience if group not in self.members]
+        for group in screen.audience:
+            self.members.setdefault(group, set()).add(screen)
+        await self._join(new_groups)
+        if not self.tasks:
+            self.tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._rejoin())]
+
+    def remove(self, screen: ScreenConsumer) -> None:
+        for group in getattr(screen, "audience", ()):
+            members = self.members.get(group)
+            if members is not None:
+                members.discard(screen)
+                if not members:
+                    # Its membership lapses by itself; a stray poke for it wakes nobody.
+                    del self.members[group]
+        if not self.members:
+            for task in self.tasks:
+                task.cancel()
+            self.tasks = []
+
+    async def _join(self, groups) -> None:
+        for group in groups:
+            try:
+                await self.layer.group_add(group, self.channel)
+            except Exception:  # Redis down: the next renewal joins again
+                log.warning("screens could not join %s; retrying", group)
+                return
+
+    async def _rejoin(self) -> None:
+        while True:
+            await asyncio.sleep(self.REJOIN_S)
+            await self._join(list(self.members))
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+                await self.window.refresh(message["id"])
+                group = message.get("group")
+                woken = (
+                    self.members.get(group, ()) if group else set().union(*self.members.values())
+                )
+                for screen in list(woken):
+                    screen.wake()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis or the database away: try again shortly
+                log.exception("screen pokes interrupted; retrying")
+                await asyncio.sleep(1)
 
 
 class ScreenConsumer(AsyncJsonWebsocketConsumer):
+    # Screens do not take channel-layer messages themselves: the hub does, for them all.
+    channel_layer_alias = None
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
-        self.groups_joined = await database_sync_to_async(events.audience_for_user)(user)
-        self.audience = frozenset(self.groups_joined)
+        self.audience = frozenset(await database_sync_to_async(events.audience_for_user)(user))
         self.last_sent = self.parse_since()
         self.sending = asyncio.Lock()
-        await self.join_groups()
+        self.woken = asyncio.Event()
+        self.sender = None
         await self.accept()
+        await screen_hub().add(self)  # before the replay, so no poke falls between
         if self.last_sent is None:
             self.last_sent = await database_sync_to_async(self.latest_event_id)()
         await self.catch_up()
         # "hello" follows the replay: from here on the screen is live.
         await self.send_json({"kind": "hello", "server_time": timezone.now().isoformat()})
+        self.sender = asyncio.create_task(self.send_when_woken())
 
     def parse_since(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -153,31 +253,41 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
 
         return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
-    async def join_groups(self):
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+    def wake(self) -> None:
+        self.woken.set()
+
+    async def send_when_woken(self) -> None:
+        while True:
+            await self.woken.wait()
+            self.woken.clear()
+            try:
+                await self.catch_up(wanted=self.window_loaded_to())
+            except Exception:  # the database away: the next wake or heartbeat retries
+                log.exception("screen catch-up failed")
+                await asyncio.sleep(1)
+
+    @staticmethod
+    def window_loaded_to() -> int | None:
+        return shared_recent_events().loaded_to
 
     async def disconnect(self, code):
-        for group in getattr(self, "groups_joined", []):
-            # Redis may be gone; group membership expires by itself.
-            with contextlib.suppress(Exception):
-                await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "sender", None) is not None:
+            self.sender.cancel()
+        if hasattr(self, "audience"):
+            screen_hub().remove(self)
 
     async def receive_json(self, content, **kwargs):
-        # Heartbeat: re-join groups (Redis may have restarted) and catch up.
+        # Heartbeat: answer, and catch up in case a poke was lost (Redis restarted).
         if content.get("type") == "ping":
-            await self.join_groups()
             await self.send_json({"kind": "pong", "server_time": timezone.now().isoformat()})
             await self.catch_up(refresh=True)
-
-    async def event_poke(self, message):
-        if message["id"] > self.last_sent:
-            await self.catch_up(wanted=message["id"])
 
     async def catch_up(self, wanted: int | None = None, refresh: bool = False):
         recent_events = shared_recent_events()
         async with self.sending:
-            if refresh or wanted is None:
+            if refresh:  # a heartbeat: a lost poke is made good within a second or so
+                await recent_events.refresh(max_age=settings.CAD_SCREEN_HEARTBEAT_READ_S)
+            elif wanted is None:
                 await recent_events.refresh()
             else:
                 await recent_events.refresh(wanted)

@@ -158,7 +158,9 @@ def push_pokes(pokes: dict[str, int]) -> None:
     async def send_all():
         for group, event_id in pokes.items():
             try:
-                await layer.group_send(group, {"type": "event.poke", "id": event_id})
+                await layer.group_send(
+                    group, {"type": "event.poke", "id": event_id, "group": group}
+                )
             except Exception:  # Redis down: screens catch up on their next heartbeat.
                 log.exception("could not push event %s to %s", event_id, group)
 

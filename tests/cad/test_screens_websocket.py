@@ -1,5 +1,7 @@
 """The screens websocket: authentication, role groups, replay and live frames."""
 
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
@@ -126,10 +128,11 @@ def test_replay_after_reconnect_gives_exactly_the_missed_events_in_order(make_us
 
 
 @pytest.mark.django_db(transaction=True)
-def test_heartbeat_catches_up_when_a_push_was_lost(make_user):
+def test_heartbeat_catches_up_when_a_push_was_lost(make_user, settings):
     """A poke lost (Redis restart) is made good by the next client heartbeat."""
     from channels.db import database_sync_to_async
 
+    settings.CAD_SCREEN_HEARTBEAT_READ_S = 0.2  # the hello's own read is 0.3 s old by the ping
     headers = token_headers(make_user("dispatcher"))
 
     def publish_without_push():
@@ -191,3 +194,84 @@ def test_live_and_resuming_screens_share_a_small_window_without_gaps(make_user, 
     ids = [event.id for event in published]
     assert [frame["id"] for frame in live_frames] == ids[1:]
     assert [frame["id"] for frame in replayed] == ids
+
+
+@pytest.mark.django_db(transaction=True)
+def test_heartbeats_share_one_read_a_second_but_a_poke_always_reads():
+    """Hundreds of screens' heartbeats cost one read per interval; a poke never waits."""
+    from cad.consumers import RecentEvents
+
+    async def scenario():
+        window = RecentEvents()
+        await window.refresh()  # the first load: where the log ends now
+        before = window.reads
+        for _ in range(50):
+            await window.refresh(max_age=60)
+        assert window.reads == before
+        event = await asyncio.to_thread(publish_committed, "test.after_heartbeats", ["dispatcher"])
+        await window.refresh(event.id, max_age=60)
+        assert window.reads == before + 1
+        assert window.visible_after(event.id - 1, frozenset({"role.dispatcher"}))[0][0] == event.id
+        await window.refresh(max_age=0)
+        assert window.reads == before + 2
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_joins_each_group_once_for_all_its_screens(make_user):
+    """A poke costs one channel-layer message per process and group, not one per screen."""
+    import redis
+    from channels.layers import get_channel_layer
+    from django.conf import settings
+
+    layer = get_channel_layer()
+    group_key = layer._group_key("role.dispatcher")
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    headers = [token_headers(make_user("dispatcher")) for _ in range(3)]
+
+    async def scenario():
+        screens = []
+        for each in headers:
+            communicator, connected, _ = await open_screen(each)
+            assert connected
+            await communicator.receive_json_from(timeout=5)  # hello
+            screens.append(communicator)
+        assert client.zcard(group_key) == 1  # the hub's channel, not three screens
+        event = await asyncio.to_thread(publish_committed, "test.to_three", ["dispatcher"])
+        for communicator in screens:
+            frames = await receive_frames(communicator, 1)
+            assert [frame["id"] for frame in frames] == [event.id]
+        for communicator in screens:
+            await communicator.disconnect()
+
+    client.delete(group_key)
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pokes_resume_by_themselves_after_the_groups_are_lost(make_user, monkeypatch):
+    """After a Redis restart the hub joins again; no heartbeat is needed for live frames."""
+    import redis
+    from channels.layers import get_channel_layer
+    from django.conf import settings
+
+    import cad.consumers
+
+    monkeypatch.setattr(cad.consumers.ScreenHub, "REJOIN_S", 0.2)
+    layer = get_channel_layer()
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    headers = token_headers(make_user("dispatcher"))
+
+    async def scenario():
+        communicator, connected, _ = await open_screen(headers)
+        assert connected
+        await communicator.receive_json_from(timeout=5)  # hello
+        client.delete(layer._group_key("role.dispatcher"))  # what a Redis restart does
+        await asyncio.sleep(0.6)
+        event = await asyncio.to_thread(publish_committed, "test.after_loss", ["dispatcher"])
+        frames = await receive_frames(communicator, 1)
+        assert frames[0]["id"] == event.id
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()

@@ -32,7 +32,8 @@ def publish_through_stack_redis(stack, kind, count):
                 )
             )
         async_to_sync(layer.group_send)(
-            "role.dispatcher", {"type": "event.poke", "id": made[-1].id}
+            "role.dispatcher",
+            {"type": "event.poke", "id": made[-1].id, "group": "role.dispatcher"},
         )
     return made
 

@@ -1,0 +1,27 @@
+"""How the ASGI server is started, the same everywhere: the run command, the benchmarks and
+the tests that start real processes. Only the standard library here: the run command imports
+it before Django is set up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def uvicorn_command(bin_dir: Path, *, host: str, port: int, workers: int = 1) -> list[str]:
+    return [
+        str(bin_dir / "uvicorn"),
+        "cad.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        # Frames are small JSON on a local network: compressing each one for each of
+        # hundreds of screens cost the web process more CPU than it saved.
+        "--ws-per-message-deflate",
+        "false",
+    ]
