@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import json
 import logging
 import time
@@ -172,18 +173,25 @@ class ScreenHub:
         if not self.tasks:
             self.tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._rejoin())]
 
-    def remove(self, screen: ScreenConsumer) -> None:
+    async def remove(self, screen: ScreenConsumer) -> None:
+        emptied = []
         for group in getattr(screen, "audience", ()):
             members = self.members.get(group)
             if members is not None:
                 members.discard(screen)
                 if not members:
-                    # Its membership lapses by itself; a stray poke for it wakes nobody.
                     del self.members[group]
+                    emptied.append(group)
         if not self.members:
             for task in self.tasks:
                 task.cancel()
             self.tasks = []
+        # Leave groups no screen here needs (each user's own group, say), so their pokes
+        # stop coming; if Redis is away the membership expires by itself.
+        for group in emptied:
+            if group not in self.members:
+                with contextlib.suppress(Exception):
+                    await self.layer.group_discard(group, self.channel)
 
     async def _join(self, groups) -> None:
         for group in groups:
@@ -274,7 +282,7 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
         if getattr(self, "sender", None) is not None:
             self.sender.cancel()
         if hasattr(self, "audience"):
-            screen_hub().remove(self)
+            await screen_hub().remove(self)
 
     async def receive_json(self, content, **kwargs):
         # Heartbeat: answer, and catch up in case a poke was lost (Redis restarted).

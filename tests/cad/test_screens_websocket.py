@@ -242,8 +242,11 @@ def test_a_process_joins_each_group_once_for_all_its_screens(make_user):
         for communicator in screens:
             frames = await receive_frames(communicator, 1)
             assert [frame["id"] for frame in frames] == [event.id]
-        for communicator in screens:
+        for communicator in screens[:2]:
             await communicator.disconnect()
+        assert client.zcard(group_key) == 1  # one screen still needs it
+        await screens[2].disconnect()
+        assert client.zcard(group_key) == 0  # the last one out leaves the group
 
     client.delete(group_key)
     async_to_sync(scenario)()
