@@ -405,9 +405,7 @@ def time_fan_out(runs: int, screens: int) -> tuple[float, float]:
         started = time.perf_counter()
         rows = RecentEvents._read_after(latest - 1)
         reads.append((time.perf_counter() - started) * 1000)
-        for event_id, groups, body in rows:
-            window.ids.append(event_id)
-            window.entries.append((groups, event_id, body))
+        window.hold(rows)
         started = time.perf_counter()
         now = datetime.now(UTC).isoformat()
         for _ in range(screens):

@@ -84,15 +84,16 @@ class RecentEvents:
                     continue
                 if not batch:
                     return  # nothing newer is committed yet; never spin
-                for event_id, audience, body in batch:
-                    self.ids.append(event_id)
-                    self.entries.append((audience, event_id, body))
-                    self.loaded_to = event_id
-                self._age_out()
+                self.hold(batch)
                 if len(batch) < settings.CAD_SCREEN_REPLAY_BATCH:
                     return
 
-    def _age_out(self) -> None:
+    def hold(self, batch: list[tuple[int, frozenset[str], str]]) -> None:
+        """Add events read by `_read_after`, newest last, aging the oldest out."""
+        for event_id, audience, body in batch:
+            self.ids.append(event_id)
+            self.entries.append((audience, event_id, body))
+            self.loaded_to = event_id
         # Trim in steps of a quarter window so the list is not shifted on every event.
         excess = len(self.ids) - self.size
         if excess > self.size // 4:

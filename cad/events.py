@@ -140,11 +140,6 @@ def _write(events: list[Event]) -> None:
     transaction.on_commit(lambda: push_pokes(pokes))
 
 
-def push(event_id: int, audience: Iterable[str]) -> None:
-    """Poke every group in the audience; a failure here is logged, never raised."""
-    push_pokes(dict.fromkeys(audience, event_id))
-
-
 def push_pokes(pokes: dict[str, int]) -> None:
     """Poke each group with the newest id it may see, in one call to the channel layer.
 
