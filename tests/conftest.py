@@ -146,6 +146,23 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
+def stack(transactional_db):
+    """uvicorn, a Celery worker, Celery beat and a Redis of their own, on this test's
+    database: the system as deployed."""
+    from django.conf import settings
+    from django.db import connection
+
+    from tests.stack import Stack
+
+    running = Stack(
+        settings_dict=connection.settings_dict,
+        channel_prefix=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
+    ).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
 def chromium():
     # Playwright's sync API keeps an event loop running in this thread while it is open,
     # so it is opened per test: later tests may use async_to_sync again.

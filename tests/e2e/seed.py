@@ -23,6 +23,20 @@ FURTHER_ENTRY = "Caller can hear him shouting her name; she is upstairs with her
 OTHER_CALL = "Man with a knife threatening shoppers outside the station, people running."
 SCHEME_REASON = "Domestic abuse: assault and harassment by ex-husband (MARAC high risk)"
 
+# What QART must find on the divert's timeline once the story has run.
+DIVERT_TIMELINE_KINDS = (
+    "incident.created",
+    "incident.graded",
+    "unit.assigned",
+    "assignment.acknowledged",
+    "unit.diverted",
+    "divert.reviewed",
+    "divert.replaced",
+    "incident.clock.warning",
+    "incident.clock.breached",
+    "incident.clock.stopped",
+)
+
 
 def intelligence_logs(*, call_at: datetime) -> list[dict]:
     """The seven logs as an intelligence officer enters them (POST /intelligence/logs/),

@@ -379,18 +379,7 @@ def test_the_seed_case_through_the_api(people):
         assert listed["qart_status"] == "unreviewed"
         timeline = ok(p["qart"].get(f"/api/v1/diverts/{divert['id']}/timeline/"))
         kinds = [e["kind"] for e in timeline["events"]]
-        for kind in (
-            "incident.created",
-            "incident.graded",
-            "unit.assigned",
-            "assignment.acknowledged",
-            "unit.diverted",
-            "divert.reviewed",
-            "divert.replaced",
-            "incident.clock.warning",
-            "incident.clock.breached",
-            "incident.clock.stopped",
-        ):
+        for kind in seed.DIVERT_TIMELINE_KINDS:
             assert kind in kinds, kind
         finding = ok(
             p["qart"].post(
