@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.utils import timezone
@@ -140,34 +140,65 @@ def _write(events: list[Event]) -> None:
     transaction.on_commit(lambda: push_pokes(pokes))
 
 
-def push_pokes(pokes: dict[str, int]) -> None:
-    """Poke each group with the newest id it may see, in one call to the channel layer.
+class PokeSender:
+    """One thread per process sends the pokes, so a commit never waits for Redis or for the
+    web process's event loop (busy with hundreds of screens under load).
 
-    A poke means "read up to at least this id", so a group told of several events in one
-    commit needs only the newest. A failure here is logged, never raised.
+    Pokes queued while a send is under way are merged, the newest id per group: a poke
+    means "read up to at least this id", so a busy process sends fewer, not later. The
+    thread keeps one event loop, and so one set of Redis connections, for its life.
     """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: dict[str, int] = {}
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+
+    def submit(self, pokes: dict[str, int]) -> None:
+        with self.lock:
+            for group, event_id in pokes.items():
+                self.pending[group] = max(self.pending.get(group, 0), event_id)
+            # A forked child (Celery's pool) inherits the object but not the thread.
+            if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+                self.pid = os.getpid()
+                self.thread = threading.Thread(target=self._run, name="poke-sender", daemon=True)
+                self.thread.start()
+        self.wake.set()
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            with self.lock:
+                pokes, self.pending = self.pending, {}
+            if pokes:
+                loop.run_until_complete(send_pokes(pokes))
+
+
+async def send_pokes(pokes: dict[str, int]) -> None:
     layer = get_channel_layer()
-    if layer is None or not pokes:
+    if layer is None:
         return
 
-    async def send_all():
-        for group, event_id in pokes.items():
-            try:
-                await layer.group_send(
-                    group, {"type": "event.poke", "id": event_id, "group": group}
-                )
-            except Exception:  # Redis down: screens catch up on their next heartbeat.
-                log.exception("could not push event %s to %s", event_id, group)
+    async def send(group: str, event_id: int) -> None:
+        try:
+            await layer.group_send(group, {"type": "event.poke", "id": event_id, "group": group})
+        except Exception:  # Redis down: screens catch up on their next heartbeat.
+            log.exception("could not push event %s to %s", event_id, group)
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        async_to_sync(send_all)()
-        return
-    # Called from a thread that runs an event loop: send from a helper thread instead.
-    sender = threading.Thread(target=async_to_sync(send_all), daemon=True)
-    sender.start()
-    sender.join(timeout=10)
+    await asyncio.gather(*(send(group, event_id) for group, event_id in pokes.items()))
+
+
+POKES = PokeSender()
+
+
+def push_pokes(pokes: dict[str, int]) -> None:
+    """Poke each group with the newest id it may see; returns at once, never raises."""
+    if pokes:
+        POKES.submit(pokes)
 
 
 def frame(event: Event, server_time=None) -> dict:

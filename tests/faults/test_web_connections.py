@@ -1,9 +1,10 @@
-"""The deployed web server does not pile up database connections under steady requests.
+"""The deployed web server neither piles up database connections nor opens one per request.
 
 Under ASGI each request runs its sync code in a thread of its own; a persistent
 connection (CONN_MAX_AGE > 0) outlives that thread, so at a few dozen requests a second
 PostgreSQL runs out of client slots and every process of the system gets "too many
-clients". This runs uvicorn with the production settings module, not the test one.
+clients". The pooled backend lends the connections back instead. This runs uvicorn with
+the production settings module, not the test one.
 """
 
 import json
@@ -37,15 +38,16 @@ def deployed_web(transactional_db):
     web.stop()
 
 
-def web_connections(web) -> int:
+def web_backends(web) -> set[int]:
+    """The PostgreSQL backends serving the web process's connections right now."""
     ports = process_db_ports(web.processes["web"])
     if not ports:
-        return 0
+        return set()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE client_port = ANY(%s)", [list(ports)]
+            "SELECT pid FROM pg_stat_activity WHERE client_port = ANY(%s)", [list(ports)]
         )
-        return cursor.fetchone()[0]
+        return {row[0] for row in cursor.fetchall()}
 
 
 def test_requests_leave_no_database_connections_behind(deployed_web, make_user):
@@ -60,13 +62,22 @@ def test_requests_leave_no_database_connections_behind(deployed_web, make_user):
             assert response.status == 200
             json.loads(response.read())
 
-    peak = 0
+    peak, seen = 0, set()
+
+    def sample() -> None:
+        nonlocal peak
+        backends = web_backends(deployed_web)
+        peak = max(peak, len(backends))
+        seen.update(backends)
+
     with ThreadPoolExecutor(AT_ONCE) as pool:
         pending = [pool.submit(get, n) for n in range(REQUESTS)]
         while not all(future.done() for future in pending):
-            peak = max(peak, web_connections(deployed_web))
+            sample()
             time.sleep(0.05)
         for future in pending:
             future.result()
-    peak = max(peak, web_connections(deployed_web))
+    sample()
     assert peak <= BOUND, f"the web server held {peak} database connections for {REQUESTS} requests"
+    # One new connection per request would show dozens of backends over the run.
+    assert len(seen) <= BOUND, f"{len(seen)} connections opened for {REQUESTS} requests"
