@@ -147,8 +147,9 @@ class ScreenHub:
     The hub's own channel joins each group its screens need, once: a poke then costs one
     channel-layer message per process and group, not one per screen. On a poke it reads the
     new events once and wakes the screens of that group, each of which sends what it may
-    see from the shared window. Group memberships are renewed every few seconds, so after
-    a Redis restart pokes resume by themselves; until then heartbeats catch screens up.
+    see from the shared window. After a Redis restart the layer's connection subscribes
+    again by itself, and a group that could not be joined is tried again every few
+    seconds; until then heartbeats catch screens up.
     """
 
     REJOIN_S = 5.0
@@ -183,16 +184,18 @@ class ScreenHub:
                 if not members:
                     del self.members[group]
                     emptied.append(group)
-        if not self.members:
-            for task in self.tasks:
-                task.cancel()
-            self.tasks = []
         # Leave groups no screen here needs (each user's own group, say), so their pokes
-        # stop coming; if Redis is away the membership expires by itself.
+        # stop coming; if Redis is away the subscription ends with the connection.
         for group in emptied:
             if group not in self.members:
                 with contextlib.suppress(Exception):
                     await self.layer.group_discard(group, self.channel)
+        if not self.members:
+            for task in self.tasks:
+                task.cancel()
+            self.tasks = []
+            # A cancelled receive gives its channel up; the next screen gets a new one.
+            self.channel = None
 
     async def _join(self, groups) -> None:
         for group in groups:

@@ -108,15 +108,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # Pokes are hints (screens read the event log themselves and catch up on every
+        # heartbeat), so Redis publish/subscribe is enough: a group send is one PUBLISH,
+        # and a process's listener is one subscription per group, renewed by redis-py
+        # when it reconnects after a Redis restart.
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
-            # No client-side read timeout: the layer's blocking receive (BZPOPMIN) waits
-            # longer than redis-py 8's default 5 s, which would tear every idle socket down.
-            # redis-py 8 also caps a pool at 100 connections and raises beyond that: a
-            # process serving hundreds of screens needs more at a reconnect burst.
+            # No client-side read timeout, and room for a reconnect burst: redis-py 8 caps
+            # a pool at 100 connections and raises beyond that.
             "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}],
-            "capacity": 1000,
-            "expiry": 30,
         },
     }
 }

@@ -9,45 +9,51 @@ from cad import events
 from cad.models import Event
 
 
-def receive_or_none(layer, channel, timeout=0.5):
-    async def receive():
+def pokes_received(commit, group="role.dispatcher", quiet=0.5) -> list[dict]:
+    """Subscribe to `group` through the real Redis channel layer, run `commit` (sync, in a
+    thread, as a service runs), and return every poke that arrives until `quiet` seconds
+    pass without one."""
+
+    async def scenario():
         import asyncio
 
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
         try:
-            return await asyncio.wait_for(layer.receive(channel), timeout)
-        except TimeoutError:
-            return None
+            result = await asyncio.to_thread(commit)
+            received = []
+            while True:
+                try:
+                    received.append(await asyncio.wait_for(layer.receive(channel), quiet))
+                except TimeoutError:
+                    return result, received
+        finally:
+            await layer.group_discard(group, channel)
 
-    return async_to_sync(receive)()
-
-
-@pytest.fixture
-def dispatcher_channel(transactional_db):
-    """A channel in the real Redis channel layer, joined to the dispatcher role group."""
-    layer = get_channel_layer()
-    assert type(layer).__name__ == "RedisChannelLayer"
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)("role.dispatcher", channel)
-    yield layer, channel
-    async_to_sync(layer.group_discard)("role.dispatcher", channel)
+    return async_to_sync(scenario)()
 
 
-def test_commit_pushes_exactly_once_through_redis(dispatcher_channel):
-    layer, channel = dispatcher_channel
-    with transaction.atomic():
-        event = events.publish("test.committed", roles=["dispatcher"], data={"n": 1})
-    message = receive_or_none(layer, channel)
-    assert message == {"type": "event.poke", "id": event.id, "group": "role.dispatcher"}
-    assert receive_or_none(layer, channel) is None
+@pytest.mark.django_db(transaction=True)
+def test_commit_pushes_exactly_once_through_redis():
+    def commit():
+        with transaction.atomic():
+            return events.publish("test.committed", roles=["dispatcher"], data={"n": 1})
+
+    event, pokes = pokes_received(commit)
+    assert pokes == [{"type": "event.poke", "id": event.id, "group": "role.dispatcher"}]
     assert Event.objects.filter(kind="test.committed").count() == 1
 
 
-def test_rollback_publishes_nothing(dispatcher_channel):
-    layer, channel = dispatcher_channel
-    with pytest.raises(RuntimeError), transaction.atomic():
-        events.publish("test.rolled_back", roles=["dispatcher"])
-        raise RuntimeError("service failed after publishing")
-    assert receive_or_none(layer, channel) is None
+@pytest.mark.django_db(transaction=True)
+def test_rollback_publishes_nothing():
+    def roll_back():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            events.publish("test.rolled_back", roles=["dispatcher"])
+            raise RuntimeError("service failed after publishing")
+
+    _, pokes = pokes_received(roll_back)
+    assert pokes == []
     assert not Event.objects.filter(kind="test.rolled_back").exists()
 
 
@@ -136,15 +142,14 @@ def test_events_held_by_a_failed_block_are_never_written(db):
     ]
 
 
-def test_one_commit_pokes_each_group_once_with_its_newest_event(dispatcher_channel):
-    layer, channel = dispatcher_channel
-    with transaction.atomic(), events.published_at_end():
-        events.publish("test.batch.one", roles=["dispatcher"])
-        newest = events.publish("test.batch.two", roles=["dispatcher", "supervisor"])
-        events.publish("test.batch.three", roles=["supervisor"])
-    assert receive_or_none(layer, channel) == {
-        "type": "event.poke",
-        "id": newest.id,
-        "group": "role.dispatcher",
-    }
-    assert receive_or_none(layer, channel) is None
+@pytest.mark.django_db(transaction=True)
+def test_one_commit_pokes_each_group_once_with_its_newest_event():
+    def commit():
+        with transaction.atomic(), events.published_at_end():
+            events.publish("test.batch.one", roles=["dispatcher"])
+            newest = events.publish("test.batch.two", roles=["dispatcher", "supervisor"])
+            events.publish("test.batch.three", roles=["supervisor"])
+        return newest
+
+    newest, pokes = pokes_received(commit)
+    assert pokes == [{"type": "event.poke", "id": newest.id, "group": "role.dispatcher"}]

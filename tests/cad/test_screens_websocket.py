@@ -218,15 +218,23 @@ def test_heartbeats_share_one_read_a_second_but_a_poke_always_reads():
     async_to_sync(scenario)()
 
 
+def group_channel(group: str) -> str:
+    """The Redis pub/sub channel of a channel-layer group."""
+    from django.conf import settings
+
+    return f"{settings.CHANNEL_LAYERS['default']['CONFIG']['prefix']}__group__{group}"
+
+
+def subscribers(client, group: str) -> int:
+    return dict(client.pubsub_numsub(group_channel(group)))[group_channel(group).encode()]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_process_joins_each_group_once_for_all_its_screens(make_user):
     """A poke costs one channel-layer message per process and group, not one per screen."""
     import redis
-    from channels.layers import get_channel_layer
     from django.conf import settings
 
-    layer = get_channel_layer()
-    group_key = layer._group_key("role.dispatcher")
     client = redis.Redis.from_url(settings.REDIS_URL)
     headers = [token_headers(make_user("dispatcher")) for _ in range(3)]
 
@@ -237,32 +245,35 @@ def test_a_process_joins_each_group_once_for_all_its_screens(make_user):
             assert connected
             await communicator.receive_json_from(timeout=5)  # hello
             screens.append(communicator)
-        assert client.zcard(group_key) == 1  # the hub's channel, not three screens
+        assert subscribers(client, "role.dispatcher") == 1  # the hub, not three screens
         event = await asyncio.to_thread(publish_committed, "test.to_three", ["dispatcher"])
         for communicator in screens:
             frames = await receive_frames(communicator, 1)
             assert [frame["id"] for frame in frames] == [event.id]
         for communicator in screens[:2]:
             await communicator.disconnect()
-        assert client.zcard(group_key) == 1  # one screen still needs it
+        assert subscribers(client, "role.dispatcher") == 1  # one screen still needs it
         await screens[2].disconnect()
-        assert client.zcard(group_key) == 0  # the last one out leaves the group
+        assert subscribers(client, "role.dispatcher") == 0  # the last one out leaves
 
-    client.delete(group_key)
+        # A screen after the last one left gets a new hub channel, and live frames again.
+        communicator, connected, _ = await open_screen(headers[0])
+        assert connected
+        await communicator.receive_json_from(timeout=5)  # hello
+        event = await asyncio.to_thread(publish_committed, "test.after_empty", ["dispatcher"])
+        assert [frame["id"] for frame in await receive_frames(communicator, 1)] == [event.id]
+        await communicator.disconnect()
+
     async_to_sync(scenario)()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_pokes_resume_by_themselves_after_the_groups_are_lost(make_user, monkeypatch):
-    """After a Redis restart the hub joins again; no heartbeat is needed for live frames."""
+def test_pokes_resume_by_themselves_after_the_redis_connection_is_lost(make_user):
+    """After Redis drops the hub's subscription (a restart does), the hub subscribes again:
+    no heartbeat is needed for live frames."""
     import redis
-    from channels.layers import get_channel_layer
     from django.conf import settings
 
-    import cad.consumers
-
-    monkeypatch.setattr(cad.consumers.ScreenHub, "REJOIN_S", 0.2)
-    layer = get_channel_layer()
     client = redis.Redis.from_url(settings.REDIS_URL)
     headers = token_headers(make_user("dispatcher"))
 
@@ -270,8 +281,13 @@ def test_pokes_resume_by_themselves_after_the_groups_are_lost(make_user, monkeyp
         communicator, connected, _ = await open_screen(headers)
         assert connected
         await communicator.receive_json_from(timeout=5)  # hello
-        client.delete(layer._group_key("role.dispatcher"))  # what a Redis restart does
-        await asyncio.sleep(0.6)
+        assert subscribers(client, "role.dispatcher") == 1
+        client.client_kill_filter(_type="pubsub")  # what a Redis restart does to it
+        assert subscribers(client, "role.dispatcher") == 0
+        deadline = asyncio.get_running_loop().time() + 10
+        while subscribers(client, "role.dispatcher") == 0:
+            assert asyncio.get_running_loop().time() < deadline, "never subscribed again"
+            await asyncio.sleep(0.1)
         event = await asyncio.to_thread(publish_committed, "test.after_loss", ["dispatcher"])
         frames = await receive_frames(communicator, 1)
         assert frames[0]["id"] == event.id

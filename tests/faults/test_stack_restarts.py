@@ -11,13 +11,13 @@ from tests.screen_client import ScreenClient
 
 def publish_through_stack_redis(stack, kind, count):
     """Commit events and poke the stack's Redis, as a service in the stack would."""
-    from channels_redis.core import RedisChannelLayer
+    from channels_redis.pubsub import RedisPubSubChannelLayer
     from django.conf import settings
     from django.db import transaction
 
     from cad import events
 
-    layer = RedisChannelLayer(
+    layer = RedisPubSubChannelLayer(
         hosts=[stack.redis_url], prefix=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
     )
     made = []
