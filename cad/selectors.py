@@ -18,6 +18,7 @@ from cad.models import (
     GradeChange,
     Incident,
     OpeningCode,
+    Person,
     UserAvailability,
 )
 from cad.normalise import address_key, name_key, phone_key
@@ -111,14 +112,15 @@ def repeat_contact(rows: list[dict], now: datetime) -> bool:
     return any(row["at"] >= since for row in rows)
 
 
-def previous_for_incident(incident: Incident) -> list[dict]:
+def previous_for_incident(incident: Incident, persons: list[Person] | None = None) -> list[dict]:
+    if persons is None:
+        keys = incident.persons.exclude(name_key="").values_list("name_key", flat=True)
+    else:
+        keys = [person.name_key for person in persons if person.name_key]
     return previous_contacts(
         phone_key=incident.caller_phone_key,
         address_key=incident.address_key,
-        name_keys=[
-            name_key(incident.caller_name),
-            *incident.persons.exclude(name_key="").values_list("name_key", flat=True),
-        ],
+        name_keys=[name_key(incident.caller_name), *keys],
         exclude_incident=incident,
         before=incident.received_at,
     )
@@ -149,10 +151,27 @@ def incident_schemes(incident: Incident, now: datetime | None = None) -> list[di
     return _scheme_items(lookup)
 
 
+# What a service read while assessing an incident, kept on the instance for the response
+# of the same request (see `cad.services._assessment`).
+_READ_FOR_REPRESENTATION = "_read_for_representation"
+
+
+def remember_for_representation(incident: Incident, **read) -> None:
+    incident.__dict__.setdefault(_READ_FOR_REPRESENTATION, {}).update(read)
+
+
 def incident_representation(incident: Incident, *, viewer) -> dict:
-    """The incident as API.md describes it, plus the fields the screens need."""
+    """The incident as API.md describes it, plus the fields the screens need.
+
+    When the request's service has just assessed this very incident, the schemes, the
+    latest check, the previous contacts and the opening code's label it read inside its
+    transaction are used as they are (once) instead of being read again.
+    """
     from dispatch.selectors import assignments_for_incident
     from intelligence.selectors import check_summary
+
+    known = incident.__dict__.pop(_READ_FOR_REPRESENTATION, {})
+    persons = list(incident.persons.order_by("id"))
 
     narrative = [
         {
@@ -163,7 +182,8 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
         }
         for entry in incident.narrative.select_related("author").order_by("at", "id")
     ]
-    intel = check_summary(incident=incident) or {}
+    intel = known["intelligence"] if "intelligence" in known else check_summary(incident=incident)
+    intel = intel or {}
     flags = incident.risk_flags or []
     return {
         "id": incident.id,
@@ -184,8 +204,14 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
             "checked_at": intel.get("checked_at"),
             "hits": intel.get("hits", []),
         },
-        "schemes": incident_schemes(incident),
-        "previous_contacts": previous_contacts_api(previous_for_incident(incident)),
+        "schemes": (
+            _scheme_items(known["schemes"]) if "schemes" in known else incident_schemes(incident)
+        ),
+        "previous_contacts": previous_contacts_api(
+            known["previous_contacts"]
+            if "previous_contacts" in known
+            else previous_for_incident(incident, persons)
+        ),
         "assignments": list(assignments_for_incident(incident)),
         # Beyond the contract: what the screens and terminals show.
         "channel": incident.channel,
@@ -196,10 +222,11 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
         "postcode": incident.postcode,
         "area": incident.area,
         "opening_code": incident.opening_code,
-        "opening_code_label": opening_code_label(incident.opening_code),
+        "opening_code_label": known.get("opening_code_label")
+        or opening_code_label(incident.opening_code),
         "persons": [
             {"name": p.name, "dob": p.dob.isoformat() if p.dob else None, "role": p.role}
-            for p in incident.persons.order_by("id")
+            for p in persons
         ],
         "risk_reasons": flags,
         "grade_rationale": incident.grade_rationale,

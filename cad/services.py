@@ -589,28 +589,53 @@ def _persons(errors: dict, persons) -> list[dict]:
     return cleaned
 
 
-def _assessment(incident: Incident, *, now: datetime) -> grading.Assessment:
-    """Run the grading engine over everything known about the incident now."""
+def _assessment(
+    incident: Incident,
+    *,
+    now: datetime,
+    code: OpeningCode | None = None,
+    narrative: str | None = None,
+    persons: list[dict] | None = None,
+) -> grading.Assessment:
+    """Run the grading engine over everything known about the incident now.
+
+    A caller that has just written the opening code, narrative or persons passes them
+    instead of having them read back. What is read here (schemes, the latest check,
+    previous contacts) is left on the incident for the representation of the same request
+    (`cad.selectors.incident_representation`), which would otherwise read it again.
+    """
     from cad import selectors
     from intelligence.selectors import check_summary
     from schemes.selectors import scheme_lookup
 
-    code = OpeningCode.objects.filter(code=incident.opening_code).first()
-    narrative = "\n".join(incident.narrative.order_by("at", "id").values_list("text", flat=True))
-    persons = list(incident.persons.values("name", "role", "name_key"))
+    if code is None:
+        code = OpeningCode.objects.filter(code=incident.opening_code).first()
+    if narrative is None:
+        narrative = "\n".join(
+            incident.narrative.order_by("at", "id").values_list("text", flat=True)
+        )
+    if persons is None:
+        persons = list(incident.persons.values("name", "role", "name_key"))
     lookup = scheme_lookup(
         phone=incident.caller_phone,
         address=incident.address,
         postcode=incident.postcode,
         now=now,
     )
-    hits = (check_summary(incident=incident) or {}).get("hits", [])
+    intelligence = check_summary(incident=incident) or {}
     previous = selectors.previous_contacts(
         phone_key=incident.caller_phone_key,
         address_key=incident.address_key,
         name_keys=[name_key(incident.caller_name)] + [p["name_key"] for p in persons],
         exclude_incident=incident,
         before=incident.received_at,
+    )
+    selectors.remember_for_representation(
+        incident,
+        schemes=lookup,
+        intelligence=intelligence,
+        previous_contacts=previous,
+        opening_code_label=code.label if code else incident.opening_code,
     )
     facts = grading.CallFacts(
         opening_code=incident.opening_code,
@@ -620,7 +645,7 @@ def _assessment(incident: Incident, *, now: datetime) -> grading.Assessment:
         now=now,
         persons=persons,
         previous_contacts=previous,
-        intelligence_hits=hits,
+        intelligence_hits=intelligence.get("hits", []),
         schemes_active=list(lookup.active),
         schemes_ended=list(lookup.history),
         scheme_floor=lookup.grade_floor,
@@ -636,12 +661,15 @@ def _apply_assessment(incident: Incident, assessment: grading.Assessment) -> Non
 
 
 def _incident_data(incident: Incident, *, label: str | None = None, **extra) -> dict:
+    from cad import selectors
+
     label = label or (
         OpeningCode.objects.filter(code=incident.opening_code)
         .values_list("label", flat=True)
         .first()
         or incident.opening_code
     )
+    selectors.remember_for_representation(incident, opening_code_label=label)
     data = {
         "incident": incident.id,
         "reference": incident.reference,
@@ -738,7 +766,17 @@ def incident_create(
         from intelligence.services import intel_check_run
 
         intel_check_run(actor=actor, incident=incident, manual=False, now=now)
-        _apply_assessment(incident, _assessment(incident, now=now))
+        assessment = _assessment(
+            incident,
+            now=now,
+            code=code,
+            narrative=narrative,
+            persons=[
+                {"name": p["name"], "role": p["role"], "name_key": name_key(p["name"])}
+                for p in cleaned_persons
+            ],
+        )
+        _apply_assessment(incident, assessment)
         incident.reference = _next_reference("CAD", now)
         incident.save()
         contact.reference = _next_reference("CON", now)
@@ -883,8 +921,7 @@ def incident_grade(
 
     from dispatch.services import clock_reschedule
 
-    clock_reschedule(incident=incident, now=now)
-    incident.refresh_from_db()
+    clock_reschedule(incident=incident, now=now)  # sets and saves the clock on `incident`
 
     GradeChange.objects.create(
         incident=incident,

@@ -52,8 +52,9 @@ def intel_check_run(
     """Match the subject's phone, address and persons; record the check and its hits.
 
     Automatic checks (incident or contact created or changed) run under whoever made
-    the change; a manual re-check needs the call handler or intelligence role. Works
-    inside an outer transaction (it opens a savepoint).
+    the change; a manual re-check needs the call handler or intelligence role. Inside an
+    outer transaction it joins it: no caller carries on after a failed check, so no
+    savepoint is needed.
     """
     if (incident is None) == (contact is None):
         raise InvalidInput({"subject": ["Exactly one of incident or contact is required."]})
@@ -62,7 +63,7 @@ def intel_check_run(
     else:
         require_role(actor, ANY_ROLE)
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         keys = keys_for_incident(incident) if incident is not None else keys_for_contact(contact)
         hits = find_hits(keys) if not keys.is_empty() else []
         risk_kinds = sorted({hit["kind"] for hit in hits} & RISK_KINDS)

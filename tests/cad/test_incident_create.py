@@ -247,3 +247,33 @@ def test_opening_codes_are_listed(api_for):
     ]:
         assert expected in by_code
     assert by_code["domestic_incident"]["domestic"] is True
+
+
+@pytest.mark.django_db(transaction=True)  # so the service's transaction is the outermost
+def test_the_response_reuses_what_the_assessment_read(handler_api, seed_scheme):
+    """Schemes, the check and previous contacts are read once per creation, inside the
+    transaction, and the response shows exactly that."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = seed_call(narrative="Someone is outside.", opening_code="concern_for_safety")
+    handler_api.post("/api/v1/incidents/", call, format="json")  # now a previous contact
+    with CaptureQueriesContext(connection) as queries:
+        body = handler_api.post("/api/v1/incidents/", call, format="json").json()
+    statements = [query["sql"] for query in queries.captured_queries]
+
+    def reads(table: str) -> int:
+        return sum(sql.startswith("SELECT") and f'FROM "{table}"' in sql for sql in statements)
+
+    matching_schemes = 'SELECT "schemes_schemephone"."scheme_id"'
+    assert sum(sql.startswith(matching_schemes) for sql in statements) == 1
+    assert reads("intelligence_intelligencecheck") == 1
+    assert reads("cad_contact") == 1
+    assert reads("cad_openingcode") == 1  # the validation's; the label comes with it
+    assert not any("SAVEPOINT" in sql for sql in statements)
+    assert body["schemes"][0]["id"] == seed_scheme.id
+    assert [row["incident_reference"] for row in body["previous_contacts"]] == [
+        Incident.objects.exclude(pk=body["id"]).get().reference
+    ]
+    assert body["intelligence"]["checked_at"] is not None
+    assert body["opening_code_label"] == "Concern for safety"
