@@ -244,6 +244,10 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
         self.woken = asyncio.Event()
         self.sender = None
         await self.accept()
+        # Frames go straight to the server, past the session middleware's per-message
+        # bookkeeping (it saves only on the handshake; nothing here changes the session).
+        session_wrapper = getattr(self.base_send, "__self__", None)
+        self.send_frame_message = getattr(session_wrapper, "real_send", self.base_send)
         await screen_hub().add(self)  # before the replay, so no poke falls between
         if self.last_sent is None:
             self.last_sent = await database_sync_to_async(self.latest_event_id)()
@@ -307,7 +311,9 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
                 await self.replay_from_database(recent_events)
             now = timezone.now().isoformat()
             for event_id, body in recent_events.visible_after(self.last_sent, self.audience):
-                await self.send(text_data=with_server_time(body, now))
+                await self.send_frame_message(
+                    {"type": "websocket.send", "text": with_server_time(body, now)}
+                )
                 self.last_sent = event_id
 
     async def replay_from_database(self, recent_events: RecentEvents):
