@@ -95,8 +95,7 @@ class UnitStatusView(APIView):
             request,
             lambda: services.unit_status_set(actor=request.user, unit=unit, status=data["status"]),
         )
-        unit = Unit.objects.select_related("incident").get(pk=unit.pk)
-        return Response(selectors.unit_row(unit))
+        return Response(selectors.unit_row(unit))  # the unit and incident as committed
 
 
 class AssignSerializer(serializers.Serializer):

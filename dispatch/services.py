@@ -496,6 +496,7 @@ def unit_status_set(*, actor, unit: Unit | str, status: str, now: datetime | Non
     incident = None
     if unit.incident_id is not None:
         incident = _lock_incidents(unit.incident_id)[unit.incident_id]
+        unit.incident = incident  # the row just locked: the caller's response reads it
     active = (
         Assignment.objects.select_for_update()
         .filter(unit=unit, status__in=Assignment.ACTIVE)

@@ -141,3 +141,25 @@ def test_openapi_schema_is_published(anon_api, db):
     response = anon_api.get("/api/v1/schema/")
     assert response.status_code == 200
     assert b"/api/v1/events/" in response.content
+
+
+def test_a_token_request_reads_token_user_and_roles_in_one_query(api_for, make_user):
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user("dispatcher")
+    user.groups.add(Group.objects.get_or_create(name="not-a-cad-role")[0])
+    client = api_for(user=user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/events/?since=0")
+    assert response.status_code == 200
+    auth_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "authtoken_token" in query["sql"] or "auth_group" in query["sql"]
+    ]
+    assert len(auth_reads) == 1, auth_reads
+    # The roles came with the token, and a group that is no CAD role is not one.
+    assert client.post("/api/v1/incidents/", {}, format="json").status_code == 403
+    assert api_for(None).get("/api/v1/events/?since=0").status_code == 403
