@@ -153,3 +153,20 @@ def test_one_commit_pokes_each_group_once_with_its_newest_event():
 
     newest, pokes = pokes_received(commit)
     assert pokes == [{"type": "event.poke", "id": newest.id, "group": "role.dispatcher"}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pokes_from_many_commits_may_merge_but_never_go_back_or_miss_the_newest():
+    def many_commits():
+        made = []
+        for n in range(40):
+            with transaction.atomic():
+                made.append(events.publish("test.burst", roles=["dispatcher"], data={"n": n}))
+        return made
+
+    made, pokes = pokes_received(many_commits)
+    ids = [poke["id"] for poke in pokes]
+    assert ids, "no poke arrived"
+    assert ids == sorted(set(ids)), "pokes went back or repeated"
+    assert ids[-1] == made[-1].id
+    assert set(ids) <= {event.id for event in made}
