@@ -307,6 +307,16 @@ def command_test(pytest_args: list[str]) -> int:
         embedded.close()
 
 
+def stop_on_sigterm() -> None:
+    """A service manager (docker stop, systemd, kill) stops with SIGTERM: stop the web
+    server, worker, beat and embedded servers as Ctrl-C does, leaving none behind."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[1] not in {"run", "test"}:
         print(__doc__)
@@ -315,6 +325,7 @@ def main(argv: list[str]) -> int:
         ensure_venv()
         if not in_venv():
             os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *argv[1:]])
+        stop_on_sigterm()
         if argv[1] == "run":
             return command_run()
         return command_test(argv[2:])
