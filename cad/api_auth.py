@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from cad.roles import ALL_ROLES
+from cad.roles import remember_roles
 
 
 class TokenWithRolesAuthentication(TokenAuthentication):
@@ -28,7 +28,6 @@ class TokenWithRolesAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        # What cad.roles.user_roles would read from the groups table.
-        names = {name for name in token.group_names or () if name}
-        token.user._cad_roles = frozenset(names) & frozenset(ALL_ROLES)
+        # What cad.roles.user_roles would read from the groups table (none: [None]).
+        remember_roles(token.user, [name for name in token.group_names or () if name])
         return (token.user, token)

@@ -56,9 +56,14 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_cad_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True)) & frozenset(ALL_ROLES)
-        user._cad_roles = cached
+        cached = remember_roles(user, user.groups.values_list("name", flat=True))
     return cached
+
+
+def remember_roles(user, group_names: Iterable[str]) -> frozenset[str]:
+    """Keep the CAD roles among a user's group names on the user object for this request."""
+    user._cad_roles = frozenset(group_names) & frozenset(ALL_ROLES)
+    return user._cad_roles
 
 
 def has_role(user, *roles: str) -> bool:

@@ -151,8 +151,8 @@ def incident_schemes(incident: Incident, now: datetime | None = None) -> list[di
     return _scheme_items(lookup)
 
 
-# What a service read while assessing an incident, kept on the instance for the response
-# of the same request (see `cad.services._assessment`).
+# What a service read about an incident (its assessment; an event's opening-code label),
+# kept on the instance for the response of the same request (see `cad.services`).
 _READ_FOR_REPRESENTATION = "_read_for_representation"
 
 

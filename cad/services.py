@@ -663,12 +663,7 @@ def _apply_assessment(incident: Incident, assessment: grading.Assessment) -> Non
 def _incident_data(incident: Incident, *, label: str | None = None, **extra) -> dict:
     from cad import selectors
 
-    label = label or (
-        OpeningCode.objects.filter(code=incident.opening_code)
-        .values_list("label", flat=True)
-        .first()
-        or incident.opening_code
-    )
+    label = label or selectors.opening_code_label(incident.opening_code)
     selectors.remember_for_representation(incident, opening_code_label=label)
     data = {
         "incident": incident.id,
@@ -744,7 +739,7 @@ def incident_create(
             created_by=actor,
         )
         NarrativeEntry.objects.create(incident=incident, at=now, author=actor, text=narrative)
-        Person.objects.bulk_create(
+        people = Person.objects.bulk_create(
             [Person(incident=incident, name_key=name_key(p["name"]), **p) for p in cleaned_persons]
         )
         first_line = narrative.splitlines()[0][:160]
@@ -771,10 +766,7 @@ def incident_create(
             now=now,
             code=code,
             narrative=narrative,
-            persons=[
-                {"name": p["name"], "role": p["role"], "name_key": name_key(p["name"])}
-                for p in cleaned_persons
-            ],
+            persons=[{"name": p.name, "role": p.role, "name_key": p.name_key} for p in people],
         )
         _apply_assessment(incident, assessment)
         incident.reference = _next_reference("CAD", now)

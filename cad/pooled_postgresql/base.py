@@ -79,11 +79,9 @@ class ConnectionPool:
             discard(connection)
         return len(idle)
 
-    def idle_count(self, key: tuple | None = None) -> int:
+    def idle_count(self) -> int:
         with self.lock:
             self._adopt_fork()
-            if key is not None:
-                return len(self.idle.get(key, ()))
             return sum(len(conns) for conns in self.idle.values())
 
 
@@ -129,18 +127,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return int(self.settings_dict.get("POOL_IDLE") or 0)
 
     def get_new_connection(self, conn_params):
+        self._pool_key = pool_key(conn_params)
         if self.idle_kept:
-            connection = POOL.take(pool_key(conn_params))
+            connection = POOL.take(self._pool_key)
             if connection is not None:
-                self._pool_key = pool_key(conn_params)
                 level = self.settings_dict["OPTIONS"].get("isolation_level")
                 self.isolation_level = base.IsolationLevel(
                     level if level is not None else base.IsolationLevel.READ_COMMITTED
                 )
                 return connection
-        connection = super().get_new_connection(conn_params)
-        self._pool_key = pool_key(conn_params)
-        return connection
+        return super().get_new_connection(conn_params)
 
     def _close(self):
         # Closed inside an atomic block, Django keeps the connection object until the
