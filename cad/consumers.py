@@ -1,13 +1,13 @@
 """The one websocket every screen uses: replay from `since`, then live frames.
 
-Group messages are only pokes carrying an event id. Each web process has one `ScreenHub`
-that takes the pokes for all its screens, reads the new events once into a shared window
-(`RecentEvents`) and wakes the screens that may see them; each screen then sends every
-event after the last id it sent that its user may see, filtered in memory. A heartbeat
-from the client does the same, so a lost poke costs a second or so, never an alert. Ids
-are assigned in commit order, so this yields no gap and no duplicate even when pokes
-arrive out of order or are lost. A screen resuming from further back than the window
-reads its own replay from the database.
+Group messages are only pokes naming a group: "something it may see has committed".
+Each web process has one `ScreenHub` that takes the pokes for all its screens, reads the
+new events once into a shared window (`RecentEvents`) and wakes the screens that may see
+them; each screen then sends every event after the last id it sent that its user may see,
+filtered in memory. A heartbeat from the client does the same, so a lost poke costs a
+second or so, never an alert. Ids are assigned in commit order, so this yields no gap and
+no duplicate even when pokes arrive late or are lost. A screen resuming from further back
+than the window reads its own replay from the database.
 """
 
 from __future__ import annotations
@@ -160,6 +160,9 @@ class ScreenHub:
         self.layer = None
         self.channel: str | None = None
         self.tasks: list[asyncio.Task] = []
+        self.poked_groups: set[str] = set()
+        self.poked = asyncio.Event()
+        self.reads_for_pokes = 0
 
     async def add(self, screen: ScreenConsumer) -> None:
         if self.layer is None:
@@ -173,7 +176,11 @@ class ScreenHub:
             self.members.setdefault(group, set()).add(screen)
         await self._join(new_groups)
         if not self.tasks:
-            self.tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._rejoin())]
+            self.tasks = [
+                asyncio.create_task(self._listen()),
+                asyncio.create_task(self._read_and_wake()),
+                asyncio.create_task(self._rejoin()),
+            ]
 
     async def remove(self, screen: ScreenConsumer) -> None:
         emptied = []
@@ -214,18 +221,39 @@ class ScreenHub:
         while True:
             try:
                 message = await self.layer.receive(self.channel)
-                await self.window.refresh(message["id"])
-                group = message.get("group")
-                woken = (
-                    self.members.get(group, ()) if group else set().union(*self.members.values())
-                )
-                for screen in list(woken):
-                    screen.wake()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # Redis or the database away: try again shortly
+            except Exception:  # Redis away: try again shortly
                 log.exception("screen pokes interrupted; retrying")
                 await asyncio.sleep(1)
+                continue
+            self.poked_groups.add(message.get("group", ""))
+            self.poked.set()
+
+    async def _read_and_wake(self) -> None:
+        """One read for however many pokes arrived since the last one began.
+
+        A read that begins after a poke arrived sees what that poke announced (it was sent
+        after the commit), so pokes that arrive during a read only ask for one more.
+        """
+        while True:
+            await self.poked.wait()
+            self.poked.clear()
+            groups, self.poked_groups = self.poked_groups, set()
+            try:
+                self.reads_for_pokes += 1
+                await self.window.refresh()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database away: read again shortly
+                log.exception("screen pokes could not be read; retrying")
+                self.poked_groups |= groups
+                self.poked.set()
+                await asyncio.sleep(1)
+                continue
+            woken = set().union(*(self.members.get(group, ()) for group in groups))
+            for screen in woken:
+                screen.wake()
 
 
 class ScreenConsumer(AsyncJsonWebsocketConsumer):

@@ -4,6 +4,11 @@
 channel-layer groups of the event's audience. Screens then read the event rows they
 may see from the database (see `cad.consumers`), so a lost poke costs seconds, not
 an alert, and ids arrive with no gap and no duplicate.
+
+Ids are handed out in commit order by the database itself: an event is written with a
+provisional id, and a trigger inside COMMIT renumbers the transaction's events under a
+system-wide lock (migration cad 0004). So an `Event` returned by `publish` keeps its
+provisional id once committed; read the row again for the id screens see.
 """
 
 from __future__ import annotations
@@ -23,10 +28,6 @@ from cad.models import Event
 from cad.roles import ALL_ROLES
 
 log = logging.getLogger(__name__)
-
-# A constant key for pg_advisory_xact_lock: events are numbered in commit order, so
-# a reader that has seen id N will never later find a committed event below N.
-EVENT_ORDER_LOCK = 0x0CAD_E7E7
 
 # Who sees a kind by default. Services may pass an explicit audience instead.
 CONTROL_ROOM = ("call_handler", "dispatcher", "controller", "inspector", "supervisor")
@@ -104,14 +105,11 @@ def _held_events() -> list[list[Event]]:
 
 @contextlib.contextmanager
 def published_at_end():
-    """Hold the events published inside this block and write them as it ends.
+    """Hold the events published inside this block and write them in one statement as it
+    ends (a service that publishes several events makes one round trip, not several).
 
-    The event-order lock is held from the first event written until the commit, and it
-    is system-wide: a service that works for a while after its first event (incident
-    creation runs the intelligence check, the scheme lookup and the assessment) holds its
-    events back so that other services wait only for its last few statements. Use it
-    around a whole service body that does not catch an error and carry on: events held
-    from a rolled-back savepoint would still be written.
+    Use it around a whole service body that does not catch an error and carry on: events
+    held from a rolled-back savepoint would still be written.
     """
     held = _held_events()
     held.append([])
@@ -130,36 +128,43 @@ def published_at_end():
 def _write(events: list[Event]) -> None:
     if not connection.in_atomic_block:
         raise RuntimeError("events must be written inside the service's transaction")
+    Event.objects.bulk_create(events)  # provisional ids; COMMIT gives the final ones
+    groups = {group for event in events for group in event.audience}
+    transaction.on_commit(lambda: flush_and_poke(groups))
+
+
+def flush_and_poke(groups: set[str]) -> None:
+    """After a commit that wrote events: make it durable, then poke the screens.
+
+    The commit numbered its events without waiting for the disk (migration cad 0004); a
+    transactional WAL message in a transaction of its own is flushed on commit, and with it
+    everything before it, so the caller may answer once this returns.
+    """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_ORDER_LOCK])
-    Event.objects.bulk_create(events)  # ids come back from PostgreSQL's RETURNING
-    pokes: dict[str, int] = {}
-    for event in events:
-        for group in event.audience:
-            pokes[group] = max(pokes.get(group, 0), event.id)
-    transaction.on_commit(lambda: push_pokes(pokes))
+        cursor.execute("SELECT pg_logical_emit_message(true, 'cad.events', '')")
+    push_pokes(groups)
 
 
 class PokeSender:
     """One thread per process sends the pokes, so a commit never waits for Redis or for the
     web process's event loop (busy with hundreds of screens under load).
 
-    Pokes queued while a send is under way are merged, the newest id per group: a poke
-    means "read up to at least this id", so a busy process sends fewer, not later. The
-    thread keeps one event loop, and so one set of Redis connections, for its life.
+    A poke names a group and means "something it may see has committed": the screens' hub
+    reads whatever is new. Pokes queued while a send is under way are merged into one per
+    group, so a busy process sends fewer, not later. The thread keeps one event loop, and
+    so one set of Redis connections, for its life.
     """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.pending: dict[str, int] = {}
+        self.pending: set[str] = set()
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
         self.pid = 0
 
-    def submit(self, pokes: dict[str, int]) -> None:
+    def submit(self, groups: Iterable[str]) -> None:
         with self.lock:
-            for group, event_id in pokes.items():
-                self.pending[group] = max(self.pending.get(group, 0), event_id)
+            self.pending.update(groups)
             # A forked child (Celery's pool) inherits the object but not the thread.
             if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
                 self.pid = os.getpid()
@@ -173,32 +178,33 @@ class PokeSender:
             self.wake.wait()
             self.wake.clear()
             with self.lock:
-                pokes, self.pending = self.pending, {}
-            if pokes:
-                loop.run_until_complete(send_pokes(pokes))
+                groups, self.pending = self.pending, set()
+            if groups:
+                loop.run_until_complete(send_pokes(groups))
 
 
-async def send_pokes(pokes: dict[str, int]) -> None:
+async def send_pokes(groups: Iterable[str]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
 
-    async def send(group: str, event_id: int) -> None:
+    async def send(group: str) -> None:
         try:
-            await layer.group_send(group, {"type": "event.poke", "id": event_id, "group": group})
+            await layer.group_send(group, {"type": "event.poke", "group": group})
         except Exception:  # Redis down: screens catch up on their next heartbeat.
-            log.exception("could not push event %s to %s", event_id, group)
+            log.exception("could not poke %s", group)
 
-    await asyncio.gather(*(send(group, event_id) for group, event_id in pokes.items()))
+    await asyncio.gather(*(send(group) for group in sorted(groups)))
 
 
 POKES = PokeSender()
 
 
-def push_pokes(pokes: dict[str, int]) -> None:
-    """Poke each group with the newest id it may see; returns at once, never raises."""
-    if pokes:
-        POKES.submit(pokes)
+def push_pokes(groups: Iterable[str]) -> None:
+    """Poke each group once; returns at once, never raises."""
+    groups = set(groups)
+    if groups:
+        POKES.submit(groups)
 
 
 def frame(event: Event, server_time=None) -> dict:

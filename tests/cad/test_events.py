@@ -1,18 +1,21 @@
 """The event log: publish inside the transaction, push only after commit, ids in order."""
 
+import threading
+import time
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
 
 from cad import events
 from cad.models import Event
 
 
-def pokes_received(commit, group="role.dispatcher", quiet=0.5) -> list[dict]:
+def pokes_received(commit, group="role.dispatcher", quiet=0.5, with_times=False):
     """Subscribe to `group` through the real Redis channel layer, run `commit` (sync, in a
-    thread, as a service runs), and return every poke that arrives until `quiet` seconds
-    pass without one."""
+    thread, as a service runs), and return what it returned and every poke that arrives
+    until `quiet` seconds pass without one (and, `with_times`, when each arrived)."""
 
     async def scenario():
         import asyncio
@@ -22,12 +25,13 @@ def pokes_received(commit, group="role.dispatcher", quiet=0.5) -> list[dict]:
         await layer.group_add(group, channel)
         try:
             result = await asyncio.to_thread(commit)
-            received = []
+            received, arrived_at = [], []
             while True:
                 try:
                     received.append(await asyncio.wait_for(layer.receive(channel), quiet))
+                    arrived_at.append(time.monotonic())
                 except TimeoutError:
-                    return result, received
+                    return (result, received, arrived_at) if with_times else (result, received)
         finally:
             await layer.group_discard(group, channel)
 
@@ -40,8 +44,8 @@ def test_commit_pushes_exactly_once_through_redis():
         with transaction.atomic():
             return events.publish("test.committed", roles=["dispatcher"], data={"n": 1})
 
-    event, pokes = pokes_received(commit)
-    assert pokes == [{"type": "event.poke", "id": event.id, "group": "role.dispatcher"}]
+    _, pokes = pokes_received(commit)
+    assert pokes == [{"type": "event.poke", "group": "role.dispatcher"}]
     assert Event.objects.filter(kind="test.committed").count() == 1
 
 
@@ -151,22 +155,110 @@ def test_one_commit_pokes_each_group_once_with_its_newest_event():
             events.publish("test.batch.three", roles=["supervisor"])
         return newest
 
-    newest, pokes = pokes_received(commit)
-    assert pokes == [{"type": "event.poke", "id": newest.id, "group": "role.dispatcher"}]
+    _, pokes = pokes_received(commit)
+    assert pokes == [{"type": "event.poke", "group": "role.dispatcher"}]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_pokes_from_many_commits_may_merge_but_never_go_back_or_miss_the_newest():
+def test_pokes_from_many_commits_may_merge_but_the_last_follows_the_last_commit():
     def many_commits():
-        made = []
-        for n in range(40):
+        for n in range(39):
             with transaction.atomic():
-                made.append(events.publish("test.burst", roles=["dispatcher"], data={"n": n}))
-        return made
+                events.publish("test.burst", roles=["dispatcher"], data={"n": n})
+        time.sleep(0.3)  # every earlier poke has arrived: a later one is the last commit's
+        with transaction.atomic():
+            events.publish("test.burst", roles=["dispatcher"], data={"n": 39})
+            return time.monotonic()
 
-    made, pokes = pokes_received(many_commits)
-    ids = [poke["id"] for poke in pokes]
-    assert ids, "no poke arrived"
-    assert ids == sorted(set(ids)), "pokes went back or repeated"
-    assert ids[-1] == made[-1].id
-    assert set(ids) <= {event.id for event in made}
+    last_commit_at, pokes, arrived_at = pokes_received(many_commits, with_times=True)
+    assert 1 <= len(pokes) <= 40
+    assert all(poke == {"type": "event.poke", "group": "role.dispatcher"} for poke in pokes)
+    assert arrived_at[-1] > last_commit_at  # so the screens' read after it sees all 40
+
+
+def publish_in_thread(kind, written, commit_now):
+    """Publish `kind` in a transaction of its own; tell `written` when the event row is
+    written, and commit once `commit_now` is set."""
+
+    def run():
+        try:
+            with transaction.atomic():
+                events.publish(f"{kind}.one", roles=["dispatcher"])
+                events.publish(f"{kind}.two", roles=["dispatcher"])
+                written.set()
+                assert commit_now.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ids_follow_commit_order_and_no_writer_waits_for_another_to_commit():
+    """A reader that has seen id N never later finds a committed event below N, and a
+    service with events written waits for no other service's commit."""
+    first_written, first_may_commit = threading.Event(), threading.Event()
+    second_written, second_may_commit = threading.Event(), threading.Event()
+    first = publish_in_thread("test.written_first", first_written, first_may_commit)
+    assert first_written.wait(10)
+    second = publish_in_thread("test.written_second", second_written, second_may_commit)
+    assert second_written.wait(10), "the second writer waited for the first to commit"
+    second_may_commit.set()
+    second.join(10)
+    assert not second.is_alive(), "the second commit waited for the first transaction"
+    seen = list(Event.objects.order_by("id").values_list("id", "kind"))
+    first_may_commit.set()
+    first.join(10)
+    committed = list(Event.objects.order_by("id").values_list("id", "kind"))
+    assert [kind for _, kind in committed] == [
+        "test.written_second.one",
+        "test.written_second.two",
+        "test.written_first.one",
+        "test.written_first.two",
+    ]
+    assert committed[:2] == seen  # what was seen is where it was, and nothing came below it
+
+
+def test_an_events_provisional_id_is_in_write_order_inside_its_transaction(db):
+    with transaction.atomic():
+        first = events.publish("test.provisional.one", roles=["dispatcher"])
+        second = events.publish("test.provisional.two", roles=["dispatcher"])
+        assert list(Event.objects.order_by("id").values_list("id", flat=True)) == [
+            first.id,
+            second.id,
+        ]
+
+
+def test_commit_numbers_events_without_waiting_for_the_disk_under_the_lock(db):
+    """The trigger that numbers the events inside COMMIT also lets that COMMIT return
+    before a disk flush, so the system-wide lock is never held through one."""
+    with transaction.atomic():
+        events.publish("test.numbered", roles=["dispatcher"])
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # runs what COMMIT would run
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "off"
+            cursor.execute("SELECT pg_try_advisory_xact_lock(212723687)")  # already ours
+            assert cursor.fetchone()[0] is True
+
+
+def wal_position(function: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}() - '0/0'::pg_lsn")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_with_events_is_on_disk_before_the_writer_goes_on():
+    committed_up_to = []
+    with transaction.atomic():
+        # Registered first, so it runs right after COMMIT and before the events' own hook.
+        transaction.on_commit(
+            lambda: committed_up_to.append(wal_position("pg_current_wal_insert_lsn"))
+        )
+        events.publish("test.durable", roles=["dispatcher"])
+    assert wal_position("pg_current_wal_flush_lsn") >= committed_up_to[0]

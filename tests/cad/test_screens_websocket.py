@@ -13,8 +13,10 @@ from cad.asgi import application
 
 
 def publish_committed(kind, roles):
+    """The committed row: its id is given at commit, after the one `publish` returns."""
     with transaction.atomic():
-        return events.publish(kind, roles=roles, data={"summary": kind})
+        events.publish(kind, roles=roles, data={"summary": kind})
+    return events.Event.objects.filter(kind=kind).latest("id")
 
 
 def token_headers(user):
@@ -137,11 +139,12 @@ def test_heartbeat_catches_up_when_a_push_was_lost(make_user, settings):
 
     def publish_without_push():
         with transaction.atomic():
-            return events.Event.objects.create(
+            events.Event.objects.create(
                 kind="test.lost_push",
                 at=events.timezone.now(),
                 audience=["role.dispatcher"],
             )
+        return events.Event.objects.get(kind="test.lost_push")
 
     async def scenario():
         communicator, connected, _ = await open_screen(headers)
@@ -294,3 +297,29 @@ def test_pokes_resume_by_themselves_after_the_redis_connection_is_lost(make_user
         await communicator.disconnect()
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pokes_that_arrive_during_a_read_cost_one_more_read_not_one_each(make_user):
+    """A busy process reads the log once for however many commits poked it meanwhile."""
+    from cad.consumers import screen_hub
+
+    headers = token_headers(make_user("dispatcher"))
+
+    async def scenario():
+        communicator, connected, _ = await open_screen(headers)
+        assert connected
+        await communicator.receive_json_from(timeout=5)  # hello
+        hub = screen_hub()
+        reads_before = hub.reads_for_pokes
+        async with hub.window.lock:  # as if a read were under way
+            for n in range(30):
+                await asyncio.to_thread(publish_committed, f"test.during_read{n}", ["dispatcher"])
+            await asyncio.sleep(0.5)  # every poke has arrived
+        frames = await receive_frames(communicator, 30)
+        assert [frame["kind"] for frame in frames] == [f"test.during_read{n}" for n in range(30)]
+        assert await communicator.receive_nothing(timeout=0.3)
+        await communicator.disconnect()
+        return hub.reads_for_pokes - reads_before
+
+    assert async_to_sync(scenario)() <= 2

@@ -132,8 +132,8 @@ def test_due_alerts_and_screens_survive_worker_redis_web_faults_and_a_second_bea
             what="the first alerts",
         )
 
-        # (a) SIGKILL the worker while one of its sweeps holds the event-order lock, i.e.
-        # has written alerts and events it has not committed.
+        # (a) SIGKILL the worker while one of its sweeps has written alerts and events it
+        # has not committed.
         watch = WorkerWatch(stack.processes["worker"])
         holder = watch.wait_mid_sweep(timeout=45)
         fault = timezone.now()
@@ -153,7 +153,7 @@ def test_due_alerts_and_screens_survive_worker_redis_web_faults_and_a_second_bea
         ]
         report["a_worker_killed"].update(
             killed_mid_sweep=holder is not None,
-            held_lock_for_s=holder.seconds_in_transaction if holder else None,
+            in_transaction_for_s=holder.seconds_in_transaction if holder else None,
             due_while_no_worker=len(fell_due),
         )
         first_after = (

@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from cad.events import EVENT_ORDER_LOCK, audience_for_user
+from cad.events import audience_for_user
 from cad.models import Event, Incident
 from dispatch.models import Escalation
 from dispatch.selectors import unresourced_allowance
@@ -328,7 +328,8 @@ class Holder:
 
 @dataclass
 class WorkerWatch:
-    """Finds the moment a worker process holds the event-order lock: a sweep mid-transaction."""
+    """Finds the moment a worker process has written events it has not committed: a sweep
+    mid-transaction."""
 
     process: object
     misses: int = 0
@@ -342,9 +343,9 @@ class WorkerWatch:
                 "SELECT a.pid, a.client_port, "
                 "extract(epoch from clock_timestamp() - a.xact_start) "
                 "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s "
-                "AND l.classid = 0 AND a.client_port = ANY(%s)",
-                [EVENT_ORDER_LOCK, list(ports)],
+                "WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'RowExclusiveLock' "
+                "AND l.relation = 'cad_event'::regclass AND a.client_port = ANY(%s)",
+                [list(ports)],
             )
             row = cursor.fetchone()
         return Holder(row[0], row[1], float(row[2] or 0)) if row else None
