@@ -71,6 +71,8 @@ class RecentEvents:
         read began less than `max_age` seconds ago: heartbeats from hundreds of screens
         then cost one read a second per process, not one each.
         """
+        if wanted is not None and self.loaded_to is not None and self.loaded_to >= wanted:
+            return  # held already: a woken screen does not queue behind a read under way
         async with self.lock:
             if wanted is None and time.monotonic() - self.read_at < max_age:
                 return

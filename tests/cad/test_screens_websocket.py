@@ -323,3 +323,18 @@ def test_pokes_that_arrive_during_a_read_cost_one_more_read_not_one_each(make_us
         return hub.reads_for_pokes - reads_before
 
     assert async_to_sync(scenario)() <= 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_screen_asking_for_what_is_held_does_not_wait_for_a_read_under_way():
+    from cad.consumers import RecentEvents
+
+    async def scenario():
+        window = RecentEvents()
+        event = await asyncio.to_thread(publish_committed, "test.held", ["dispatcher"])
+        await window.refresh()  # the first load: where the log ends now
+        assert window.loaded_to >= event.id
+        async with window.lock:  # a read under way
+            await asyncio.wait_for(window.refresh(event.id), timeout=0.5)
+
+    async_to_sync(scenario)()
