@@ -229,8 +229,9 @@ class ScreenHub:
                 log.exception("screen pokes interrupted; retrying")
                 await asyncio.sleep(1)
                 continue
-            self.poked_groups.add(message.get("group", ""))
-            self.poked.set()
+            if message.get("group"):
+                self.poked_groups.add(message["group"])
+                self.poked.set()
 
     async def _read_and_wake(self) -> None:
         """One read for however many pokes arrived since the last one began.

@@ -64,7 +64,8 @@ def publish(
 ) -> Event:
     """Record an event in the current transaction and push it after commit.
 
-    Inside `published_at_end` the returned event gets its id when the block ends.
+    Inside `published_at_end` the returned event gets its provisional id when the block
+    ends; the id screens see is given as the transaction commits.
 
     `data` must hold ids, kinds and non-sensitive summaries only: it is shown on
     every screen of the audience. Intelligence and scheme details are fetched by

@@ -722,7 +722,7 @@ def incident_create(
     if errors:
         raise InvalidInput(errors)
 
-    # The day's numbers and the event log are taken last: both are locked until commit.
+    # The day's numbers are taken last: they are locked until commit.
     with transaction.atomic(), published_at_end():
         incident = Incident.objects.create(
             reference=_provisional_reference(),
