@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -70,6 +71,13 @@ class Stack:
         )
         self.processes: dict[str, subprocess.Popen] = {}
         self.logs: dict[str, Path] = {}
+        self.commands: dict[str, list[str]] = {}
+        # As deployed (docker-compose.yml: "restart: unless-stopped"), a process that exits
+        # by itself is started again; one the test stops or kills stays down.
+        self.restarts: dict[str, int] = {}
+        self.lock = threading.RLock()
+        self.watching = True
+        threading.Thread(target=self._restart_exited, name="stack-restarts", daemon=True).start()
 
     @property
     def base_url(self) -> str:
@@ -92,9 +100,22 @@ class Stack:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.processes[name] = process
-        self.logs[name] = log_path
+        with self.lock:
+            self.processes[name] = process
+            self.logs[name] = log_path
+            self.commands[name] = argv
         return process
+
+    def _restart_exited(self) -> None:
+        while self.watching:
+            with self.lock:
+                exited = [name for name, p in self.processes.items() if p.poll() is not None]
+                for name in exited:
+                    self.restarts[name] = self.restarts.get(name, 0) + 1
+                    with open(self.logs[name], "ab") as log:
+                        log.write(f"\n[stack] {name} exited; starting it again\n".encode())
+                    self._spawn(name, self.commands[name])
+            time.sleep(0.5)
 
     def start_redis(self) -> None:
         self._spawn(
@@ -160,7 +181,8 @@ class Stack:
         return self
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
-        process = self.processes.pop(name)
+        with self.lock:
+            process = self.processes.pop(name)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
         process.wait(timeout=30)
@@ -174,6 +196,7 @@ class Stack:
         self.start_web()
 
     def stop(self) -> None:
+        self.watching = False
         for name in list(self.processes):
             with contextlib.suppress(Exception):
                 self.kill(name, signal.SIGTERM)

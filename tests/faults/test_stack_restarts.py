@@ -61,3 +61,24 @@ def test_screens_resume_without_gap_or_duplicate_across_restarts(stack, make_use
         assert client.ids == expected
         assert client.duplicates == []
         assert client.reconnects >= 1  # the web restart really dropped the connection
+
+
+def test_the_stack_starts_again_a_process_that_exits_by_itself_as_deployed(stack):
+    """docker-compose.yml restarts a service that exits; the test stack does the same, and
+    leaves down what a test stops on purpose."""
+    import os
+    import signal
+    import time
+
+    worker = stack.processes["worker"]
+    os.killpg(worker.pid, signal.SIGKILL)  # not through the stack: as if it had crashed
+    deadline = time.monotonic() + 20
+    while stack.processes["worker"] is worker:
+        assert time.monotonic() < deadline, "the worker was not started again"
+        time.sleep(0.1)
+    assert stack.processes["worker"].poll() is None
+    assert stack.restarts == {"worker": 1}
+    stack.kill("beat")  # on purpose: stays down
+    time.sleep(1.5)
+    assert "beat" not in stack.processes
+    assert stack.restarts == {"worker": 1}
