@@ -130,20 +130,37 @@ def _write(events: list[Event]) -> None:
     if not connection.in_atomic_block:
         raise RuntimeError("events must be written inside the service's transaction")
     Event.objects.bulk_create(events)  # provisional ids; COMMIT gives the final ones
-    groups = {group for event in events for group in event.audience}
-    transaction.on_commit(lambda: flush_and_poke(groups))
+    _after_commit().groups.update(group for event in events for group in event.audience)
 
 
-def flush_and_poke(groups: set[str]) -> None:
+class FlushAndPoke:
     """After a commit that wrote events: make it durable, then poke the screens.
 
     The commit numbered its events without waiting for the disk (migration cad 0004); a
     transactional WAL message in a transaction of its own is flushed on commit, and with it
     everything before it, so the caller may answer once this returns.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_logical_emit_message(true, 'cad.events', '')")
-    push_pokes(groups)
+
+    def __init__(self) -> None:
+        self.groups: set[str] = set()
+
+    def __call__(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_logical_emit_message(true, 'cad.events', '')")
+        push_pokes(self.groups)
+
+
+def _after_commit() -> FlushAndPoke:
+    """The transaction's pending hook, so that a service writing events several times
+    flushes once. Django forgets a hook registered inside a savepoint that is rolled back;
+    one registered at this savepoint level or outside it goes only with this write too."""
+    current = set(connection.savepoint_ids)
+    for savepoints, hook, _robust in connection.run_on_commit:
+        if isinstance(hook, FlushAndPoke) and savepoints <= current:
+            return hook
+    hook = FlushAndPoke()
+    transaction.on_commit(hook)
+    return hook
 
 
 class PokeSender:

@@ -262,3 +262,30 @@ def test_a_commit_with_events_is_on_disk_before_the_writer_goes_on():
         )
         events.publish("test.durable", roles=["dispatcher"])
     assert wal_position("pg_current_wal_flush_lsn") >= committed_up_to[0]
+
+
+def flushes_after(commit) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        commit()
+    return sum("pg_logical_emit_message" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_that_writes_events_twice_flushes_once():
+    def twice():
+        with transaction.atomic():
+            events.publish("test.twice.one", roles=["dispatcher"])
+            events.publish("test.twice.two", roles=["supervisor"])
+
+    def after_a_rolled_back_savepoint():
+        with transaction.atomic():
+            with pytest.raises(ValueError), transaction.atomic():
+                events.publish("test.rolled_back", roles=["dispatcher"])
+                raise ValueError("the savepoint and its hook go")
+            events.publish("test.kept", roles=["dispatcher"])
+
+    assert flushes_after(twice) == 1
+    assert flushes_after(after_a_rolled_back_savepoint) == 1
+    assert not Event.objects.filter(kind="test.rolled_back").exists()
