@@ -5,7 +5,8 @@ intelligence check, grade, assign, acknowledge, en route, at scene, available, c
 --incidents times, one request at a time, in this process through Django's full request
 stack (middleware, token authentication, DRF, the services, the JSON response) on the load
 benchmark's database (1 M intelligence logs; made by bench/load.py or generated here). For
-each endpoint it prints the median and p90 wall time and the queries per request. Nothing
+each endpoint it prints the median and p90 wall time, the median CPU time of this process
+(the server's share: PostgreSQL's is not in it) and the queries per request. Nothing
 runs beside it, so the figures are the CPU and database round trips of one request.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cad \\
@@ -68,13 +69,14 @@ def main() -> None:
     driver = load.Driver.__new__(load.Driver)  # only its request bodies are used
     driver.rng, driver.setup, driver.serial = rng, setup, 0
     client = Client()
-    costs: dict[str, list[tuple[float, int]]] = {name: [] for name in load.ENDPOINTS}
+    # endpoint -> (wall s, this process's CPU s, queries) per request
+    costs: dict[str, list[tuple[float, float, int]]] = {name: [] for name in load.ENDPOINTS}
     last_sql: dict[str, list[str]] = {}
 
     def call(endpoint: str, path: str, token: str, body: dict) -> dict:
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.post(
                 path,
                 json.dumps(body),
@@ -82,8 +84,9 @@ def main() -> None:
                 HTTP_AUTHORIZATION=f"Token {token}",
             )
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
         assert response.status_code in (200, 201), (endpoint, response.content)
-        costs[endpoint].append((elapsed, len(queries)))
+        costs[endpoint].append((elapsed, cpu, len(queries)))
         last_sql[endpoint] = [query["sql"] for query in queries.captured_queries]
         return response.json()
 
@@ -124,22 +127,24 @@ def main() -> None:
 
     figures = {}
     print(f"\n{args.incidents} incident lives, one request at a time, in-process:")
-    print(f"{'endpoint':<24} {'n':>5} {'p50 ms':>8} {'p90 ms':>8} {'queries':>8}")
+    print(f"{'endpoint':<24} {'n':>5} {'p50 ms':>8} {'p90 ms':>8} {'CPU ms':>8} {'queries':>8}")
     for endpoint, rows in costs.items():
         # The first life warms caches; it is not counted.
         rows = rows[len(rows) // args.incidents :] if len(rows) > 1 else rows
-        times = [elapsed * 1000 for elapsed, _ in rows]
-        counts = [count for _, count in rows]
+        times = [elapsed * 1000 for elapsed, _, _ in rows]
+        cpu_ms = statistics.median(cpu * 1000 for _, cpu, _ in rows)
+        counts = [count for _, _, count in rows]
         figures[endpoint] = {
             "n": len(rows),
             "p50_ms": round(statistics.median(times), 2),
             "p90_ms": round(quantile(times, 0.9), 2),
+            "cpu_p50_ms": round(cpu_ms, 2),
             "queries_median": statistics.median(counts),
             "queries_max": max(counts),
         }
         print(
             f"{endpoint:<24} {len(rows):>5} {figures[endpoint]['p50_ms']:>8.1f} "
-            f"{figures[endpoint]['p90_ms']:>8.1f} {statistics.median(counts):>8.0f}"
+            f"{figures[endpoint]['p90_ms']:>8.1f} {cpu_ms:>8.1f} {statistics.median(counts):>8.0f}"
         )
     if args.sql:
         print(f"\nstatements of the last {args.sql}:")

@@ -1,8 +1,6 @@
 import os
 import sys
 
-from django.core.asgi import get_asgi_application
-
 # One process serves hundreds of screens on its event loop (CPU-bound fan-outs) and the
 # API's requests in threads (a few dozen short queries each). At Python's default 5 ms
 # switch interval a request waits up to that long for the interpreter after every query
@@ -10,6 +8,9 @@ from django.core.asgi import get_asgi_application
 sys.setswitchinterval(float(os.environ.get("CAD_SWITCH_INTERVAL_S", "0.0005")))
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
+
+from cad.http_handler import get_asgi_application  # noqa: E402
+
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
