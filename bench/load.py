@@ -329,7 +329,7 @@ async def run_screens(url, screens, heartbeat, since, control, results):
                     f"{url}?since={mine['last']}",
                     headers={"Authorization": f"Token {token}"},
                     timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=10),
-                    autoping=False,
+                    autoping=True,  # the server's pings are answered, not seen here
                     max_msg_size=0,
                 ) as socket_:
 
@@ -342,8 +342,10 @@ async def run_screens(url, screens, heartbeat, since, control, results):
                     pinger = asyncio.create_task(ping())
                     try:
                         async for message in socket_:
-                            if message.type != aiohttp.WSMsgType.TEXT:
+                            if message.type == aiohttp.WSMsgType.ERROR:
                                 break
+                            if message.type != aiohttp.WSMsgType.TEXT:
+                                continue  # a close ends the iteration by itself
                             arrived = time.time()
                             text = message.data
                             event_id = frame_id(text)

@@ -1,28 +1,59 @@
-"""Django's ASGI handler, with its middleware and the view run in one thread hop.
+"""Django's ASGI handler, with a request's synchronous work done in one thread hop.
 
 Under ASGI Django runs each request's middleware chain on the event loop, and every
 synchronous `process_request` / `process_response` of the stock middleware (security,
 sessions, common, CSRF, authentication, messages, frame options, CSP) is a hop of its
-own to a thread and back: about fourteen per API request, each waiting for a loop that
-may be busy fanning frames out to hundreds of screens. The views are synchronous too,
-so nothing is gained by the hops. Here the chain is built as under WSGI and the whole of
-it runs in the request's thread, entered once; the loop still reads the body, sends the
-response and serves the websockets.
+own to a thread and back, as are the request_started signal and the response's close:
+about sixteen per API request, each waiting for a loop that may be busy fanning frames
+out to hundreds of screens. The views are synchronous too, so nothing is gained by the
+hops. Here the chain is built as under WSGI, and the signal, the chain and (for a
+response that is not streamed) the close, which hands the database connection back to
+the pool, run in the request's thread in one call. The loop still reads the body, sends
+the response and serves the websockets.
 """
 
 from __future__ import annotations
 
 import django
 from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse
+from django.urls import set_script_prefix
 
 
 class OneHopASGIHandler(ASGIHandler):
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
-        # Thread-sensitive: the request's one thread (Django gives each request its own
-        # context), where its database connection lives.
-        self._middleware_chain = sync_to_async(self._middleware_chain, thread_sensitive=True)
+
+    async def handle(self, scope, receive, send) -> None:
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        try:
+            # Thread-sensitive: the request's own thread (Django gives each request a
+            # context of its own), where its database connection lives.
+            response = await sync_to_async(self.respond, thread_sensitive=True)(scope, body_file)
+            await self.send_response(response, send)
+            if response.streaming:
+                await sync_to_async(response.close, thread_sensitive=True)()
+        finally:
+            body_file.close()
+
+    def respond(self, scope, body_file):
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self.get_response(request)
+            response._handler_class = self.__class__
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            response.close()  # request_finished: the connection goes back to the pool
+        return response
 
 
 def get_asgi_application() -> OneHopASGIHandler:

@@ -1,14 +1,17 @@
-"""The ASGI handler runs the middleware chain and the view in one hop from the event loop,
-and still serves pages, the API and static files as Django's own does."""
+"""The ASGI handler runs a request's synchronous work (the request_started signal, the
+middleware chain, the view and the response's close) in one hop from the event loop, and
+still serves pages, the API and static files as Django's own does."""
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import pytest
 from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
+from django.core import signals
 from django.test import Client, override_settings
 from django.utils.deprecation import MiddlewareMixin
 
@@ -17,17 +20,26 @@ from cad.http_handler import OneHopASGIHandler
 SEEN: list[dict] = []
 
 
+def inside_the_one_hop() -> bool:
+    """True when called, however deep, from the handler's one synchronous call."""
+    frame = sys._getframe()
+    while frame is not None:
+        if frame.f_code is OneHopASGIHandler.respond.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def record(probe: str, **seen) -> None:
+    SEEN.append({"probe": probe, "thread": threading.get_ident(), "hop": inside_the_one_hop()})
+    SEEN[-1].update(seen)
+
+
 class Probe(MiddlewareMixin):
     """Records how it is run: in async mode, every process_request is a hop of its own."""
 
     def process_request(self, request):
-        SEEN.append(
-            {
-                "probe": type(self).__name__,
-                "async_mode": self.async_mode,
-                "thread": threading.get_ident(),
-            }
-        )
+        record(type(self).__name__, async_mode=self.async_mode)
 
 
 class OutermostProbe(Probe):
@@ -73,27 +85,53 @@ def asgi_get(handler, path: str, headers: list[tuple[bytes, bytes]] = ()) -> tup
     return async_to_sync(run)()
 
 
+@pytest.fixture
+def signal_probes():
+    def started(**kwargs):
+        record("request_started")
+
+    def finished(**kwargs):
+        record("request_finished")
+
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    yield
+    signals.request_started.disconnect(started)
+    signals.request_finished.disconnect(finished)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_whole_chain_runs_in_one_thread_without_async_middleware():
+def test_signals_chain_view_and_close_run_in_one_call_in_one_thread(signal_probes):
     SEEN.clear()
     chain = [f"{HERE}.OutermostProbe", *settings.MIDDLEWARE, f"{HERE}.InnermostProbe"]
     with override_settings(MIDDLEWARE=chain):
         handler = OneHopASGIHandler()
         status, _ = asgi_get(handler, "/login/")
     assert status == 200
-    assert [seen["probe"] for seen in SEEN] == ["OutermostProbe", "InnermostProbe"]
-    # Django's own handler runs both in async mode, a hop to a thread and back for each.
-    assert [seen["async_mode"] for seen in SEEN] == [False, False]
-    assert SEEN[0]["thread"] == SEEN[1]["thread"] != threading.get_ident()
+    assert [seen["probe"] for seen in SEEN] == [
+        "request_started",
+        "OutermostProbe",
+        "InnermostProbe",
+        "request_finished",
+    ]
+    # Django's own handler runs both probes in async mode, a hop to a thread and back
+    # for each, and the signals in hops of their own.
+    assert [seen["async_mode"] for seen in SEEN[1:3]] == [False, False]
+    assert all(seen["hop"] for seen in SEEN)
+    assert len({seen["thread"] for seen in SEEN}) == 1
+    assert SEEN[0]["thread"] != threading.get_ident()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_api_errors_and_static_files_through_the_handler():
+def test_api_errors_and_static_files_through_the_handler(signal_probes):
     handler = OneHopASGIHandler()
     status, body = asgi_get(handler, "/api/v1/incidents/")
     assert status in (401, 403) and b"detail" in body
     expected = (settings.BASE_DIR / "static" / "css" / "cad.css").read_bytes()
+    SEEN.clear()
     assert asgi_get(handler, "/static/css/cad.css") == (200, expected)
+    # A streamed response is closed once it has been sent, as Django's own handler does.
+    assert [seen["probe"] for seen in SEEN] == ["request_started", "request_finished"]
     assert asgi_get(handler, "/static/css/missing.css")[0] == 404
 
 
