@@ -411,8 +411,8 @@ class Recorder:
 class Driver:
     def __init__(self, base_url: str, setup: dict, seed: int, recorder: Recorder, in_flight: int):
         self.base = base_url
-        # Each request runs in a thread of its own with its own database connection:
-        # unbounded, an overload would exhaust PostgreSQL's client slots.
+        # An open-loop client with no bound would only queue requests in the server
+        # (CAD_REQUEST_THREADS per process); here they queue, and count, in the client.
         self.slots = asyncio.Semaphore(in_flight)
         self.setup = setup
         self.rng = random.Random(seed)

@@ -91,10 +91,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cad"),
-        # No persistent connections: under ASGI each request runs its sync code in a
-        # thread of its own, so a kept connection outlives its thread and they pile up
-        # until PostgreSQL refuses clients (about 20 requests a second fill 100 slots).
-        # The pooled backend takes back what Django closes and lends it to the next request.
+        # No persistent connections: a connection kept per thread would stay with the
+        # threads of the screens' reads and of Celery too, and Django's own ASGI handler
+        # (tests) starts a thread per request, where kept connections pile up until
+        # PostgreSQL refuses clients. The pooled backend takes back what Django closes at
+        # the end of a request and lends it to the next.
         conn_max_age=0,
         conn_health_checks=True,
         engine="cad.pooled_postgresql",

@@ -1,7 +1,8 @@
 """Django's PostgreSQL backend (psycopg2) with a pool of idle connections in each process.
 
-Under ASGI every request runs its sync code in a thread of its own, so Django's persistent
-connections (CONN_MAX_AGE > 0) would outlive their threads and pile up. Here a connection
+Requests, the screens' reads and Celery tasks run in threads of their own, and Django's own
+ASGI handler starts a thread per request, so Django's persistent connections
+(CONN_MAX_AGE > 0) would outlive their threads and pile up. Here a connection
 that Django closes at the end of a request goes back to its process's pool instead, and the
 next request's thread takes it: no new PostgreSQL backend, authentication and cold catalogue
 cache per request. Configured by DATABASES[...]["POOL_IDLE"], the most idle connections a

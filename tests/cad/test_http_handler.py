@@ -4,11 +4,12 @@ still serves pages, the API and static files as Django's own does."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
 from django.core import signals
@@ -31,7 +32,10 @@ def inside_the_one_hop() -> bool:
 
 
 def record(probe: str, **seen) -> None:
-    SEEN.append({"probe": probe, "thread": threading.get_ident(), "hop": inside_the_one_hop()})
+    thread = threading.current_thread()
+    SEEN.append(
+        {"probe": probe, "thread": thread.ident, "name": thread.name, "hop": inside_the_one_hop()}
+    )
     SEEN[-1].update(seen)
 
 
@@ -120,6 +124,26 @@ def test_signals_chain_view_and_close_run_in_one_call_in_one_thread(signal_probe
     assert all(seen["hop"] for seen in SEEN)
     assert len({seen["thread"] for seen in SEEN}) == 1
     assert SEEN[0]["thread"] != threading.get_ident()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_request_threads_are_kept_for_the_next_request_and_bounded(signal_probes):
+    """Django's own handler starts a thread per request (and one more to join it)."""
+    handler = OneHopASGIHandler(threads=1)
+    SEEN.clear()
+    assert asgi_get(handler, "/login/")[0] == 200
+    assert asgi_get(handler, "/login/")[0] == 200
+    names = [seen["name"] for seen in SEEN]
+    assert len(names) == 4 and len(set(names)) == 1 and names[0].startswith("request")
+
+    async def together():
+        return await asyncio.gather(
+            *(sync_to_async(asgi_get)(handler, "/login/") for _ in range(4))
+        )
+
+    SEEN.clear()
+    assert [status for status, _ in async_to_sync(together)()] == [200] * 4
+    assert len(SEEN) == 8 and {seen["name"] for seen in SEEN} == set(names)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,10 +1,10 @@
 """The deployed web server neither piles up database connections nor opens one per request.
 
-Under ASGI each request runs its sync code in a thread of its own; a persistent
-connection (CONN_MAX_AGE > 0) outlives that thread, so at a few dozen requests a second
-PostgreSQL runs out of client slots and every process of the system gets "too many
-clients". The pooled backend lends the connections back instead. This runs uvicorn with
-the production settings module, not the test one.
+A persistent connection (CONN_MAX_AGE > 0) stays with the thread that opened it, and
+under Django's own ASGI handler every request has a thread of its own, so at a few dozen
+requests a second PostgreSQL would run out of client slots and every process of the
+system get "too many clients". The pooled backend lends the connections back instead.
+This runs uvicorn with the production settings module, not the test one.
 """
 
 import json
