@@ -37,6 +37,7 @@ class OneHopASGIHandler(ASGIHandler):
         self.executor = ThreadPoolExecutor(self.threads, thread_name_prefix="request")
 
     def load_middleware(self, is_async: bool = False) -> None:
+        # Always the synchronous chain, whatever Django's ASGIHandler asks for.
         super().load_middleware(is_async=False)
 
     async def __call__(self, scope, receive, send) -> None:
