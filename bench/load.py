@@ -18,9 +18,8 @@ API crosses 1 s: the capacity of one machine.
 
 Latency runs from the moment a request was due, so a request waiting for one of the
 --max-in-flight slots (which bound the server's database connections) is counted late.
-Where the PostgreSQL server runs with autovacuum off (as this workplace's does), the hot
-tables are vacuumed and analysed every --vacuum-every seconds in its stead, as a
-deployment's autovacuum would.
+Where the PostgreSQL server runs with autovacuum off (as this workplace's does),
+--vacuum-every S vacuums and analyses the hot tables every S seconds in its stead.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cad \\
         .venv/bin/python bench/load.py --duration 600 --rate 5.56 --screens 200
@@ -800,9 +799,9 @@ def main() -> None:
     parser.add_argument(
         "--vacuum-every",
         type=float,
-        default=60,
+        default=0,
         help="s between VACUUM (ANALYZE) of the hot tables when the server's autovacuum is off"
-        " (0: never)",
+        " (0, the default: never; tried and found to slow the run, see bench/RESULTS.md)",
     )
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--json", help="write every figure to this file")
