@@ -209,6 +209,11 @@ def prepare(args) -> dict:
     }
 
 
+def cpu_seconds_of(process) -> float:
+    """User and system CPU seconds of one psutil.Process."""
+    return sum(process.cpu_times()[:2])
+
+
 class Servers:
     """Redis, uvicorn, a Celery worker and Celery beat, each a process group of its own."""
 
@@ -264,9 +269,7 @@ class Servers:
         for name, process in self.processes.items():
             with contextlib.suppress(psutil.Error):
                 root = psutil.Process(process.pid)
-                used[name] = sum(
-                    sum(proc.cpu_times()[:2]) for proc in [root, *root.children(recursive=True)]
-                )
+                used[name] = sum(map(cpu_seconds_of, [root, *root.children(recursive=True)]))
         return used
 
     def stop(self) -> None:
@@ -684,9 +687,9 @@ def client_cpu_seconds(screens_pid: int) -> dict[str, float]:
     """CPU used by the benchmark's own processes, which share the machine with the server."""
     import psutil
 
-    used = {"load client": sum(psutil.Process().cpu_times()[:2])}
+    used = {"load client": cpu_seconds_of(psutil.Process())}
     with contextlib.suppress(psutil.Error):
-        used["screens"] = sum(psutil.Process(screens_pid).cpu_times()[:2])
+        used["screens"] = cpu_seconds_of(psutil.Process(screens_pid))
     return used
 
 
@@ -706,11 +709,9 @@ async def run_load(
         driver.session = session
         stop = asyncio.Event()
         lag = asyncio.create_task(driver.watch_lag(stop))
-        vacuums = recorder.vacuum_s
         if args.vacuum_every > 0 and not await asyncio.to_thread(autovacuum_is_on):
-            background = [
-                asyncio.create_task(stand_in_for_autovacuum(args.vacuum_every, stop, vacuums))
-            ]
+            vacuums = stand_in_for_autovacuum(args.vacuum_every, stop, recorder.vacuum_s)
+            background = [asyncio.create_task(vacuums)]
         else:
             background = []
 

@@ -33,8 +33,8 @@ class OneHopASGIHandler(ASGIHandler):
         super().__init__()
         # Requests beyond this many at once wait for a thread (and so never hold more
         # database connections than this per process).
-        self.threads = threads or int(os.environ.get("CAD_REQUEST_THREADS", "24"))
-        self.executor = ThreadPoolExecutor(self.threads, thread_name_prefix="request")
+        threads = threads or int(os.environ.get("CAD_REQUEST_THREADS", "24"))
+        self.executor = ThreadPoolExecutor(threads, thread_name_prefix="request")
 
     def load_middleware(self, is_async: bool = False) -> None:
         # Always the synchronous chain, whatever Django's ASGIHandler asks for.
