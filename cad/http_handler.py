@@ -56,9 +56,11 @@ class OneHopASGIHandler(ASGIHandler):
         set_script_prefix(get_script_prefix(scope))
         try:
             response = await self.in_thread(self.respond)(scope, body_file)
-            await self.send_response(response, send)
-            if response.streaming:
-                await self.in_thread(response.close)()
+            try:
+                await self.send_response(response, send)
+            finally:  # sent or not (the client gone), a streamed response is closed
+                if response.streaming:
+                    await self.in_thread(response.close)()
         finally:
             body_file.close()
 

@@ -166,3 +166,28 @@ def test_a_static_file_is_served_under_wsgi():
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == expected
     assert Client().get("/static/css/missing.css").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_streamed_response_is_closed_when_the_client_has_gone(signal_probes):
+    handler = OneHopASGIHandler()
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "GET",
+        "path": "/static/css/cad.css",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost")],
+    }
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        if message["type"] == "http.response.body":
+            raise OSError("the client has gone")
+
+    SEEN.clear()
+    with pytest.raises(OSError):
+        async_to_sync(handler)(scope, receive, send)
+    assert [seen["probe"] for seen in SEEN] == ["request_started", "request_finished"]
