@@ -9,4 +9,4 @@ RUN DEBUG=1 python manage.py collectstatic --no-input
 RUN useradd --system cad && chown -R cad /app
 USER cad
 EXPOSE 8000
-CMD ["uvicorn", "cad.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--ws-per-message-deflate", "false"]
+CMD ["uvicorn", "cad.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false"]

@@ -273,15 +273,19 @@ class Servers:
         return used
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        # Redis last: the others would log its absence while they shut down.
+        redis = [process for name, process in self.processes.items() if name == "redis"]
+        others = [process for name, process in self.processes.items() if name != "redis"]
+        for group in (others, redis):
+            for process in group:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+            for process in group:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
 
     def log_tail(self, lines: int = 8) -> str:
         out = []
@@ -957,12 +961,19 @@ def print_report(report: dict) -> None:
     print(f"capacity: {report['capacity']}")
     main_api = report["phases"]["main"]["api"]
     verdict_create = "ok" if main_api["incident_create"]["p95"] < 300 else "MISSED"
-    verdict_rest = "ok" if main_api["all_but_create"]["p95"] < 150 else "MISSED"
+    # The rest's target holds for each endpoint, not only for them taken together.
+    rest_missed = [
+        f"{name} {main_api[name]['p95']:.0f} ms"
+        for name in (*ENDPOINTS[1:], "all_but_create")
+        if not main_api[name]["p95"] < 150
+    ]
+    verdict_rest = "ok" if not rest_missed else "MISSED (" + ", ".join(rest_missed) + ")"
     errors = sum(row["errors"] for key, row in main_api.items() if key in ENDPOINTS)
     rate = report["phases"]["main"]["rate"]
     print(
         f"targets at {rate:.2f}/s: creation p95 < 300 ms {verdict_create}; the rest p95 < "
-        f"150 ms {verdict_rest}; errors {errors} ({'ok' if not errors else 'MISSED'})"
+        f"150 ms, each and together, {verdict_rest}; errors {errors} "
+        f"({'ok' if not errors else 'MISSED'})"
     )
 
 

@@ -110,13 +110,20 @@ def live_asgi(transactional_db):
     from channels.layers import channel_layers
 
     from cad.asgi import application
+    from cad.server import WEBSOCKET_PROTOCOL
 
     # Each server runs its own event loop; a channel layer (and its receive lock) left
     # over from an earlier test's loop must not be shared with it.
     channel_layers.backends.clear()
     port = _free_port()
     config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        application,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        ws=WEBSOCKET_PROTOCOL,
+        ws_per_message_deflate=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
