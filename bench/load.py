@@ -270,6 +270,12 @@ class Servers:
             with contextlib.suppress(psutil.Error):
                 root = psutil.Process(process.pid)
                 used[name] = sum(map(cpu_seconds_of, [root, *root.children(recursive=True)]))
+        # PostgreSQL's share: its processes alive now (the pools keep their backends).
+        postgres = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+        used["postgres"] = 0.0
+        for process in postgres:
+            with contextlib.suppress(psutil.Error):
+                used["postgres"] += cpu_seconds_of(process)
         return used
 
     def stop(self) -> None:
@@ -697,6 +703,13 @@ def client_cpu_seconds(screens_pid: int) -> dict[str, float]:
     return used
 
 
+def machine_idle_seconds() -> float:
+    import psutil
+
+    times = psutil.cpu_times()
+    return times.idle + getattr(times, "iowait", 0.0)
+
+
 async def run_load(
     args, servers: Servers, setup: dict, recorder: Recorder, screens_pid: int
 ) -> tuple:
@@ -721,7 +734,7 @@ async def run_load(
 
         async def phase(name: str, rate: float, seconds: float) -> None:
             cpu_before, load_before, start = servers.cpu_seconds(), os.getloadavg(), time.time()
-            clients_before = client_cpu_seconds(screens_pid)
+            clients_before, idle_before = client_cpu_seconds(screens_pid), machine_idle_seconds()
             print(f"phase {name}: {rate:.2f} incidents/s for {seconds:.0f} s", flush=True)
             await driver.arrivals(rate, seconds, name)
             cpu_after, clients_after = servers.cpu_seconds(), client_cpu_seconds(screens_pid)
@@ -735,6 +748,9 @@ async def run_load(
                 },
                 "load_before": load_before,
                 "load_after": os.getloadavg(),
+                "machine_busy_share": 1
+                - (machine_idle_seconds() - idle_before)
+                / ((time.time() - start) * (os.cpu_count() or 1)),
             }
             done = [row for row in recorder.rows if row[0] == name]
             late = percentile([row[3] for row in done], 0.95)
@@ -936,7 +952,8 @@ def print_report(report: dict) -> None:
         print(
             f"\n{name}: {phase['rate']:.2f} incidents/s ({phase['rate'] * 3600:,.0f}/h) for "
             f"{phase['seconds']:.0f} s; server CPU s: {cpu}; benchmark CPU s: {clients}; load "
-            f"{phase['load_before'][0]:.1f} → {phase['load_after'][0]:.1f}"
+            f"{phase['load_before'][0]:.1f} → {phase['load_after'][0]:.1f}; the machine's "
+            f"CPU busy {phase['machine_busy_share']:.0%}"
         )
         print(table(phase["api"]))
         print(
