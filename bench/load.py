@@ -736,7 +736,17 @@ async def run_load(
             cpu_before, load_before, start = servers.cpu_seconds(), os.getloadavg(), time.time()
             clients_before, idle_before = client_cpu_seconds(screens_pid), machine_idle_seconds()
             print(f"phase {name}: {rate:.2f} incidents/s for {seconds:.0f} s", flush=True)
-            await driver.arrivals(rate, seconds, name)
+            arrivals = asyncio.create_task(driver.arrivals(rate, seconds, name))
+            # The server's CPU minute by minute, to show whether a request's cost drifts.
+            minutes, minute_start, minute_cpu = [], start, cpu_before
+            while not arrivals.done():
+                await asyncio.wait([arrivals], timeout=60)
+                now, cpu_now = time.time(), servers.cpu_seconds()
+                if now - minute_start > 30:
+                    cpu_used = {k: v - minute_cpu.get(k, 0.0) for k, v in cpu_now.items()}
+                    minutes.append({"start": minute_start, "end": now, "cpu_s": cpu_used})
+                minute_start, minute_cpu = now, cpu_now
+            await arrivals
             cpu_after, clients_after = servers.cpu_seconds(), client_cpu_seconds(screens_pid)
             marks[name] = {
                 "rate": rate,
@@ -746,6 +756,7 @@ async def run_load(
                 "client_cpu_s": {
                     k: v - clients_before.get(k, 0.0) for k, v in clients_after.items()
                 },
+                "minutes": minutes,
                 "load_before": load_before,
                 "load_after": os.getloadavg(),
                 "machine_busy_share": 1
@@ -908,6 +919,7 @@ def run(args, servers: Servers, setup: dict, report: dict) -> None:
             **mark,
             "seconds": mark["end"] - mark["start"],
             "api": summarise(recorder.rows, name),
+            "minutes": minute_figures(mark["minutes"], recorder.rows, name),
             "alerts": alert_figures(state, mark["start"], mark["end"]),
         }
     report["abandoned"] = recorder.abandoned
@@ -936,6 +948,25 @@ def run(args, servers: Servers, setup: dict, report: dict) -> None:
     report["load_after"] = os.getloadavg()
 
 
+def minute_figures(minutes: list[dict], rows: list, phase: str) -> list[dict]:
+    """Each minute of a phase: its requests' p95 and the server's CPU a second."""
+    figures = []
+    for minute in minutes:
+        chosen = [
+            row for row in rows if row[0] == phase and minute["start"] <= row[2] < minute["end"]
+        ]
+        seconds = minute["end"] - minute["start"]
+        figures.append(
+            {
+                "requests": len(chosen),
+                "create_p95": percentile([r[3] for r in chosen if r[1] == "incident_create"], 0.95),
+                "rest_p95": percentile([r[3] for r in chosen if r[1] != "incident_create"], 0.95),
+                "cpu_per_s": {name: used / seconds for name, used in minute["cpu_s"].items()},
+            }
+        )
+    return figures
+
+
 def print_report(report: dict) -> None:
     print()
     print(
@@ -956,6 +987,15 @@ def print_report(report: dict) -> None:
             f"CPU busy {phase['machine_busy_share']:.0%}"
         )
         print(table(phase["api"]))
+        if len(phase["minutes"]) > 2:
+            print("  minute  requests  create p95  rest p95  web CPU/s  postgres CPU/s")
+            for number, minute in enumerate(phase["minutes"], 1):
+                cpu = minute["cpu_per_s"]
+                print(
+                    f"  {number:>6}  {minute['requests']:>8}  {minute['create_p95']:>10.0f}  "
+                    f"{minute['rest_p95']:>8.0f}  {cpu.get('web', 0):>9.2f}  "
+                    f"{cpu.get('postgres', 0):>14.2f}"
+                )
         print(
             f"  alert frames at screens: {alerts['frames']}  p50 {alerts['p50_s']:.2f} s  "
             f"p95 {alerts['p95_s']:.2f} s  p99 {alerts['p99_s']:.2f} s  max {alerts['max_s']:.2f} s"

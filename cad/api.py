@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cad import events, selectors, services
-from cad.api_helpers import parsed, run_service
+from cad.api_helpers import parsed, run_service, run_service_on
 from cad.errors import require_role
 from cad.models import Channel, Contact, Grade, Incident, ResponseTarget
 from cad.roles import ANY_ROLE
@@ -340,22 +340,21 @@ class IncidentGradeView(APIView):
 
     @extend_schema(request=GradeSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
-        incident = get_object_or_404(Incident, pk=pk)
-        data = parsed(GradeSerializer, request)
-        thrive = {k: v for k, v in dict(data.get("thrive") or {}).items() if v}
-        incident = run_service(
-            request,
-            lambda: services.incident_grade(
+        def grade():
+            data = parsed(GradeSerializer, request)
+            thrive = {k: v for k, v in dict(data.get("thrive") or {}).items() if v}
+            return services.incident_grade(
                 actor=request.user,
-                incident=incident,
+                incident=pk,
                 grade=data["grade"],
                 rationale=data.get("rationale", ""),
                 domestic_abuse=data.get("domestic_abuse"),
                 da_rationale=data.get("da_rationale", ""),
                 thrive=thrive,
                 appointment_at=data.get("appointment_at"),
-            ),
-        )
+            )
+
+        incident = run_service_on(request, Incident, pk, grade)
         return Response(selectors.incident_representation(incident, viewer=request.user))
 
 
@@ -397,17 +396,16 @@ class IncidentCloseView(APIView):
 
     @extend_schema(request=CloseSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
-        incident = get_object_or_404(Incident, pk=pk)
-        data = parsed(CloseSerializer, request)
-        incident = run_service(
-            request,
-            lambda: services.incident_close(
+        def close():
+            data = parsed(CloseSerializer, request)
+            return services.incident_close(
                 actor=request.user,
-                incident=incident,
+                incident=pk,
                 closing_code=data["closing_code"],
                 summary=data["summary"],
-            ),
-        )
+            )
+
+        incident = run_service_on(request, Incident, pk, close)
         return Response(selectors.incident_representation(incident, viewer=request.user))
 
 

@@ -909,11 +909,10 @@ def incident_grade(
     elif not below_recommendation:
         incident.downgrade_flagged_at = None
     incident.response_due_at = _response_due(incident, grade, appointment_at)
-    incident.save()
-
     from dispatch.services import clock_reschedule
 
-    clock_reschedule(incident=incident, now=now)  # sets and saves the clock on `incident`
+    clock_reschedule(incident=incident, now=now, save=False)  # sets the clock on `incident`
+    incident.save()
 
     GradeChange.objects.create(
         incident=incident,
@@ -1050,11 +1049,13 @@ def incident_close(
     incident.closing_code = closing_code
     incident.closing_summary = summary
     incident.closed_at = now
-    incident.save(update_fields=["status", "closing_code", "closing_summary", "closed_at"])
-    from dispatch.services import incident_units_release
+    from dispatch.services import CLOCK_FIELDS, incident_units_release
 
     # A closed incident must not keep units committed (or show them as busy).
-    incident_units_release(actor=actor, incident=incident, now=now)
+    incident_units_release(actor=actor, incident=incident, now=now, locked_by_caller=True)
+    incident.save(
+        update_fields=["status", "closing_code", "closing_summary", "closed_at", *CLOCK_FIELDS]
+    )
     publish(
         "incident.closed",
         actor=actor,

@@ -141,8 +141,9 @@ CLOCK_FIELDS = [
 ]
 
 
-def _refresh_clock(incident: Incident, now: datetime) -> None:
-    """Recompute the resourcing and the clock fields of a locked incident and save them."""
+def _refresh_clock(incident: Incident, now: datetime, *, save: bool = True) -> None:
+    """Recompute the resourcing and the clock fields of a locked incident and save them
+    (unless the caller saves the incident itself, clock fields included)."""
     has_unit = Assignment.objects.filter(incident=incident, status__in=Assignment.ACTIVE).exists()
     incident.resourced = has_unit
     if has_unit or not _deploys(incident):
@@ -155,23 +156,25 @@ def _refresh_clock(incident: Incident, now: datetime) -> None:
     pending = [alert for alert in plan.due if not _escalation_exists(incident, alert)]
     # Something already due and not yet raised: the next sweep takes it at once.
     incident.next_alert_at = now if pending else plan.next_at
-    incident.save(update_fields=CLOCK_FIELDS)
+    if save:
+        incident.save(update_fields=CLOCK_FIELDS)
 
 
 def _grade_rank(grade: str | None) -> int:
     return GRADE_ORDER.index(grade) if grade in GRADE_ORDER else len(GRADE_ORDER)
 
 
-def clock_reschedule(*, incident: Incident, now: datetime | None = None) -> None:
+def clock_reschedule(*, incident: Incident, now: datetime | None = None, save: bool = True) -> None:
     """Recompute an incident's clock after (re)grading.
 
     Called inside the grading transaction, after `grade` and `response_due_at` are
     set (the deadline always runs from `received_at`). Sets `warning_at` (75 % of the
-    target), `clock_state` as of now, `next_alert_at` and the resourcing fields. A
-    re-grade moves the deadline; assignment and divert never do.
+    target), `clock_state` as of now, `next_alert_at` and the resourcing fields, and saves
+    them unless `save` is false (the caller then saves the incident). A re-grade moves the
+    deadline; assignment and divert never do.
     """
     now = _now(now)
-    _refresh_clock(incident, now)
+    _refresh_clock(incident, now, save=save)
     last = DeadlineChange.objects.filter(incident=incident).order_by("-at", "-id").first()
     grade = incident.grade or ""
     if last is None or (last.grade, last.response_due_at) != (grade, incident.response_due_at):
@@ -563,22 +566,28 @@ def unit_status_set(*, actor, unit: Unit | str, status: str, now: datetime | Non
 
 
 @transaction.atomic
-def incident_units_release(*, actor, incident: Incident, now: datetime | None = None) -> int:
-    """When an incident is closed: free its units and stop its clock. Returns units freed."""
+def incident_units_release(
+    *, actor, incident: Incident, now: datetime | None = None, locked_by_caller: bool = False
+) -> int:
+    """When an incident is closed: free its units and stop its clock. Returns units freed.
+
+    With `locked_by_caller`, `incident` is the caller's locked instance, which the caller
+    saves afterwards, clock fields included (one read and one write fewer)."""
     now = _now(now)
     units = list(
         Unit.objects.select_for_update(of=("self",))
         .filter(assignments__incident=incident, assignments__status__in=Assignment.ACTIVE)
         .order_by("pk")
     )
-    incident = _lock_incidents(incident.pk)[incident.pk]
+    if not locked_by_caller:
+        incident = _lock_incidents(incident.pk)[incident.pk]
     for unit in units:
         _end_active_assignment(unit, status=Assignment.Status.CLEARED, now=now)
         unit.status = Unit.Status.AVAILABLE
         unit.incident = None
         _record_status(unit, actor=actor, now=now)
         _publish_status_change(unit, actor=actor, incident=incident, now=now, released=True)
-    _refresh_clock(incident, now)
+    _refresh_clock(incident, now, save=not locked_by_caller)
     return len(units)
 
 
