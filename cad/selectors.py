@@ -165,14 +165,18 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
 
     When the request's service has just assessed this very incident, the schemes, the
     latest check, the previous contacts and the opening code's label it read inside its
-    transaction are used as they are (once) instead of being read again.
+    transaction are used as they are (once) instead of being read again; so are the
+    persons, narrative, assignments and grade history of an incident it has just created.
     """
     from dispatch.selectors import assignments_for_incident
     from intelligence.selectors import check_summary
 
     known = incident.__dict__.pop(_READ_FOR_REPRESENTATION, {})
-    persons = list(incident.persons.order_by("id"))
-
+    persons = known["persons"] if "persons" in known else list(incident.persons.order_by("id"))
+    if "narrative" in known:
+        entries = known["narrative"]
+    else:
+        entries = incident.narrative.select_related("author").order_by("at", "id")
     narrative = [
         {
             "id": entry.id,
@@ -180,7 +184,7 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
             "author": entry.author.username,
             "text": entry.text,
         }
-        for entry in incident.narrative.select_related("author").order_by("at", "id")
+        for entry in entries
     ]
     intel = known["intelligence"] if "intelligence" in known else check_summary(incident=incident)
     intel = intel or {}
@@ -212,7 +216,11 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
             if "previous_contacts" in known
             else previous_for_incident(incident, persons)
         ),
-        "assignments": list(assignments_for_incident(incident)),
+        "assignments": (
+            known["assignments"]
+            if "assignments" in known
+            else list(assignments_for_incident(incident))
+        ),
         # Beyond the contract: what the screens and terminals show.
         "channel": incident.channel,
         "received_at": incident.received_at.isoformat(),
@@ -241,7 +249,9 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
         "closing_summary": incident.closing_summary,
         "closed_at": _iso(incident.closed_at),
         "repeat_contact": any(f.get("code") == "contact.repeat" for f in flags),
-        "grade_history": grade_history(incident),
+        "grade_history": (
+            known["grade_history"] if "grade_history" in known else grade_history(incident)
+        ),
         "url": reverse("cad:incident", args=[incident.id]),
     }
 

@@ -738,7 +738,9 @@ def incident_create(
             opening_code=code.code,
             created_by=actor,
         )
-        NarrativeEntry.objects.create(incident=incident, at=now, author=actor, text=narrative)
+        first_entry = NarrativeEntry.objects.create(
+            incident=incident, at=now, author=actor, text=narrative
+        )
         people = Person.objects.bulk_create(
             [Person(incident=incident, name_key=name_key(p["name"]), **p) for p in cleaned_persons]
         )
@@ -758,6 +760,7 @@ def incident_create(
             incident=incident,
             created_by=actor,
         )
+        from cad import selectors
         from intelligence.services import intel_check_run
 
         intel_check_run(actor=actor, incident=incident, manual=False, now=now)
@@ -769,6 +772,10 @@ def incident_create(
             persons=[{"name": p.name, "role": p.role, "name_key": p.name_key} for p in people],
         )
         _apply_assessment(incident, assessment)
+        # Just created: the representation need not read back what was written here.
+        selectors.remember_for_representation(
+            incident, persons=people, narrative=[first_entry], assignments=[], grade_history=[]
+        )
         incident.reference = _next_reference("CAD", now)
         incident.save()
         contact.reference = _next_reference("CON", now)

@@ -275,3 +275,38 @@ def test_the_response_reuses_what_the_assessment_read(handler_api, seed_scheme):
     ]
     assert body["intelligence"]["checked_at"] is not None
     assert body["opening_code_label"] == "Concern for safety"
+
+
+def test_the_response_is_the_representation_without_reading_back_what_was_written(
+    handler_api,
+):
+    """The persons, narrative, assignments and grade history of a new incident come from
+    the writes themselves, and the response is what a GET then shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = seed_call(
+        narrative="Her ex-partner is at the door.\nShe says he has a knife.",
+        opening_code="concern_for_safety",
+        persons=[
+            {"name": "Jane Roe", "dob": "1990-05-04", "role": "victim"},
+            {"name": "John Doe", "dob": None, "role": "suspect"},
+        ],
+    )
+    with CaptureQueriesContext(connection) as queries:
+        created = handler_api.post("/api/v1/incidents/", call, format="json")
+    assert created.status_code == 201, created.content
+    statements = [query["sql"] for query in queries.captured_queries]
+    # The service's last write is its events; what follows is the representation.
+    last_write = max(
+        i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "cad_event"')
+    )
+    representation = statements[last_write + 1 :]
+    for table in ("cad_person", "cad_narrativeentry", "dispatch_assignment", "cad_gradechange"):
+        assert not any(f'FROM "{table}"' in sql for sql in representation), table
+    body = created.json()
+    assert [p["name"] for p in body["persons"]] == ["Jane Roe", "John Doe"]
+    assert body["narrative"][0]["author"] == handler_api.user.username
+    assert body["narrative"][0]["text"].startswith("Her ex-partner")
+    assert (body["assignments"], body["grade_history"]) == ([], [])
+    assert handler_api.get(f"/api/v1/incidents/{body['id']}/").json() == body

@@ -19,12 +19,8 @@ INCIDENT_WRITE = re.compile(r'^UPDATE "cad_incident" SET ')
 
 
 def incident_statements(queries) -> tuple[list[str], list[str]]:
-    """(reads, writes) of the incident's own row, up to the commit."""
-    statements = []
-    for query in queries:
-        if query["sql"] == "COMMIT":
-            break
-        statements.append(query["sql"])
+    """(reads, writes) of the incident's own row in the whole request."""
+    statements = [query["sql"] for query in queries]
     reads = [sql for sql in statements if INCIDENT_READ.match(sql)]
     writes = [sql for sql in statements if INCIDENT_WRITE.match(sql)]
     return reads, writes
