@@ -32,8 +32,9 @@ class OneHopASGIHandler(ASGIHandler):
     def __init__(self, threads: int | None = None) -> None:
         super().__init__()
         # Requests beyond this many at once wait for a thread (and so never hold more
-        # database connections than this per process).
-        threads = threads or int(os.environ.get("CAD_REQUEST_THREADS", "24"))
+        # database connections than this per process). They share one interpreter lock:
+        # more threads only interleave more, and stretch every request (README).
+        threads = threads or int(os.environ.get("CAD_REQUEST_THREADS", "3"))
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="request")
 
     def load_middleware(self, is_async: bool = False) -> None:

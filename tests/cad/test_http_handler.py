@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
+import time
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -144,6 +145,28 @@ def test_request_threads_are_kept_for_the_next_request_and_bounded(signal_probes
     SEEN.clear()
     assert [status for status, _ in async_to_sync(together)()] == [200] * 4
     assert len(SEEN) == 8 and {seen["name"] for seen in SEEN} == set(names)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_number_of_request_threads_comes_from_the_environment(signal_probes, monkeypatch):
+    monkeypatch.setenv("CAD_REQUEST_THREADS", "2")
+    handler = OneHopASGIHandler()
+
+    def slow_start(**kwargs):  # each request holds its thread long enough to overlap
+        time.sleep(0.1)
+
+    async def together():
+        return await asyncio.gather(
+            *(sync_to_async(asgi_get, thread_sensitive=False)(handler, "/login/") for _ in range(8))
+        )
+
+    SEEN.clear()
+    signals.request_started.connect(slow_start)
+    try:
+        assert [status for status, _ in async_to_sync(together)()] == [200] * 8
+    finally:
+        signals.request_started.disconnect(slow_start)
+    assert len(SEEN) == 16 and len({seen["name"] for seen in SEEN}) == 2
 
 
 @pytest.mark.django_db(transaction=True)
