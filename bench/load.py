@@ -19,7 +19,8 @@ API crosses 1 s: the capacity of one machine.
 Latency runs from the moment a request was due, so a request waiting for one of the
 --max-in-flight slots (which bound the server's database connections) is counted late.
 Where the PostgreSQL server runs with autovacuum off (as this workplace's does),
---vacuum-every S vacuums and analyses the hot tables every S seconds in its stead.
+--analyze-every S (30 by default) analyses the hot tables every S seconds in its stead, and
+--vacuum-every S also vacuums them.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cad \\
         .venv/bin/python bench/load.py --duration 600 --rate 5.56 --screens 200
@@ -417,6 +418,7 @@ class Recorder:
         self.abandoned = 0
         self.lag: list[float] = []
         self.vacuum_s: list[float] = []  # each stand-in autovacuum's duration
+        self.analyze_s: list[float] = []  # each stand-in autoanalyze's duration
 
     def add(self, endpoint: str, at: float, ms: float, ok: bool, detail: str = ""):
         self.rows.append((self.phase, endpoint, at, ms, ok))
@@ -592,27 +594,33 @@ def autovacuum_is_on() -> bool:
         return cursor.fetchone()[0] == "on"
 
 
-def vacuum_hot_tables() -> float:
+def vacuum_hot_tables(command: str = "VACUUM (ANALYZE)") -> float:
     """What autovacuum would do for the tables the load rewrites; seconds taken."""
     from django.db import connection
 
     started = time.perf_counter()
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM (ANALYZE) {', '.join(HOT_TABLES)}")
+            cursor.execute(f"{command} {', '.join(HOT_TABLES)}")
     finally:
         connection.close()  # this thread's own connection
     return time.perf_counter() - started
 
 
-async def stand_in_for_autovacuum(every: float, stop: asyncio.Event, taken: list[float]):
+async def stand_in_for_autovacuum(
+    every: float, stop: asyncio.Event, taken: list[float], command: str = "VACUUM (ANALYZE)"
+):
     """On a server with autovacuum off (this workplace's PostgreSQL), dead rows and stale
-    statistics pile up as no deployment's would; vacuum the hot tables every `every` s."""
+    statistics pile up as no deployment's would; vacuum the hot tables every `every` s.
+
+    Statistics matter most: the tables start the run empty, and each connection keeps the
+    plans of its foreign-key checks, made while they were, until an ANALYZE of the table
+    has them planned again (a sequential scan per check otherwise, growing with the run)."""
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every)
         if not stop.is_set():
-            taken.append(await asyncio.to_thread(vacuum_hot_tables))
+            taken.append(await asyncio.to_thread(vacuum_hot_tables, command))
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -726,11 +734,16 @@ async def run_load(
         driver.session = session
         stop = asyncio.Event()
         lag = asyncio.create_task(driver.watch_lag(stop))
-        if args.vacuum_every > 0 and not await asyncio.to_thread(autovacuum_is_on):
-            vacuums = stand_in_for_autovacuum(args.vacuum_every, stop, recorder.vacuum_s)
-            background = [asyncio.create_task(vacuums)]
-        else:
-            background = []
+        background = []
+        if not await asyncio.to_thread(autovacuum_is_on):
+            if args.vacuum_every > 0:
+                vacuums = stand_in_for_autovacuum(args.vacuum_every, stop, recorder.vacuum_s)
+                background.append(asyncio.create_task(vacuums))
+            if args.analyze_every > 0:
+                analyses = stand_in_for_autovacuum(
+                    args.analyze_every, stop, recorder.analyze_s, command="ANALYZE"
+                )
+                background.append(asyncio.create_task(analyses))
 
         async def phase(name: str, rate: float, seconds: float) -> None:
             cpu_before, load_before, start = servers.cpu_seconds(), os.getloadavg(), time.time()
@@ -835,6 +848,13 @@ def main() -> None:
         help="s between VACUUM (ANALYZE) of the hot tables when the server's autovacuum is off"
         " (0, the default: never; tried and found to slow the run, see bench/RESULTS.md)",
     )
+    parser.add_argument(
+        "--analyze-every",
+        type=float,
+        default=30,
+        help="s between ANALYZE of the hot tables when the server's autovacuum is off, as "
+        "autovacuum would (0: never)",
+    )
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--json", help="write every figure to this file")
     args = parser.parse_args()
@@ -926,6 +946,7 @@ def run(args, servers: Servers, setup: dict, report: dict) -> None:
     report["errors"] = recorder.errors
     report["no_unit_free"] = recorder.no_unit
     report["stand_in_vacuums_s"] = recorder.vacuum_s
+    report["stand_in_analyses_s"] = recorder.analyze_s
     report["client_loop_lag_ms"] = {
         "p50": percentile(recorder.lag, 0.5),
         "p95": percentile(recorder.lag, 0.95),
@@ -1014,6 +1035,12 @@ def print_report(report: dict) -> None:
         print(
             f"autovacuum is off on this server: the hot tables were vacuumed {len(vacuums)} "
             f"times, median {percentile(vacuums, 0.5):.2f} s"
+        )
+    analyses = report["stand_in_analyses_s"]
+    if analyses:
+        print(
+            f"autovacuum is off on this server: the hot tables were analysed {len(analyses)} "
+            f"times, median {percentile(analyses, 0.5) * 1000:.0f} ms"
         )
     print(f"capacity: {report['capacity']}")
     main_api = report["phases"]["main"]["api"]
