@@ -26,21 +26,28 @@ def incident_statements(queries) -> tuple[list[str], list[str]]:
     return reads, writes
 
 
-def test_grading_reads_the_incident_once_locked_and_writes_it_once(api_for):
-    incident = incident_factory(narrative="Noise outside.", opening_code="concern_for_safety")
-    client = api_for("call_handler")
+def post_reading_and_writing_once(client, path: str, body: dict):
+    """POST `path`; the incident's row must be read once, locked, and written once.
+    Returns the response and that one write."""
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(
-            f"/api/v1/incidents/{incident.id}/grade/",
-            {"grade": "PRIORITY", "rationale": "Neighbour dispute.", "da_rationale": "No."},
-            format="json",
-        )
+        response = client.post(path, body, format="json")
     assert response.status_code == 200, response.content
     reads, writes = incident_statements(queries.captured_queries)
     assert len(reads) == 1 and reads[0].endswith("FOR UPDATE")
     assert len(writes) == 1
+    return response, writes[0]
+
+
+def test_grading_reads_the_incident_once_locked_and_writes_it_once(api_for):
+    incident = incident_factory(narrative="Noise outside.", opening_code="concern_for_safety")
+    client = api_for("call_handler")
+    response, write = post_reading_and_writing_once(
+        client,
+        f"/api/v1/incidents/{incident.id}/grade/",
+        {"grade": "PRIORITY", "rationale": "Neighbour dispute.", "da_rationale": "No."},
+    )
     # The one write carries the grade and the clock together.
-    assert "\"grade\" = 'PRIORITY'" in writes[0] and "\"clock_state\" = 'running'" in writes[0]
+    assert "\"grade\" = 'PRIORITY'" in write and "\"clock_state\" = 'running'" in write
     body = response.json()
     assert (body["grade"], body["clock_state"], body["resourced"]) == ("PRIORITY", "running", False)
     stored = Incident.objects.get(pk=incident.pk)
@@ -53,17 +60,12 @@ def test_closing_reads_the_incident_once_locked_frees_its_unit_and_writes_it_onc
     unit = Unit.objects.create(callsign="RW1", area="urban")
     unit_assign(actor=role_user("dispatcher"), incident=incident, unit=unit)
     client = api_for("dispatcher")
-    with CaptureQueriesContext(connection) as queries:
-        response = client.post(
-            f"/api/v1/incidents/{incident.id}/close/",
-            {"closing_code": "attended_resolved", "summary": "Words of advice."},
-            format="json",
-        )
-    assert response.status_code == 200, response.content
-    reads, writes = incident_statements(queries.captured_queries)
-    assert len(reads) == 1 and reads[0].endswith("FOR UPDATE")
-    assert len(writes) == 1
-    assert "\"status\" = 'closed'" in writes[0] and "\"clock_state\" = 'stopped'" in writes[0]
+    response, write = post_reading_and_writing_once(
+        client,
+        f"/api/v1/incidents/{incident.id}/close/",
+        {"closing_code": "attended_resolved", "summary": "Words of advice."},
+    )
+    assert "\"status\" = 'closed'" in write and "\"clock_state\" = 'stopped'" in write
     stored = Incident.objects.get(pk=incident.pk)
     assert (stored.status, stored.clock_state, stored.next_alert_at) == ("closed", "stopped", None)
     assert Unit.objects.get(pk=unit.pk).status == Unit.Status.AVAILABLE
