@@ -25,7 +25,6 @@ import contextlib
 import json
 import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 
-from cad.server import uvicorn_command  # noqa: E402
+from cad.server import stop_process_groups, uvicorn_command  # noqa: E402
 
 BREACH = "incident.clock.breached"
 HEARTBEAT_S = 5.0  # as live.js; --heartbeat changes it
@@ -154,15 +153,7 @@ class Servers:
         wait_for_port(self.port)
 
     def stop(self) -> None:
-        for process in self.processes:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_groups(self.processes, timeout=15)
 
     def logs_tail(self) -> str:
         lines = []

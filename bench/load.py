@@ -38,7 +38,6 @@ import json
 import multiprocessing
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -52,7 +51,7 @@ BIN = Path(sys.executable).parent
 
 from bench import intel_check  # noqa: E402  (the 1 M-log generator, reused)
 from bench.alert_latency import free_port, server_env, wait_for_port  # noqa: E402
-from cad.server import uvicorn_command  # noqa: E402
+from cad.server import stop_process_groups, uvicorn_command  # noqa: E402
 
 ENDPOINTS = (
     "incident_create",
@@ -283,16 +282,8 @@ class Servers:
         # Redis last: the others would log its absence while they shut down.
         redis = [process for name, process in self.processes.items() if name == "redis"]
         others = [process for name, process in self.processes.items() if name != "redis"]
-        for group in (others, redis):
-            for process in group:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-            for process in group:
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+        stop_process_groups(others, timeout=20)
+        stop_process_groups(redis, timeout=20)
 
     def log_tail(self, lines: int = 8) -> str:
         out = []

@@ -203,7 +203,7 @@ def command_run() -> int:
     if not port_is_free(port, "0.0.0.0"):
         raise StartupError(f"port {port} is already in use: stop what uses it or set CAD_PORT")
     password = os.environ.get("CAD_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
-    from cad.server import uvicorn_command  # the project's own, standard library only
+    from cad.server import stop_process_groups, uvicorn_command  # standard library only
 
     embedded = EmbeddedServices(data_dir(), database="cad")
     children: list[subprocess.Popen] = []
@@ -240,7 +240,7 @@ def command_run() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        stop_children(children)
+        stop_process_groups(children, timeout=15)
         embedded.close()
         say("stopped")
 
@@ -262,18 +262,6 @@ def supervise(children: list[subprocess.Popen]) -> int:
                 say(f"{child.args[0]} exited with {code}; stopping everything")
                 return code or 1
         time.sleep(0.5)
-
-
-def stop_children(children: list[subprocess.Popen]) -> None:
-    for child in children:
-        if child.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGTERM)
-    for child in children:
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
 
 
 def ensure_chromium() -> None:

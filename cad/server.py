@@ -4,6 +4,10 @@ it before Django is set up."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
 from pathlib import Path
 
 # The sans-I/O websocket protocol writes a frame in one call: about 40 % less of the web
@@ -31,3 +35,18 @@ def uvicorn_command(bin_dir: Path, *, host: str, port: int, workers: int = 1) ->
         "--ws-per-message-deflate",
         "false",
     ]
+
+
+def stop_process_groups(processes: list[subprocess.Popen], timeout: float) -> None:
+    """Ask each running process's group to stop, then wait for each; a group still there
+    after `timeout` s is killed."""
+    for process in processes:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
