@@ -183,6 +183,31 @@ class ContactAcknowledgeView(APIView):
         return Response(selectors.follow_up_item(record))
 
 
+class ContactDomesticAbuseSerializer(serializers.Serializer):
+    domestic_abuse = serializers.BooleanField()
+    da_rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class ContactDomesticAbuseView(APIView):
+    """Answer a contact's possible domestic abuse prompt (once)."""
+
+    roles = services.CONTACT_ROLES
+
+    @extend_schema(request=ContactDomesticAbuseSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        data = parsed(ContactDomesticAbuseSerializer, request)
+        contact = run_service(
+            request,
+            lambda: services.contact_da_answer(
+                actor=request.user,
+                contact_id=pk,
+                domestic_abuse=data["domestic_abuse"],
+                da_rationale=data.get("da_rationale", ""),
+            ),
+        )
+        return Response(selectors.contact_representation(contact, viewer=request.user))
+
+
 class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.CharField(max_length=5000, allow_blank=True)
 

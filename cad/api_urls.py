@@ -8,6 +8,11 @@ urlpatterns: list = [
     path("contacts/", api.ContactListCreateView.as_view(), name="api-contacts"),
     path("contacts/<int:pk>/", api.ContactDetailView.as_view(), name="api-contact"),
     path(
+        "contacts/<int:pk>/domestic-abuse/",
+        api.ContactDomesticAbuseView.as_view(),
+        name="api-contact-domestic-abuse",
+    ),
+    path(
         "contacts/<int:pk>/acknowledge/",
         api.ContactAcknowledgeView.as_view(),
         name="api-contact-acknowledge",

@@ -15,6 +15,11 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from cad import risk_language  # noqa: E402
+
+# The tokenizer and lemma tables load once per process, before the first call is assessed.
+risk_language.pipeline()
+
 from cad.routing import websocket_urlpatterns  # noqa: E402
 from cad.ws_auth import ScreenAuthMiddleware, ScreenOriginValidator  # noqa: E402
 

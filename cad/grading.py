@@ -19,10 +19,11 @@ rules that fire; the recommendation is never below the floor.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from cad import risk_language
 
 IMMEDIATE = "IMMEDIATE"
 PRIORITY = "PRIORITY"
@@ -85,81 +86,18 @@ OPENING_CODES: tuple[OpeningCodeRow, ...] = (
 
 
 # --- narrative cues -----------------------------------------------------------------------
+# The words are read by `cad.risk_language` (tokens and lemmas, negation, hypotheticals,
+# the parties to the incident); its signals are what the rules below cite.
 
-_APOS = "['\u2019]?"  # "won't", "won’t" and "wont" all count
-
-CUES: dict[str, tuple[str, ...]] = {
-    # Current or former intimate partners.
-    "relationship": (
-        r"\bex[-\s]?(?:husband|hubby|wife|partner|boyfriend|girlfriend|fianc[eé]e?)\b",
-        r"\bmy ex\b(?![-\s]?(?:husband|hubby|wife|partner|boyfriend|girlfriend|fianc))",
-        r"\b(?:former|estranged|separated) (?:husband|wife|partner|boyfriend|girlfriend)\b",
-        r"\b(?:my|her|his) (?:husband|wife|partner|boyfriend|girlfriend)\b",
-    ),
-    # Orders and conditions that protect someone from a named person.
-    "order": (
-        r"\bcourt order\b",
-        r"\bnon[-\s]?molestation\b",
-        r"\brestraining order\b",
-        r"\bbail conditions?\b",
-        r"\bprotective order\b",
-        r"\boccupation order\b",
-        r"\binjunction\b",
-        r"\bdvp[on]\b",
-        r"\bprotection (?:notice|order)\b",
-    ),
-    # A threat happening now.
-    "threat": (
-        r"\bthreat(?:en)?(?:ed|ening|s)? to kill\b",
-        r"\b(?:trying|tried|tries) to (?:get|break|force (?:his|her|their) way) in\b",
-        r"\b(?:banging|bangs|banged|hammering|kicking|pounding) (?:on|at) "
-        r"(?:my|the|our|her) (?:front |back )?(?:door|window)s?\b",
-        r"\b(?:won" + _APOS + r"t|will not|refuses to|refusing to) (?:leave|go away)\b",
-        r"\bweapons?\b",
-        r"\b(?:knife|knives|gun|firearm|machete|axe|hammer)\b",
-        r"\b(?:forced|forcing|kicked) (?:entry|the door|(?:the )?door in)\b",
-        r"\bbreaking in\b",
-    ),
-    # Weapons on their own: the threat rule also counts these.
-    "weapon": (r"\bweapons?\b", r"\b(?:knife|knives|gun|firearm|machete|axe)\b"),
-    # History of domestic abuse told by the caller.
-    "da_history": (
-        r"\bdomestic (?:violence|abuse|incident|case)s?\b",
-        r"\bdv (?:case|history|incident)\b",
-        r"\bmarac\b",
-        r"\bclare'?s law\b",
-    ),
-}
-
-# Words just before a cue that deny it ("no weapon", "not my ex").
-_NEGATION = re.compile(
-    r"\b(?:no|not|never|without|isn" + _APOS + r"t|doesn" + _APOS + r"t|hasn" + _APOS + r"t)"
-    r"(?:\s+\w+){0,2}\s*$",
-    re.IGNORECASE,
-)
-# Cue vocabularies where a negation in front cancels the cue.
-NEGATABLE = frozenset({"weapon", "relationship", "threat"})
-
-_COMPILED = {name: [re.compile(p, re.IGNORECASE) for p in pats] for name, pats in CUES.items()}
+# Intelligence kinds that set an IMMEDIATE floor for any call from the address or phone
+# they are held on, when recorded within `INTELLIGENCE_FLOOR_DAYS` of the call.
+INTELLIGENCE_FLOOR_KINDS = ("marac", "domestic_abuse", "dvds", "threat_to_life")
+INTELLIGENCE_FLOOR_DAYS = 365
 
 
 def find_cues(text: str) -> dict[str, list[str]]:
-    """Every cue vocabulary with the phrases found for it (in order, no repeats)."""
-    found: dict[str, list[str]] = {}
-    for name, patterns in _COMPILED.items():
-        phrases: list[str] = []
-        for pattern in patterns:
-            for match in pattern.finditer(text or ""):
-                before = text[max(0, match.start() - 30) : match.start()]
-                clause = re.split(r"[.,;!?]", before)[-1]
-                if name in NEGATABLE and _NEGATION.search(clause):
-                    continue
-                phrase = match.group(0).lower()
-                if phrase not in phrases:
-                    phrases.append(phrase)
-        if phrases:
-            found[name] = phrases
-    return found
+    """Every signal in a narrative with the caller's words behind it."""
+    return dict(risk_language.reading(text).signals)
 
 
 # --- facts the engine reads ---------------------------------------------------------------
@@ -209,9 +147,11 @@ Condition = Callable[[_Seen], str | None]
 
 
 def cue(name: str) -> Condition:
+    """A signal of `cad.risk_language` in the narrative; the evidence quotes the caller."""
+
     def check(seen: _Seen) -> str | None:
         phrases = seen.cues.get(name)
-        return ", ".join(f"“{p}”" for p in phrases) if phrases else None
+        return ", ".join(f"“{p}”" for p in phrases[:4]) if phrases else None
 
     check.__name__ = f"cue({name})"
     return check
@@ -224,6 +164,15 @@ def any_of(*conditions: Condition) -> Condition:
             if evidence:
                 return evidence
         return None
+
+    return check
+
+
+def unless(condition: Condition, blocker: Condition) -> Condition:
+    """`condition`, except where `blocker` holds (a caller asking only for advice)."""
+
+    def check(seen: _Seen) -> str | None:
+        return None if blocker(seen) else condition(seen)
 
     return check
 
@@ -259,6 +208,45 @@ def intelligence(kinds: Iterable[str], matched_on: Iterable[str] | None = None) 
         labels = sorted({str(hit["kind"]).replace("_", " ").upper() for hit in hits})
         noun = "log" if len(hits) == 1 else "logs"
         return f"{len(hits)} intelligence {noun} ({', '.join(labels)})"
+
+    return check
+
+
+def _occurred(hit: Mapping) -> datetime | None:
+    value = hit.get("occurred_at")
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, datetime) else None
+
+
+def intelligence_floor(
+    kinds: Iterable[str] = INTELLIGENCE_FLOOR_KINDS, days: int | None = None
+) -> Condition:
+    """Logs of `kinds` held on the caller's address or phone, recorded within `days` (by
+    default `INTELLIGENCE_FLOOR_DAYS`) of the call; the evidence names each log."""
+    kinds = tuple(kinds)
+
+    def check(seen: _Seen) -> str | None:
+        window = timedelta(days=days if days is not None else INTELLIGENCE_FLOOR_DAYS)
+        named = []
+        for hit in seen.facts.intelligence_hits:
+            at = _occurred(hit)
+            if hit.get("kind") not in kinds or at is None:
+                continue
+            if not {"address", "phone"} & set(hit.get("matched_on") or ()):
+                continue
+            if not (seen.facts.now - window <= at <= seen.facts.now + timedelta(days=1)):
+                continue
+            label = str(hit["kind"]).replace("_", " ").upper()
+            where = " and ".join(m for m in hit.get("matched_on") or () if m != "person")
+            summary = str(hit.get("summary") or "").strip()
+            summary = f": {summary[:80]}" if summary else ""
+            number = f" {hit['id']}" if hit.get("id") else ""
+            named.append(f"{label} log{number} of {at:%d/%m/%Y} on this {where}{summary}")
+        return "; ".join(named[:3]) if named else None
 
     return check
 
@@ -314,6 +302,30 @@ class Rule:
     severity: str = "risk"
 
 
+# Domestic abuse as the narrative or the opening code tells it.
+DOMESTIC = any_of(
+    cue("party_abuse"),
+    cue("da_words"),
+    cue("order"),
+    cue("man_and_woman"),
+    domestic_opening_code(),
+)
+# A danger from the other party here and now. Presence, being held and being followed
+# count unless the caller says they are safe ("I'm not in danger, he lives in another city").
+HERE_NOW = any_of(
+    cue("entry_now"),
+    cue("threat_now"),
+    cue("violence_now"),
+    cue("weapon_held"),
+    cue("distress_now"),
+    unless(
+        any_of(cue("presence"), cue("stalking_now"), cue("held_now")),
+        any_of(cue("safe"), cue("calm")),
+    ),
+)
+# The caller asks for advice or a record, or says the danger has passed.
+CALM = cue("calm")
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "scheme.active",
@@ -331,10 +343,153 @@ RULES: tuple[Rule, ...] = (
         severity="history",
     ),
     Rule(
+        "intel.floor",
+        "high-risk domestic abuse intelligence here",
+        intelligence_floor(),
+        "Calls from this address or phone are treated as immediate: {evidence}.",
+        recommend=IMMEDIATE,
+        floor=IMMEDIATE,
+        da_prompt=True,
+    ),
+    Rule(
+        "cue.life_at_risk",
+        "life at risk",
+        cue("life_at_risk"),
+        "Someone's life is at risk: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.weapon",
+        "weapon",
+        cue("weapon_held"),
+        "Someone has a weapon: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.weapon_mentioned",
+        "weapon mentioned",
+        cue("weapon_mentioned"),
+        "A weapon is mentioned, with no one said to hold it: {evidence}.",
+        severity="warn",
+    ),
+    Rule(
+        "cue.violence_now",
+        "violence now",
+        cue("violence_now"),
+        "Violence is happening now: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.threat_now",
+        "threat now",
+        cue("threat_now"),
+        "A threat to harm or kill, made now: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.intruder",
+        "intruder now",
+        cue("intruder_now"),
+        "Someone is breaking in or inside now: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.forced_entry",
+        "forcing entry",
+        cue("forced_entry"),
+        "Someone is forcing their way in: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.child_missing",
+        "young child missing",
+        cue("child_missing"),
+        "A young child is missing: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.abduction",
+        "abduction",
+        cue("abduction"),
+        "Someone is being taken away: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.road_danger",
+        "danger on the road",
+        cue("road_danger"),
+        "A vehicle is a danger to people now: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.offender_present",
+        "offender present",
+        cue("offender_present"),
+        "An offender is there now: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.stalker_here",
+        "stalker here now",
+        all_of(cue("stalking"), any_of(cue("presence_now"), cue("entry_now"))),
+        "Someone who has been following or harassing the caller is there now: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.distress",
+        "cries for help",
+        cue("distress_now"),
+        "Someone is heard in distress now: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.at_the_door",
+        "someone at the door",
+        unless(cue("entry_now"), CALM),
+        "Someone is at the door or trying to get in: {evidence}.",
+        recommend=PRIORITY,
+        severity="warn",
+    ),
+    Rule(
+        "cue.violence_recent",
+        "violence earlier",
+        unless(cue("violence_recent"), CALM),
+        "Violence has been described: {evidence}.",
+        recommend=PRIORITY,
+        severity="warn",
+    ),
+    Rule(
+        "cue.threat_recent",
+        "threat made",
+        unless(cue("threat_recent"), CALM),
+        "A threat to harm or kill was made: {evidence}.",
+        recommend=PRIORITY,
+        severity="warn",
+    ),
+    Rule(
+        "cue.stalking",
+        "stalking or harassment",
+        cue("stalking"),
+        "Stalking or harassment is described: {evidence}.",
+        severity="warn",
+    ),
+    Rule(
         "cue.relationship",
-        "partner or ex-partner",
-        cue("relationship"),
-        "The narrative names a partner or former partner: {evidence}.",
+        "domestic abuse: partner or family",
+        any_of(
+            all_of(cue("party"), cue("party_abuse")),
+            all_of(cue("known_person"), cue("party_abuse")),
+            cue("man_and_woman"),
+        ),
+        "The narrative names a partner, ex-partner, family member or someone the caller "
+        "knows, and what they did: {evidence}.",
+        da_prompt=True,
+    ),
+    Rule(
+        "cue.da_history",
+        "domestic abuse words",
+        cue("da_words"),
+        "The caller speaks of domestic abuse: {evidence}.",
         da_prompt=True,
     ),
     Rule(
@@ -342,42 +497,46 @@ RULES: tuple[Rule, ...] = (
         "court order / conditions",
         cue("order"),
         "The narrative mentions an order or conditions protecting someone: {evidence}.",
-        recommend=PRIORITY,
         da_prompt=True,
-    ),
-    Rule(
-        "cue.da_history",
-        "domestic abuse history",
-        cue("da_history"),
-        "The caller describes previous domestic abuse: {evidence}.",
-        recommend=PRIORITY,
-        da_prompt=True,
-    ),
-    Rule(
-        "cue.threat",
-        "current threat",
-        cue("threat"),
-        "The narrative describes a threat happening now: {evidence}.",
-        recommend=PRIORITY,
-    ),
-    Rule(
-        "cue.weapon",
-        "weapon",
-        cue("weapon"),
-        "A weapon is mentioned: {evidence}.",
-        recommend=IMMEDIATE,
     ),
     Rule(
         "da.current_threat",
         "domestic abuse: threat now",
-        all_of(
-            cue("threat"),
-            any_of(cue("relationship"), cue("order"), cue("da_history"), domestic_opening_code()),
-        ),
-        "A threat now from a partner, ex-partner or someone under an order ({evidence}): "
+        all_of(DOMESTIC, HERE_NOW),
+        "Domestic abuse ({evidence}) with the other party here or a threat now: "
         "respond immediately.",
         recommend=IMMEDIATE,
         floor=IMMEDIATE,
+        da_prompt=True,
+    ),
+    Rule(
+        "da.strangulation",
+        "domestic abuse: strangulation",
+        all_of(cue("party_abuse"), cue("strangulation")),
+        "Strangulation by a partner or family member ({evidence}) is a marker of homicide "
+        "risk: respond immediately.",
+        recommend=IMMEDIATE,
+        da_prompt=True,
+    ),
+    Rule(
+        "da.recent",
+        "domestic abuse: recent harm",
+        unless(
+            all_of(
+                DOMESTIC,
+                any_of(
+                    cue("violence_recent"),
+                    cue("threat_recent"),
+                    cue("stalking"),
+                    cue("coercion"),
+                    cue("abuse_recent"),
+                    cue("order_breach"),
+                ),
+            ),
+            CALM,
+        ),
+        "Domestic abuse ({evidence}) reported soon after it happened.",
+        recommend=PRIORITY,
         da_prompt=True,
     ),
     Rule(
@@ -398,7 +557,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "intel.current_threat_at_location",
         "domestic abuse: threat at this address",
-        all_of(intelligence(DA_INTELLIGENCE, matched_on=("address", "phone")), cue("threat")),
+        all_of(intelligence(DA_INTELLIGENCE, matched_on=("address", "phone")), HERE_NOW),
         "Domestic abuse intelligence for this address or phone ({evidence}) and a threat "
         "there now: respond immediately.",
         recommend=IMMEDIATE,
@@ -488,6 +647,20 @@ class Assessment:
             "reasons": [flag.as_dict() for flag in self.flags],
             "basis": self.basis,
         }
+
+
+def why(recommended: str | None, flags: Iterable[Mapping], opening_label: str = "") -> str:
+    """One line saying why this grade is recommended: the reason of the flag that set it
+    (a floor first), else the opening code's starting grade."""
+    flags = list(flags)
+    deciding = [f for f in flags if recommended and f.get("floor") == recommended] or [
+        f for f in flags if recommended and f.get("recommend") == recommended
+    ]
+    if deciding:
+        return f"{recommended}: {deciding[0].get('reason', '')}"
+    if recommended and opening_label:
+        return f"{recommended}: the opening code {opening_label} starts there; no risk cues."
+    return f"{recommended}: no risk cues found." if recommended else ""
 
 
 def assess(facts: CallFacts, rules: Sequence[Rule] = RULES) -> Assessment:

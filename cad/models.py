@@ -144,6 +144,16 @@ class Contact(models.Model):
     postcode = models.CharField(max_length=16, blank=True, default="")
     address_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
     summary = models.TextField(blank=True, default="")
+    # Possible domestic abuse (the summary's words or the intelligence check): it must be
+    # answered on the contact too, whether or not an incident follows.
+    da_prompt = models.BooleanField(default=False)
+    risk_flags = models.JSONField(default=list, blank=True)
+    domestic_abuse = models.BooleanField(null=True, blank=True)
+    da_rationale = models.TextField(blank=True, default="")
+    da_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    da_answered_at = models.DateTimeField(null=True, blank=True)
     incident = models.ForeignKey(
         "cad.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
     )

@@ -237,6 +237,11 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
             for p in persons
         ],
         "risk_reasons": flags,
+        "recommendation_reason": grading.why(
+            incident.recommended_grade,
+            flags,
+            known.get("opening_code_label") or opening_code_label(incident.opening_code),
+        ),
         "grade_rationale": incident.grade_rationale,
         "below_recommendation": incident.below_recommendation,
         "da_rationale": incident.da_rationale,
@@ -423,6 +428,16 @@ def contact_representation(contact: Contact, *, viewer) -> dict:
         "intelligence": {"checked_at": intel.get("checked_at"), "hits": intel.get("hits", [])},
         "follow_up": follow_up_for_contact(contact),
         "created_by": contact.created_by.username,
+        "da_prompt": contact.da_prompt,
+        "risk_reasons": contact.risk_flags or [],
+        "recommendation_reason": next(
+            (flag["reason"] for flag in contact.risk_flags or [] if flag.get("severity") == "risk"),
+            "",
+        ),
+        "domestic_abuse": contact.domestic_abuse,
+        "da_rationale": contact.da_rationale,
+        "da_answered_by": contact.da_answered_by.username if contact.da_answered_by else None,
+        "da_answered_at": _iso(contact.da_answered_at),
     }
 
 

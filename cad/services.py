@@ -320,8 +320,9 @@ def contact_create(
         from intelligence.services import intel_check_run
 
         intel_check_run(actor=actor, contact=contact, manual=False, now=now)
+        _assess_contact(contact, now=now)
         contact.reference = _next_reference("CON", now)
-        contact.save(update_fields=["reference"])
+        contact.save(update_fields=["reference", "da_prompt", "risk_flags"])
         publish(
             "contact.created",
             actor=actor,
@@ -330,6 +331,7 @@ def contact_create(
                 "reference": contact.reference,
                 "channel": channel,
                 "follow_up": owner is not None,
+                "da_prompt": contact.da_prompt,
                 "summary": f"{contact.reference} {contact.get_channel_display()} contact",
             },
             at=now,
@@ -587,6 +589,68 @@ def _persons(errors: dict, persons) -> list[dict]:
     if problems:
         errors["persons"] = problems
     return cleaned
+
+
+def _assess_contact(contact: Contact, *, now: datetime) -> None:
+    """A contact with no incident is assessed as a call is: its summary's words and its
+    intelligence hits raise the domestic abuse prompt, which must then be answered."""
+    from intelligence.selectors import check_summary
+
+    facts = grading.CallFacts(
+        opening_code="",
+        narrative=contact.summary,
+        now=now,
+        intelligence_hits=(check_summary(contact=contact) or {}).get("hits", []),
+    )
+    assessment = grading.assess(facts)
+    contact.da_prompt = assessment.da_prompt
+    contact.risk_flags = [flag.as_dict() for flag in assessment.flags if flag.severity != "history"]
+
+
+def contact_da_answer(
+    *, actor, contact_id, domestic_abuse, da_rationale: str = "", now: datetime | None = None
+) -> Contact:
+    """Answer a contact's possible domestic abuse prompt: record it as domestic abuse, or say
+    why it is not. Answered once; the answer is on the event log."""
+    now = now or timezone.now()
+    require_role(actor, *CONTACT_ROLES)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(domestic_abuse, bool):
+        errors["domestic_abuse"] = ["domestic_abuse must be true or false."]
+    da_rationale = _text(
+        errors, "da_rationale", da_rationale, required=domestic_abuse is False, label="The reason"
+    )
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic(), published_at_end():
+        contact = Contact.objects.select_for_update().get(pk=contact_id)  # missing: 404
+        if not contact.da_prompt:
+            raise Conflict("This contact has no domestic abuse prompt to answer.")
+        if contact.da_answered_at is not None:
+            raise Conflict(
+                f"The domestic abuse prompt was answered by {contact.da_answered_by.username} "
+                "already."
+            )
+        contact.domestic_abuse = domestic_abuse
+        contact.da_rationale = da_rationale if domestic_abuse is False else ""
+        contact.da_answered_by = actor
+        contact.da_answered_at = now
+        contact.save(
+            update_fields=["domestic_abuse", "da_rationale", "da_answered_by", "da_answered_at"]
+        )
+        answer = "recorded as domestic abuse" if domestic_abuse else "not domestic abuse"
+        publish(
+            "contact.da_answered",
+            actor=actor,
+            data={
+                "contact": contact.id,
+                "reference": contact.reference,
+                "domestic_abuse": domestic_abuse,
+                "summary": f"{contact.reference} {answer}",
+            },
+            at=now,
+        )
+    return contact
 
 
 def _assessment(

@@ -305,6 +305,10 @@ def overdue_rows(now: datetime | None = None) -> list[dict]:
                 "tags": list(incident.tags),
                 "units": [a.unit.callsign for a in incident.active_assignments],
                 "area": incident.area,
+                # The risk, so that "somebody behind closed doors" keeps the focus.
+                "domestic_abuse": incident.domestic_abuse,
+                "address": incident.address,
+                "postcode": incident.postcode,
             }
         )
     rows.sort(key=lambda row: clocks.urgency_key(row["state"], _parse(row["response_due_at"])))

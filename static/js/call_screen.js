@@ -168,6 +168,15 @@ async function saveContact() {
   const link = el("a", data.reference);
   link.href = `/contacts/${data.id}/`;
   result.replaceChildren("Contact recorded: ", link, data.follow_up ? ` — follow-up with ${data.follow_up.owner}, due ${localTime(data.follow_up.due_at)}` : "");
+  if (data.da_prompt) {
+    // Possible domestic abuse on a contact: answered on the contact's page, opened next.
+    const prompt = el("a", "Possible domestic abuse: answer it now", "tag tag-risk");
+    prompt.href = link.href;
+    prompt.id = "contact-da-link";
+    result.append(" ", prompt);
+    prompt.focus();
+    return;
+  }
   link.focus();
 }
 
@@ -195,7 +204,7 @@ function renderAssessment(data) {
   floor.hidden = !data.grade_floor;
   floor.textContent = data.grade_floor ? `floor ${data.grade_floor}` : "";
   renderReasons(field("risk-reasons"), data.risk_reasons || []);
-  field("grading-basis").textContent = data.risk_reasons?.length ? "" : "No risk cues found.";
+  field("grading-basis").textContent = data.recommendation_reason || (data.risk_reasons?.length ? "" : "No risk cues found.");
   field("da-prompt").hidden = !data.da_prompt;
 }
 

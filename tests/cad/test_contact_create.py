@@ -202,8 +202,9 @@ def test_contact_detail_shows_previous_contacts(handler_api):
 
 def test_references_count_up_per_day(handler_api):
     user = handler_api.user
-    a = contact_create(actor=user, channel="101", summary="a")
-    b = contact_create(actor=user, channel="101", summary="b")
-    day = timezone.localdate().strftime("%Y%m%d")
+    now = timezone.now()  # one moment for both, so a run at midnight counts one day
+    a = contact_create(actor=user, channel="101", summary="a", now=now)
+    b = contact_create(actor=user, channel="101", summary="b", now=now)
+    day = timezone.localtime(now).strftime("%Y%m%d")
     assert a.reference == f"CON-{day}-0001"
     assert b.reference == f"CON-{day}-0002"

@@ -91,6 +91,33 @@ def test_intelligence_alone_raises_the_prompt_even_when_the_caller_says_little(
     assert "domestic abuse intelligence" in body["risk_flags"]
 
 
+def test_marac_intelligence_at_her_address_sets_an_immediate_floor_for_any_call(
+    handler_api, seed_intelligence
+):
+    """The reports: the marker had gone, but MARAC said calls from there are urgent."""
+    call = seed_call(
+        narrative="Caller asking to speak to the officer dealing with her case",
+        opening_code="information",
+        persons=[],
+    )
+    body = handler_api.post("/api/v1/incidents/", call, format="json").json()
+    assert body["grade_floor"] == "IMMEDIATE"
+    assert body["recommended_grade"] == "IMMEDIATE"
+    assert body["da_prompt"] is True
+    floor = next(r for r in body["risk_reasons"] if r["code"] == "intel.floor")
+    marac = next(log for log in seed_intelligence if log.kind == "marac")
+    assert f"MARAC log {marac.pk}" in floor["reason"]
+    assert body["recommendation_reason"].startswith("IMMEDIATE: Calls from this address or phone")
+
+
+def test_the_seed_words_alone_recommend_immediate_with_one_line_why(handler_api):
+    body = handler_api.post("/api/v1/incidents/", seed_call(), format="json").json()
+    assert body["recommended_grade"] == "IMMEDIATE"
+    assert body["da_prompt"] is True
+    assert body["recommendation_reason"].startswith("IMMEDIATE: Domestic abuse (")
+    assert "respond immediately" in body["recommendation_reason"]
+
+
 def test_an_active_scheme_sets_the_floor_at_creation(handler_api, seed_scheme):
     call = seed_call(narrative="Someone is outside.", opening_code="concern_for_safety")
     body = handler_api.post("/api/v1/incidents/", call, format="json").json()

@@ -46,6 +46,7 @@ API = [
     ("GET", "/api/v1/contacts/", CALL_TAKERS),
     ("POST", "/api/v1/contacts/", CALL_TAKERS),
     ("GET", "/api/v1/contacts/999999/", CALL_TAKERS),
+    ("POST", "/api/v1/contacts/999999/domestic-abuse/", CALL_TAKERS),
     ("POST", "/api/v1/contacts/999999/acknowledge/", EVERY),
     ("POST", "/api/v1/contacts/999999/complete/", EVERY),
     ("POST", "/api/v1/contacts/999999/reassign/", {"supervisor"}),

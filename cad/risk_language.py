@@ -1,0 +1,1246 @@
+"""What a caller's words say about risk, read on tokens and lemmas, not raw text.
+
+spaCy's blank English pipeline tokenizes, and its lookup lemmatizer (the tables of
+`spacy-lookups-data`, installed from the package index; no model is downloaded) turns
+"banging", "bangs" and "banged" into "bang". Each token's NORM is that lemma after the
+spelling table below has mended rushed typing ("threatend", "boyfreind"). spaCy's
+PhraseMatcher then finds the phrases of `PHRASES` on NORM.
+
+Every finding keeps the caller's own words, and is marked:
+- `negated`: a denial in front of it in the same clause ("no weapons", "he never hit me",
+  "he isn't threatening anyone");
+- `hypothetical`: inside an "if", "what if", "in case" or "might" clause;
+- `time`: "now" (present progressive, "now", "still", "'ll"), "recent" ("earlier", "last
+  night", "20 mins ago"), "past" ("last year", "on Tuesday", "in 2019") or "" when the
+  words do not say; the finding's own clause is read first, then its sentence;
+- `agent`: "other" when the act was done by someone named as not a party ("attacked by
+  some lads").
+
+A party to the incident is a partner, ex-partner or family member named as such ("my
+ex", "her husband", "me fella", "the ex partner", "my son", "my wife's brother"), but not
+an owner ("my husband's car"), a companion ("my partner and I") or another kind of ex
+("ex-employer"). A "he" or "she" the caller never introduces, who is here, coming back
+or hurting the caller, is someone the caller knows: that is a party too, unless the
+narrative names a stranger or another person.
+
+Everything a force may want to read or change is a table here: `SPELLING`, `PHRASES` and
+the word sets below them. `reading()` combines the findings into the named signals that
+the rules of `cad.grading` cite.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+# --- tables --------------------------------------------------------------------------------
+
+# fmt: off
+# Rushed typing, text-speak and the pieces the tokenizer leaves of contractions.
+SPELLING: dict[str, str] = {
+    "threatend": "threatened", "threatned": "threatened", "thretened": "threatened",
+    "threaned": "threatened", "threating": "threatening", "threatning": "threatening",
+    "thretening": "threatening", "threten": "threaten", "boyfreind": "boyfriend",
+    "girlfreind": "girlfriend", "bf": "boyfriend", "gf": "girlfriend", "hubby": "husband",
+    "hubbie": "husband", "husbnd": "husband", "husban": "husband", "partener": "partner",
+    "patner": "partner", "misus": "missus", "missis": "missus", "wifey": "wife",
+    "strangeled": "strangled", "stangled": "strangled", "strangaled": "strangled",
+    "choaked": "choked", "choakin": "choking", "choakd": "choked", "kiled": "killed",
+    "kil": "kill", "kilt": "killed", "murda": "murder", "nife": "knife", "knif": "knife",
+    "kinfe": "knife", "stabed": "stabbed", "stabing": "stabbing", "punchd": "punched",
+    "punchin": "punching", "hitin": "hitting", "hiting": "hitting", "battred": "battered",
+    "batterd": "battered", "kickin": "kicking", "bangin": "banging", "banjing": "banging",
+    "breating": "breathing", "breathin": "breathing", "breething": "breathing",
+    "unconcious": "unconscious", "unconsious": "unconscious", "unconcsious": "unconscious",
+    "unresponsve": "unresponsive", "sucide": "suicide", "suicidle": "suicidal",
+    "sucidal": "suicidal", "wepon": "weapon", "weopon": "weapon", "machette": "machete",
+    "tryna": "trying", "tryin": "trying", "tryng": "trying", "comin": "coming",
+    "screamin": "screaming", "shoutin": "shouting", "followin": "following",
+    "outsde": "outside", "ouside": "outside", "outsid": "outside", "doorr": "door",
+    "rite": "right", "nw": "now", "rn": "now", "atm": "now", "jus": "just", "agen": "again",
+    "definately": "definitely", "defo": "definitely", "wen": "when", "u": "you",
+    "ur": "your", "headbutted": "headbutt", "headbutting": "headbutt", "glassed": "glass",
+    "rammed": "ram", "ramming": "ram", "abused": "abuse", "abusing": "abuse",
+    "stalked": "stalk", "stalking": "stalk", "mins": "minute", "min": "minute",
+    "hrs": "hour", "hr": "hour", "thru": "through", "pics": "picture", "pic": "picture",
+    "cos": "because", "coz": "because", "kidz": "kid", "nite": "night", "2nite": "tonight",
+    "2day": "today", "gone": "go", "wifes": "wife", "hubbys": "husband",
+    "nobodys": "nobody", "noones": "nobody", "nothings": "nothing",
+    # Pieces of "won't", "can't", "gonna", "'ll".
+    "wo": "will", "ca": "can", "gon": "going", "na": "to", "nt": "not", "n't": "not",
+    "'ll": "will", "ll": "will", "'m": "be", "'re": "be", "'ve": "have",
+}
+
+# Phrases by lemma: words separated by spaces; "a|b" is either word; "w?" may be absent.
+PHRASES: dict[str, tuple[str, ...]] = {
+    "partner": (
+        "husband", "wife", "missus", "partner", "boyfriend", "girlfriend", "fiance",
+        "fiancee", "fiancé", "fiancée", "spouse", "fella", "other half",
+        "baby father|daddy|dad|mother|mum|mom", "babyfather", "babymother",
+    ),
+    "ex": (
+        "ex", "ex -? husband|wife|partner|boyfriend|girlfriend|fiance|fiancee|missus|fella",
+        "exhusband", "expartner", "exboyfriend", "exgirlfriend", "exwife",
+    ),
+    # Words that tell of a relationship without naming the person.
+    "relationship": (
+        "split up", "we split", "break up", "leave him|her", "separate from",
+        "we separate|divorce", "divorce him|her", "be with him|her", "live with him|her",
+        "go out with him|her", "his|her ex", "live|lives with partner|boyfriend|husband|"
+        "girlfriend|wife|fiance|fiancee", "our daughter|son|kid|kids|child|children|baby",
+        "kid 's dad|mum", "kids ' dad|mum", "child 's father|mother",
+    ),
+    "family": (
+        "son", "daughter", "stepson", "stepdaughter", "brother", "sister", "mum", "mam",
+        "mom", "mother", "dad", "father", "stepdad", "stepfather", "stepmum", "stepmother",
+        "grandson", "granddaughter", "grandad", "granddad", "nan", "nana", "uncle", "auntie",
+        "aunt", "nephew", "niece", "cousin", "old man", "old lady", "family", "in - law",
+        "my|our lad|lads|boy|girl",
+        "brother|sister|father|mother|son|daughter - in - law",
+    ),
+    "da_words": (
+        "domestic", "dv", "marac", "clare 's|s law", "clares law", "idva", "refuge",
+        "non - mol|molestation", "non mol|molestation", "nonmol", "restraining order",
+        "dvpo", "dvpn", "protection order|notice", "occupation order", "coercive control",
+        "controlling behaviour|behavior", "honour based|- based", "honour", "forced marriage",
+        "shame on the family", "victim contact", "marry a man|woman|someone", "make me marry",
+        "force me|her to marry", "not allow within|near",
+    ),
+    "order": (
+        "court order", "bail condition", "bail", "injunction", "no contact order", "breach",
+        "not allow|suppose to contact", "not allow|suppose to come|go near",
+        "get|got|have a|an order", "an order against", "order against him|her",
+    ),
+    # What the criminal justice system did about someone: with a party, domestic abuse.
+    "justice": (
+        "statement against", "withdraw my|her statement", "out of prison|jail",
+        "be release|released", "release from prison|jail", "arrest for", "charge with",
+        "court case against",
+    ),
+    "violence": (
+        "on top of her|me|him", "get her|me|him on the floor|ground", "pin me|her|him",
+        "scratch my|her|his face", "give her|me|him a black eye", "black eye",
+        "shout|scream|swear at his|her|their",
+        "hands around|round her|my|his neck|throat", "in my|her|his face",
+        "chuck me|her|him out", "slash", "key my|her|his car|van",
+        "hit", "punch", "beat", "batter", "slap", "strangle", "strangulate", "choke",
+        "throttle", "smother", "suffocate", "stab", "attack", "assault", "headbutt", "shove",
+        "smack", "thump", "bite", "rape", "kick", "push", "hurt", "drag", "ram",
+        "glass me|her|him|them", "get glass", "lay|put hand|hands on", "knock about|around",
+        "pin down",
+        "hold down", "beat up", "fight", "brawl", "lay into", "go mental", "grab me|her|him",
+        "grab by", "by the hair|neck|throat", "come at me|her|him|us", "go for me|her|him",
+        "hear a|the? slap",
+        "throw it|things|stuff|something|water at me|her|him", "throw boiling|hot water",
+        "throw the? telly|tv|plate|glass|chair at", "pull my|her|his hair",
+        "break my|her|his nose|arm|jaw|rib|ribs|finger|wrist|leg", "burn me|her|him",
+        "smash", "smash everything", "smash up", "smash the|my place|stuff|things",
+    ),
+    # Abuse named as such, and words aimed at someone: domestic abuse when a party does it.
+    "abuse": (
+        "abuse", "abusive", "shout|scream|swear|spit at me|her|him", "have a go at me|her",
+        "call me|her name|names", "call me every name", "belittle", "put me|her down",
+        "intimidate", "bully", "manipulate", "gaslight",
+    ),
+    "strangle": ("strangle", "strangulate", "choke me|her|him", "throttle", "smother",
+                 "suffocate", "by the neck|throat"),
+    "threat": (
+        "threaten", "threat", "kill", "murder", "do in", "slit throat|throats",
+        "end me|her|him|you", "finish me|her|him|you off", "finish the job",
+        "burn the? house|place|flat down", "hurt me|her|him|them|you|kid|child|baby",
+        "smash my|her|your face", "cut me|her|you", "teach me|her|him|you a lesson",
+        "do it again", "regret it", "pay for", "sort me|her|him|you out", "do all of us",
+        "do us all", "do us", "do me", "load it", "loaded it", "to punish me|her|him",
+        "more go up", "unless i take him|her back", "pour petrol", "hold|holding a lighter|match",
+        "both burn", "we both burn", "take her|me|him abroad|away",
+        "take me|her|him|you with him|her", "do me|her|him|you in", "be dead", "you be dead",
+        "tonight be|'s the night", "ruin my|her life", "set fire|light", "petrol",
+    ),
+    "door": (
+        "door", "front door", "back door", "window", "letterbox", "buzzer", "doorbell",
+        "bell", "intercom", "gate",
+    ),
+    "bang": (
+        "bang", "hammer", "pound", "bash", "thump", "boot", "batter", "knock", "buzz", "ring",
+        "rattle", "kick", "shout through",
+    ),
+    "force_entry": (
+        "try|trying to get|break|force in|into", "try to get|break in|into",
+        "force his|her|their way in", "force entry|the door", "break in|into",
+        "kick in|down the? door", "kick the? door in|down", "kick my|her door in|down",
+        "smash the? door|window", "smash my|her door|window", "break the? door|window down?",
+        "break my|her door|window", "climb in|through", "get in through",
+        "let himself|herself|themselves in", "kick down",
+    ),
+    "presence": (
+        "outside", "at the|my|her|our front|back? door", "on the|my|her doorstep",
+        "in the|my|her|our garden|house|flat|hallway|hall|kitchen|bedroom|bathroom|lounge|"
+        "stairwell|property|room|loft|stairs", "in the|my|her|our living room", "come in",
+        "up the stairs", "downstairs", "upstairs", "here", "be back", "come back",
+        "come round|over|here", "on his|her|their way", "on his|her|their way back",
+        "turn up", "show up", "will|can not leave|go", "refuse to leave|go", "still here|there",
+        "wait outside|for me", "sit outside", "park outside", "hide in|behind|upstairs",
+        "can not talk", "cant talk", "next to me", "in the next room", "barricade", "return",
+        "find where i be|live|stay|am", "drive round|past|around", "in the hallway of",
+        "sit|sat|park|parked in his|her|a|the car|van", "over|across the road",
+        "stand|stood by|at|outside", "waiting", "at my|her work", "in the car park",
+        "on the landing", "be back tonight", "back tonight", "come|coming tonight",
+        "at|in|outside the? address|premises|property", "still at|in", "lock in the? bathroom|"
+        "bedroom|room|toilet", "lock myself|herself|himself in",
+    ),
+    "stalking": (
+        "follow", "stalk", "stalker", "watch the|my|our house|flat|place|me",
+        "keep turn|turning up", "keep message|messaging|text|texting|call|calling|ringing",
+        "keep phone|phoning|drive|driving|come|coming|send|sending",
+        "will not leave me|her alone", "harass", "harassment", "tracker on",
+        "track me|my|her|his|their", "tracker under|in|on", "gps tracker",
+        "bombard", "fake account|accounts|profile", "post my|her address",
+        "intimate picture|photo|photos|image|images|video", "turn up at my|her work",
+        "will not accept it", "stare at me|the house", "staring at me|the house",
+    ),
+    "coercion": (
+        "will not let me|her|us", "not allow out", "not allow to go|leave|see",
+        "lock me|her|us in|out", "lock all the? door|doors", "take my|her the? car? keys",
+        "take my|her money|phone|bank|card|cards|pension|passport",
+        "take away my|her phone", "control", "check my|her phone", "keep me|her in",
+        "from my|her purse", "empty my|her account", "take the kids|children|baby",
+        "take my|her|our kids|children|baby", "have my|her passport", "take her back",
+        "would not let me|her", "have all the money", "receipts for everything",
+        "take loans|loan|credit|cards out in my|her name", "in my|her name",
+    ),
+    "life": (
+        "not breathe", "stop breathe", "can not breathe", "cant breathe", "no pulse",
+        "unconscious", "unresponsive", "not respond|responding", "not move|moving",
+        "collapse", "trap", "drown", "overdose", "suicide", "suicidal",
+        "kill himself|herself|myself|themselves|themself", "end his|her|my|their life|it",
+        "end it all", "take his|her|my|their own? life", "hang himself|herself|myself",
+        "jump off|from", "on the bridge|ledge|roof", "on the edge",
+        "slit|cut his|her|my wrist|wrists", "lot of blood", "blood everywhere",
+        "bleed heavily|badly|loads|everywhere", "fit", "seizure", "not wake up",
+        "will not wake up", "cardiac arrest", "heart attack", "stab wound",
+        "fall in|into the river|canal|water|sea|lake", "go into the river|canal|water|sea|lake",
+        "still in it", "still in the car|water", "in the river|canal|sea|lake|water", "gas leak",
+        "carbon monoxide", "on fire",
+        "fire", "smoke", "choke", "go|going|turn|turning blue", "want|wanna to? die",
+        "do it tonight", "take all? his|her|my|the|their tablets|pills",
+        "knife to his|her|my own? throat|neck", "say|saying|text|texting goodbye",
+        "on the floor", "can not get up", "cant get up", "on the ground", "chest pain|pains",
+        "can not feel her|his|my legs|arms", "cant feel", "through the ice", "under the water",
+        "not come back up", "drive into the reservoir|river|lake|sea|canal|water|wall",
+        "this be goodbye", "say goodbye", "goodbye", "maul", "dog attack", "attack by a dog",
+        "not breathing right", "sweating", "pour out", "jump in front of", "platform edge",
+        "edge of the platform|bridge|roof|cliff",
+    ),
+    "weapon": (
+        "weapon", "knife", "blade", "machete", "gun", "firearm", "shotgun", "pistol", "rifle",
+        "axe", "sword", "samurai", "crowbar", "baseball bat", "bat", "hammer", "acid",
+        "broken bottle", "cleaver", "screwdriver", "taser", "gunshot", "shots fired",
+        "shoot", "shooting",
+    ),
+    # A weapon in someone's hands: these just before the weapon.
+    "held": (
+        "with a|an|his|her|the", "with", "have a|an|got", "have get|got", "get a", "got",
+        "got a|an|the", "hold", "wave", "brandish", "carry", "pull a|out", "point",
+        "armed", "threaten", "come at", "the bread|kitchen",
+    ),
+    "intruder": (
+        "burglar", "intruder",
+        "someone|somebody|people|man|men|they in my|the|our house|flat|home|garden|loft|"
+        "kitchen",
+        "someone|somebody|man|people|they break|breaking in", "a man break|breaking in",
+        "someone|somebody|man|people|they try|trying to get in", "a man try|trying to get in",
+        "there be someone|somebody|people in", "there be a man in", "still inside",
+        "still in the house|flat", "in the house now", "break in",
+        "try|trying the? door handle|handles", "go inside", "go into number",
+        "go into the|a house", "in my house", "try my|the back|front door", "try the door",
+        "try my door",
+    ),
+    "abduction": ("into a|the van|car|vehicle", "snatch", "abduct", "kidnap", "bundle into"),
+    "sexual": ("expose himself|herself", "flash", "indecent", "touch", "masturbate"),
+    "road": (
+        "hard shoulder", "on the motorway", "lorries flying past", "wrong side of the road",
+        "drunk|drink driver|driving", "all over the road", "wrong way", "wrong side",
+        "mount the pavement", "drive at people", "race up and down",
+    ),
+    "child": (
+        "child", "kid", "toddler", "baby", "little boy|girl|one|lad|un", "my|our|her|his boy|girl",
+        "infant",
+    ),
+    "missing": (
+        "missing", "can not find", "cant find", "lose", "wander off", "run off", "disappear",
+        "go off", "not come home|back|out", "not back", "nobody|no one know where",
+        "walk out", "walk off", "we can not find", "look for",
+    ),
+    "distress": (
+        "scream", "shout|scream|cry for help", "help me|us", "shout help", "get off me|her|him",
+        "please stop", "stop it", "put it down", "whisper", "line go dead", "call drop",
+        "call just drop", "phone go dead", "cut off", "open line",
+        "hear a|the? scream|cry|shout|bang|thud|smash|slap|yell|sob|struggle|fight|commotion",
+        "hear next door scream|cry|shout|fight|smash",
+        "hear them|him|her|someone|somebody scream|cry|shout|fight|argue|smash|cough",
+        "get him|her|them off me|her|him", "sounds of blows", "line now dead", "line dead",
+        "pls come", "please come now", "come now",
+    ),
+    # The caller says they are safe: the other party far away or gone.
+    "safe": (
+        "not in danger", "not in any danger", "safe now", "be safe", "live|lives in another "
+        "city|town|country", "another city|town|country", "long go", "he be|'s go",
+        "she be|'s go", "they be|'ve go", "do not know where i live|am|be",
+    ),
+    # The caller asks for advice or a record, or says the danger has passed.
+    "calm": (
+        "advice", "want|wants to know my|her options", "what be my options", "my options",
+        "for my|the record|records", "on record", "want it record|recorded|logged|noted", "log it",
+        "logged", "crime number|reference",
+        "for insurance|the insurance", "not urgent", "no rush", "no hurry",
+        "whenever suit|suits|convenient", "not in danger", "not in any danger", "safe now",
+        "fine now", "ok now", "okay now", "alright now", "how do i|we", "can i get",
+        "is it|that legal", "can someone explain", "have a word", "should i|she|he|we",
+        "what happen if", "cough it up", "nothing happen|happening", "not happening now",
+        "want to know if|whether|how|what", "what can i do",
+        "what can she do", "number|numbers for", "not want police", "do not want police",
+        "convenient", "next week", "one evening", "update only", "for an update",
+        "report it properly", "lol", "haha", "blocked him|her", "speak to him|her",
+        "talk to someone", "historic", "make a statement",
+    ),
+    "stranger": (
+        "a|some|this|the|two|three|four|group|gang|couple of? man|men|bloke|blokes|lad|lads|"
+        "guy|guys|woman|women|youth|youths|male|female|person|people|stranger|driver|customer|"
+        "passenger|shoplifter|thief|bouncer",
+        "stranger", "someone", "somebody", "someone|somebody i do not know", "i do not know",
+        "i dont know", "lad", "lads", "bloke", "blokes", "youths", "fella from|in|at",
+        "barely|hardly|do not really know him|her|them", "never even met",
+        "not know him|her|them", "mate", "friend", "neighbour", "landlord", "landlady",
+        "boss", "builder", "builders", "colleague", "manager", "staff", "security",
+        "shoplifter", "passenger", "customer", "courier", "carer", "nurse", "doctor",
+        "tenant", "lodger", "flatmate", "housemate", "teacher",
+    ),
+    "now": (
+        "now", "right now", "currently", "at the moment", "as we speak", "still", "just now",
+        "tonight", "at this moment", "happen now",
+    ),
+}
+
+NEGATIONS = frozenset(
+    {"no", "not", "never", "without", "nobody", "none", "neither", "nor", "nothing"}
+)
+CLAUSE_BREAK = frozenset({",", ";", ":", "but", "so", "and", "because", "then", "-", "(", ")"})
+SENTENCE_BREAK = frozenset({".", "!", "?", "\n"})
+DETERMINERS = frozenset({
+    "my", "me", "her", "his", "their", "our", "your", "the", "ur", "former", "estranged",
+    "separated", "abusive", "violent", "new", "current", "own", "mi", "ma",
+})
+# "ex-" compounds that are not former partners.
+NOT_PARTNER_AFTER_EX = frozenset({
+    "employer", "boss", "colleague", "workmate", "landlord", "landlady", "tenant", "flatmate",
+    "housemate", "neighbour", "friend", "mate", "teacher", "con", "convict", "army",
+    "soldier", "military", "police", "copper", "council", "pupil", "student", "manager",
+    "client", "customer", "lodger", "coworker", "co", "service", "offender", "prisoner", "mp",
+    "'s", "’s", "s",
+})
+# After a party's "'s": things owned ("my husband's car"); anything else reads as "is"/"has".
+OWNED = frozenset({
+    "car", "van", "bike", "house", "flat", "home", "phone", "mum", "mother", "dad", "father",
+    "brother", "sister", "family", "friend", "mate", "work", "job", "place", "parents",
+    "dog", "cat", "name", "sat", "stuff", "thing", "bag", "wallet", "purse", "keys", "key",
+    "garden", "shed", "garage", "birthday", "funeral", "wake", "school", "side", "new",
+    "boyfriend", "girlfriend", "husband", "wife", "partner", "ex", "kid", "child", "son",
+    "daughter", "passport", "money", "account", "card", "number", "address", "office",
+    "window", "door", "insurance", "licence", "medication", "tablets", "room", "bed", "drive",
+    "old", "late", "shop", "pub", "gym", "party", "wedding", "grave", "ashes", "will",
+})
+# Objects after a violent verb that make it damage, not violence ("kicked the door").
+DAMAGE_OBJECTS = frozenset({
+    "door", "window", "car", "wall", "table", "tv", "telly", "phone", "plate", "stuff",
+    "thing", "glass", "gate", "fence", "van", "mirror", "bin", "shed", "ball", "football",
+    "it", "windscreen", "bottle", "tyre", "tyres", "everything", "place", "flat",
+})
+# Words after "by" naming someone who is not a party ("attacked by some lads").
+NOT_A_PARTY = frozenset({
+    "lad", "lads", "group", "gang", "man", "men", "woman", "stranger", "someone", "somebody",
+    "people", "dog", "car", "van", "bus", "bike", "youth", "youths", "kid", "boy", "girl",
+    "bloke", "guy", "neighbour", "customer", "bouncer", "another", "unknown", "driver",
+    "passenger", "lorry", "taxi",
+})
+PERSONS = frozenset({
+    "he", "she", "they", "him", "them", "someone", "somebody", "man", "men", "bloke", "guy",
+    "lad", "lads", "woman", "people", "person", "male", "female", "suspect", "susp",
+    "offender", "burglar", "intruder", "who", "hes", "shes", "ex", "partner", "her", "his",
+    "himself", "herself",
+})
+MALE = frozenset({"he", "him", "his", "hes", "male", "man", "himself"})
+FEMALE = frozenset({"she", "her", "shes", "female", "woman", "herself"})
+PRONOUN_AGENTS = frozenset({"he", "she", "they", "hes", "shes"})
+PAST_AUX = frozenset({"was", "were", "had", "did", "been"})
+NOW_AUX = frozenset({"is", "are", "am", "'s", "s", "'re", "'m", "keeps", "keep", "still", "now"})
+FUTURE = frozenset({"will", "'ll", "ll", "going", "gon", "gonna", "wo"})
+# After "threaten to" or "threaten me with": what makes it a threat of harm.
+HARM_VERBS = frozenset({
+    "kill", "hurt", "stab", "burn", "smash", "beat", "batter", "hit", "punch", "kick", "shoot",
+    "cut", "harm", "attack", "murder", "do", "get", "sort", "teach", "finish", "end", "glass",
+    "slash", "break", "strangle", "take", "put", "throw", "set", "torch", "drown", "ruin",
+    "jump", "smother", "acid", "rape",
+})
+# Heads of threat phrases that speak of what is to come.
+_FUTURE_THREATS = frozenset({
+    "tonight", "be", "you", "do", "regret", "pay", "finish", "more", "unless", "both", "we",
+    "teach", "take",
+})  # fmt: skip
+_AUXILIARIES = frozenset({
+    "'s", "s", "is", "was", "has", "had", "'d", "keeps", "kept", "just", "been", "now",
+    "still", "then", "also", "be", "will", "'ll", "ll", "always", "have", "'ve",
+    "n't", "not", "never", "again", "already", "even", "literally", "actually", "going",
+    "gon", "na", "to", "wo",
+})
+_NOT_DA_DOMESTIC = frozenset({
+    "flight", "appliance", "cat", "good", "waste", "bin", "holiday", "cleaner", "help",
+    "staff", "worker", "property", "premise", "heating", "water", "electric",
+})
+DOOR_NOT_ENTRY = frozenset({"next", "garage", "car", "van", "fridge", "cupboard", "oven", "shed"})
+# fmt: on
+
+_PAST = re.compile(
+    r"\b(last (week|month|year|summer|christmas|weekend|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)|(week|weeks|month|months|year|years|fortnight|"
+    r"day|days) ago|the other (day|week)|in the past|previously|use to|back in|historic|"
+    r"historical|for years|years|on (monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday)|(19|20)\d\d|this week|at the weekend|over the weekend|nothing since|"
+    r"when i be (a child|a kid|\d+|young|little|small))\b"
+)
+_RECENT = re.compile(
+    r"\b(earlier|tonight|yesterday|last night|this (morning|afternoon|evening)|today|overnight|"
+    r"(\d+|a|an|half|few|couple|twenty|thirty|ten|five|forty|fifteen|half an) "
+    r"(minute|hour)s? ago|at lunchtime|just)\b"
+)
+_NOW = re.compile(
+    r"\b(now|right now|currently|at the moment|as we speak|still|quick|quickly|"
+    r"hurry|please come|send someone|all (evening|night|day))\b"
+)
+_MARKERS = (("now", _NOW), ("past", _PAST), ("recent", _RECENT))
+
+
+# --- the pipeline --------------------------------------------------------------------------
+
+
+@cache
+def pipeline():
+    """The tokenizer, lemmatizer and phrase matcher, made once per process (about two
+    seconds, most of it reading the lemma tables)."""
+    import spacy
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+
+    def norm(word: str, lemma: str) -> str:
+        mended = SPELLING.get(word)
+        if mended is None:
+            return lemma
+        return lemmas.get(mended, mended)
+
+    @Language.component("cad_risk_norms")
+    def set_norms(doc):
+        for token in doc:
+            token.norm_ = norm(token.lower_, token.lemma_.lower())
+        return doc
+
+    if "cad_risk_norms" not in nlp.pipe_names:
+        nlp.add_pipe("cad_risk_norms", last=True)
+    # Each row's phrases go through the same pipeline, so they match on the same NORMs.
+    matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+    for concept, rows in PHRASES.items():
+        phrases = sorted({phrase for row in rows for phrase in expand(row)})
+        docs = list(nlp.pipe(phrases))
+        # Each phrase also as written: a table's "lay into" is not "lie into".
+        for phrase in phrases:
+            doc = nlp.make_doc(phrase)
+            for token in doc:
+                token.norm_ = SPELLING.get(token.lower_, token.lower_)
+            docs.append(doc)
+        matcher.add(concept, docs)
+    return nlp, matcher
+
+
+def expand(row: str) -> list[str]:
+    """Every phrase a row stands for: "kick the? door|window" → four phrases."""
+    phrases = [""]
+    for part in row.split():
+        optional = part.endswith("?") and len(part) > 1
+        words = part.rstrip("?").split("|")
+        if optional:
+            words.append("")
+        phrases = [f"{p} {w}".strip() for p in phrases for w in words]
+    return [p for p in phrases if p]
+
+
+# --- findings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    concept: str
+    words: str  # as the caller said them
+    start: int  # token index
+    end: int
+    sentence: int
+    negated: bool = False
+    hypothetical: bool = False
+    time: str = ""  # "now", "recent", "past" or ""
+    agent: str = ""  # "other" when done by someone who is not a party
+
+
+@dataclass
+class Reading:
+    """The findings and the signals made of them, each with the words that raised it."""
+
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    # signal name → the caller's words behind it (quoted on screens).
+    signals: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, signal: str, findings) -> None:
+        words = [f if isinstance(f, str) else f.words for f in findings]
+        words = [w for w in words if w]
+        if not words:
+            return
+        bucket = self.signals.setdefault(signal, [])
+        for word in words:
+            if word not in bucket:
+                bucket.append(word)
+
+    def of(self, concept: str, *, live: bool = True) -> list[Finding]:
+        """Findings of a concept; `live` leaves out the negated and hypothetical."""
+        return [
+            f
+            for f in self.findings
+            if f.concept == concept and not (live and (f.negated or f.hypothetical))
+        ]
+
+
+@dataclass
+class _Text:
+    """The tokens of one narrative, as the helpers below read them."""
+
+    norms: list[str]
+    lowers: list[str]
+    sentences: list[int]
+    clauses: list[int]
+
+    def at(self, index: int) -> str:
+        return self.norms[index] if 0 <= index < len(self.norms) else ""
+
+    def low(self, index: int) -> str:
+        return self.lowers[index] if 0 <= index < len(self.lowers) else ""
+
+    def words(self, indices) -> str:
+        return " ".join(self.norms[i] for i in indices)
+
+    def __post_init__(self) -> None:
+        self._members: dict[tuple[str, int], list[int]] = {}
+        self._markers: dict[tuple[str, int], list[tuple[int, str]]] = {}
+        for unit in ("clause", "sentence"):
+            for i, key in enumerate(self.clauses if unit == "clause" else self.sentences):
+                self._members.setdefault((unit, key), []).append(i)
+        self._members[("all", 0)] = list(range(len(self.norms)))
+
+    def members(self, unit: str, index: int) -> list[int]:
+        """The token indices of the clause, sentence or narrative ("all") of a token."""
+        if unit == "all":
+            return self._members[("all", 0)]
+        key = self.clauses[index] if unit == "clause" else self.sentences[index]
+        return self._members[(unit, key)]
+
+    def markers(self, unit: str, index: int) -> list[tuple[int, str]]:
+        """(token index, kind) of every time marker in that unit, found once."""
+        key = (unit, 0 if unit == "all" else self.members(unit, index)[0])
+        if key not in self._markers:
+            indices = self.members(unit, index)
+            offsets, parts, length = [], [], 0
+            for i in indices:
+                offsets.append(length)
+                parts.append(self.norms[i])
+                length += len(self.norms[i]) + 1
+            text = " ".join(parts)
+            found = []
+            for kind, pattern in _MARKERS:
+                for match in pattern.finditer(text):
+                    found.append((indices[bisect.bisect_right(offsets, match.start()) - 1], kind))
+            self._markers[key] = found
+        return self._markers[key]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def reading(text: str) -> Reading:
+    """Read a narrative: findings, then the signals the grading rules cite."""
+    text = text or ""
+    result = Reading(text=text)
+    if not text.strip():
+        return result
+    nlp, matcher = pipeline()
+    # Lower case and straight apostrophes ("won’t"), keeping every character's offset.
+    lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    doc = nlp(lowered if len(lowered) == len(text) else text)
+    sentences, clauses = _segments(doc)
+    t = _Text([tok.norm_ for tok in doc], [tok.lower_ for tok in doc], sentences, clauses)
+
+    def quote(start: int, end: int) -> str:
+        span = doc[start:end]
+        return _SPACES.sub(" ", text[span.start_char : span.end_char]).strip()
+
+    for match_id, start, end in matcher(doc):
+        concept = nlp.vocab.strings[match_id]
+        result.findings.append(
+            Finding(
+                concept=concept,
+                words=quote(start, end),
+                start=start,
+                end=end,
+                sentence=sentences[start],
+                negated=_negated(t, start, concept),
+                hypothetical=_hypothetical(t, start),
+                time=_time(t, start, end),
+                agent=_agent(t, end),
+            )
+        )
+    result.findings = _longest(result.findings)
+    _signals(result, t)
+    return result
+
+
+def _longest(findings: list[Finding]) -> list[Finding]:
+    """Of overlapping findings of one concept, the longest ("ex-husband", not "ex")."""
+    kept: list[Finding] = []
+    reach: dict[str, int] = {}  # concept → the furthest end kept so far
+    for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
+        if f.end <= reach.get(f.concept, -1):
+            continue
+        reach[f.concept] = f.end
+        kept.append(f)
+    return kept
+
+
+def _segments(doc) -> tuple[list[int], list[int]]:
+    sentence = clause = 0
+    sentences, clauses = [], []
+    for token in doc:
+        sentences.append(sentence)
+        clauses.append(clause)
+        if token.lower_ in SENTENCE_BREAK or "\n" in token.text:
+            sentence += 1
+            clause += 1
+        elif token.lower_ in CLAUSE_BREAK:
+            clause += 1
+    return sentences, clauses
+
+
+def _clause_before(t: _Text, start: int, limit: int) -> range:
+    first = start
+    while first > 0 and t.clauses[first - 1] == t.clauses[start] and start - first < limit:
+        first -= 1
+    return range(first, start)
+
+
+# "send someone", "at the neighbours": a stranger named as help or as a place, not an actor.
+_NOT_AN_ACTOR_AFTER = frozenset({
+    "send", "get", "need", "want", "for", "like", "tell", "ask", "at", "to", "from", "with",
+    "of", "round", "in", "near", "by", "call", "ring", "phone", "text", "speak",
+})  # fmt: skip
+_SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you", "hes", "shes", "im"})
+# Phrases that carry their own "not" ("won't leave", "not breathing") are not denials.
+_SELF_NEGATING = frozenset({"presence", "coercion", "life", "stalking", "missing", "calm"})
+
+
+def _negated(t: _Text, start: int, concept: str) -> bool:
+    if concept in _SELF_NEGATING and t.at(start) in {"not", "can", "will", "cant", "stop"}:
+        return False
+    for i in reversed(_clause_before(t, start, 4)):
+        if t.lowers[i] in _SUBJECTS:
+            return False  # "she can't breathe she's going blue": a new subject
+        if t.norms[i] in NEGATIONS or t.lowers[i] in {"n't", "nt", "not"}:
+            # "no longer", "not just", "not sure" do not deny what follows.
+            return t.at(i + 1) not in {"long", "longer", "just", "only", "sure", "know"}
+    return False
+
+
+def _hypothetical(t: _Text, start: int) -> bool:
+    words = [t.lowers[i] for i in _clause_before(t, start, 15)]
+    if any(w in {"if", "whether", "unless"} for w in words):
+        # "if I come back he'll kill me": the threat is the consequence, and it is real.
+        last_if = max(i for i, w in enumerate(words) if w in {"if", "whether", "unless"})
+        after_if = words[last_if:]
+        return not any(
+            a in PRONOUN_AGENTS and b in FUTURE
+            for a, b in zip(after_if, after_if[1:], strict=False)
+        )
+    if "case" in words and "in" in words:
+        return True
+    return any(w in {"might", "may", "could", "would", "should"} for w in words[-3:])
+
+
+def _time(t: _Text, start: int, end: int) -> str:
+    """When a finding happens: the words around it, then the nearest marker in its clause,
+    then its verb's form, then the nearest marker in its sentence and in the narrative."""
+    clause = t.members("clause", start)
+    around = range(max(clause[0], start - 3), min(clause[-1] + 1, end + 3))
+    before = [t.lowers[i] for i in range(max(clause[0], start - 3), start)]
+    if _NOW.search(t.words(around)) or t.lowers[start] in FUTURE:
+        return "now"
+    if any(w in FUTURE for w in before):
+        return "now"
+    marker = _nearest_marker(t, "clause", start)
+    if marker:
+        return marker
+    if any(w in PAST_AUX for w in before):
+        return "recent"  # "was broken into", "had been hitting"
+    bare = [w for w in before if w not in {"a", "an", "the", "some"}]
+    if t.lowers[start].endswith("ing") or (bare and bare[-1] in NOW_AUX):
+        return "now"  # "he's kicking", "there's a fight"
+    return _nearest_marker(t, "sentence", start) or _nearest_marker(
+        t, "all", start, kinds=("past",)
+    )
+
+
+def _nearest_marker(t: _Text, unit: str, start: int, kinds=("past", "recent", "now")) -> str:
+    """The kind of the time marker nearest the finding in its clause, sentence or narrative."""
+    found = [(abs(position - start), kind) for position, kind in t.markers(unit, start)]
+    found = [item for item in found if item[1] in kinds]
+    return min(found)[1] if found else ""
+
+
+def _agent(t: _Text, end: int) -> str:
+    """ "attacked by some lads": done by someone who is not a party."""
+    if t.at(end) != "by":
+        return ""
+    i = end + 1
+    while t.at(i) in {"a", "an", "the", "some", "two", "three", "few", "couple", "of"}:
+        i += 1
+    return "other" if t.at(i) in NOT_A_PARTY else ""
+
+
+def _pronoun_agent(t: _Text, start: int) -> bool:
+    """'he' or 'she' in front of an act, over auxiliaries: "he's just kicked"."""
+    i = start - 1
+    while i >= 0 and start - i <= 5 and t.lowers[i] in _AUXILIARIES:
+        i -= 1
+    return i >= 0 and t.lowers[i] in PRONOUN_AGENTS
+
+
+_POSTURES = frozenset({
+    "sat", "sit", "sitting", "stood", "stand", "standing", "waiting", "wait", "hiding",
+    "hide", "parked", "lurking", "right", "still", "back", "now", "again", "there", "here",
+    "just", "been", "round", "currently", "outside", "is", "'s", "s", "are", "'re", "was",
+    "buzzing", "banging", "knocking", "shouting", "screaming", "lying", "laying", "and", "has",
+    "have",
+})  # fmt: skip
+
+
+def _person_before(t: _Text, start: int) -> bool:
+    """A person just before a phrase of presence, over auxiliaries and postures: "he's
+    outside", "someone's buzzing at my door", "my ex is sat outside"."""
+    i = start - 1
+    while i >= 0 and start - i <= 5 and (t.lowers[i] in _POSTURES or t.lowers[i] in _AUXILIARIES):
+        i -= 1
+    return i >= 0 and (
+        t.lowers[i] in PERSONS or t.norms[i] in PERSONS or t.norms[i] in _PARTY_NOUNS
+    )
+
+
+# --- signals ------------------------------------------------------------------------------
+
+
+def _signals(result: Reading, t: _Text) -> None:
+    parties = _parties(result, t)
+    strangers = [f for f in result.of("stranger", live=False) if not _named_as_place(t, f)]
+    result.add("calm", result.of("calm"))
+    result.add("safe", [f for f in result.of("safe") if not t.low(f.end - 1).startswith("going")])
+
+    # Acts of any time: whether this is domestic abuse does not depend on when.
+    violence = [f for f in result.of("violence") if _against_person(t, f)]
+    damage = [f for f in result.of("violence") if _against_thing(t, f)]
+    strangling = [f for f in result.of("strangle") if f.agent != "other"]
+    threats = [f for f in result.of("threat") if _harmful_threat(t, f)]
+    stalking = result.of("stalking")
+    coercion = result.of("coercion")
+    presence = [
+        f for f in result.of("presence") if _pronoun_agent(t, f.start) or _person_before(t, f.start)
+    ]
+    entry = _entry(result, t)
+    weapons = result.of("weapon")
+    held = [w for w in weapons if _weapon_held(result, t, w)]
+    life = [f for f in result.of("life") if _life_applies(t, f)]
+    verbal = result.of("abuse")
+    acts = violence + threats + stalking + coercion + entry + presence + strangling + held + verbal
+    breaches = [f for f in result.of("order") if t.at(f.start) == "breach"]
+
+    # Parties: named, or a "he"/"she" the caller never introduces who acts on the caller.
+    taking_others = [f for f in life if _with_others(t, f)]
+    if not parties and not strangers:
+        candidates = acts + breaches + taking_others + damage
+        pronoun_acts = [f for f in candidates if _pronoun_agent(t, f.start)]
+        if pronoun_acts:
+            agent = t.lowers[_agent_index(t, pronoun_acts[0].start)]
+            result.add("known_person", [f"{agent} … {pronoun_acts[0].words}"])
+    result.add("party", parties)
+    known = bool(parties) or "known_person" in result.signals
+    first_party = min((f.start for f in parties), default=None)
+
+    # "his wife", "her husband": the "he" or "she" of the narrative is that party's partner;
+    # "I think it's my ex": the someone at the door is the party.
+    third_person = any(t.low(p.start - 1) in {"his", "her"} for p in parties)
+    identified = any(_identified(t, p) for p in parties)
+
+    actors = _Actors(t, strangers, parties, acts)
+
+    def by_party(findings):
+        if first_party is None:
+            return findings if known else []
+        return [
+            f
+            for f in findings
+            if f.agent != "other"
+            and (
+                identified
+                or (third_person and _pronoun_agent(t, f.start))
+                or (
+                    (f.start > first_party or _pronoun_agent(t, f.start))
+                    and not actors.stranger_did(f, pronoun=_pronoun_agent(t, f.start))
+                )
+            )
+        ]
+
+    # A threat to life that takes others along ("jump off the bridge with her").
+    abuse = by_party(acts + damage + taking_others) + (result.of("justice") if parties else [])
+    if known:
+        result.add("party_abuse", abuse)
+    if _man_and_woman(t) and not strangers:
+        result.add("man_and_woman", violence + threats + result.of("distress"))
+
+    # Explicit domestic abuse words and protective orders.
+    result.add(
+        "da_words",
+        [
+            f
+            for f in result.of("da_words")
+            if not (t.low(f.start) == "domestic" and t.at(f.end) in _NOT_DA_DOMESTIC)
+        ],
+    )
+    if known or _any_person(t):
+        result.add("order", result.of("order"))
+
+    # When: what is happening now, what happened recently.
+    def when(findings, *times):
+        return [f for f in findings if f.time in times]
+
+    result.add("violence_now", when(violence, "now"))
+    result.add("violence_recent", when(violence, "recent", ""))
+    result.add("strangulation", when(strangling, "now", "recent", ""))
+    # Threats that speak of what is to come ("tonight's the night", "you'll regret it").
+    coming = [f for f in threats if t.at(f.start) in _FUTURE_THREATS]
+    result.add("threat_now", when(threats, "now") + coming)
+    result.add("threat_recent", [f for f in when(threats, "recent", "") if f not in coming])
+    result.add("stalking", when(stalking, "now", "recent", ""))
+    result.add("stalking_now", when(stalking, "now"))
+    result.add("coercion", when(coercion, "now", "recent", ""))
+    confinement = [f for f in coercion if _confines(t, f)]
+    result.add("held_now", [f for f in confinement if f.time in ("now", "recent", "")])
+    result.add("presence", when(presence, "now", "recent", ""))
+    stalked = {i for f in stalking for i in range(f.start, f.end)}
+    result.add(
+        "presence_now",
+        [f for f in when(presence, "now") if not stalked & set(range(f.start, f.end))],
+    )
+    # What a party did lately that is not violence: words, damage, turning up, a breach.
+    lately = by_party(verbal + damage + presence) if known else []
+    result.add("abuse_recent", when(lately, "now", "recent", ""))
+    orders = result.of("order") + result.of("da_words")
+    breached = [f for f in orders if t.at(f.start) == "breach" or _broken(t, f.start)]
+    result.add("order_breach", breached if known or _any_person(t) else [])
+    result.add("entry_now", entry)
+    result.add("forced_entry", [f for f in entry if f.concept == "force_entry"])
+
+    recovered = any(
+        t.low(f.start) in {"fine", "ok", "okay", "alright", "cough"} for f in result.of("calm")
+    )
+    if not recovered:
+        result.add("life_at_risk", when(life, "now", "recent", ""))
+    result.add("weapon_held", when(held, "now", ""))
+    if not held:
+        result.add("weapon_mentioned", when(weapons, "now", "recent", ""))
+    gone = _all_gone(t)
+    intruders = [] if gone or known else when(result.of("intruder"), "now", "recent", "")
+    result.add("intruder_now", intruders)
+    result.add("abduction", [f for f in result.of("abduction") if _abduction(t, f)])
+    result.add("child_missing", _missing_child(result, t))
+    result.add("road_danger", when(result.of("road"), "now", ""))
+    sexual_now = [f for f in result.of("sexual") if _says_now(t, f)]
+    result.add("offender_present", [] if gone else sexual_now)
+    distress = when(result.of("distress"), "now", "recent", "")
+    if distress and _any_person(t) or any(f.words.lower() == "open line" for f in distress):
+        result.add("distress_now", distress)
+
+
+def _identified(t: _Text, party: Finding) -> bool:
+    """ "it's my ex-husband", "I think it is my ex": who the unknown someone is."""
+    i = party.start - 1
+    while i >= 0 and t.lowers[i] in DETERMINERS | {"probably", "definitely", "prob", "deffo"}:
+        i -= 1
+    return i >= 1 and t.lowers[i] in {"'s", "is", "s", "be"} and t.lowers[i - 1] in {"it", "its"}
+
+
+def _is_object(t: _Text, person: Finding, ends: set[int]) -> bool:
+    i = person.start
+    while i > 0 and t.lowers[i - 1] in DETERMINERS | {"a", "an"}:
+        i -= 1
+    return i in ends or (i - 1) in ends
+
+
+def _named_as_place(t: _Text, f: Finding) -> bool:
+    """ "send someone", "at the neighbours", "a friend's house": not someone who acts."""
+    mine = t.low(f.start - 1) in {"my", "our", "me"} and t.at(f.start) in {"lad", "boy", "girl"}
+    i = f.start - 1
+    while i >= 0 and t.lowers[i] in {"a", "an", "the", "my", "our", "some", "one", "his", "her"}:
+        i -= 1
+    owner = t.low(f.end) in {"'s", "’s"} and t.at(f.end + 1) in OWNED
+    word = t.low(f.end - 1)
+    owner = owner or (word.endswith("s") and word != t.at(f.end - 1) and t.at(f.end) in OWNED)
+    return (i >= 0 and t.at(i) in _NOT_AN_ACTOR_AFTER) or owner or mine
+
+
+class _Actors:
+    """Who did an act: the person named nearest before it, leaving out those named as the
+    object of another act ("someone threatened my son with a knife": not the son)."""
+
+    def __init__(self, t: _Text, strangers: list[Finding], parties: list[Finding], acts):
+        ends = {a.end for a in acts}
+        people = sorted(
+            (p for p in strangers + parties if not _is_object(t, p, ends)),
+            key=lambda p: p.start,
+        )
+        self.starts = [p.start for p in people]
+        self.is_stranger = [p in strangers for p in people]
+
+    def stranger_did(self, act: Finding, pronoun: bool = False) -> bool:
+        """A "he" or "they" is the narrative's first person named ("my brothers and uncle
+        ... want me to marry a man ... they locked me in"); a named act, the nearest."""
+        if pronoun:
+            return bool(self.is_stranger) and self.is_stranger[0]
+        index = bisect.bisect_left(self.starts, act.start) - 1
+        return index >= 0 and self.is_stranger[index]
+
+
+def _broken(t: _Text, start: int) -> bool:
+    """ "breaking his bail conditions", "breached a non-mol"."""
+    return any(t.at(i) in {"break", "breach"} for i in range(max(0, start - 3), start))
+
+
+def _says_now(t: _Text, f: Finding) -> bool:
+    """The words of the finding's sentence say it is happening now ("still present")."""
+    return bool(_NOW.search(t.words(t.members("sentence", f.start))))
+
+
+def _with_others(t: _Text, f: Finding) -> bool:
+    following = {t.at(i) for i in range(f.end, f.end + 5)}
+    return bool(following & {"with", "and"}) and bool(
+        following & {"her", "him", "them", "baby", "kid", "child", "me"}
+    )
+
+
+def _agent_index(t: _Text, start: int) -> int:
+    i = start - 1
+    while i >= 0 and t.lowers[i] in _AUXILIARIES:
+        i -= 1
+    return max(i, 0)
+
+
+def _any_person(t: _Text) -> bool:
+    return any(w in PERSONS for w in t.lowers) or any(w in PERSONS for w in t.norms)
+
+
+def _man_and_woman(t: _Text) -> bool:
+    words = set(t.lowers)
+    return bool(words & MALE) and bool(words & FEMALE)
+
+
+def _parties(result: Reading, t: _Text) -> list[Finding]:
+    parties = list(result.of("relationship"))
+    exes = result.of("ex")
+    for f in result.of("partner") + exes + result.of("family"):
+        if f.concept != "ex" and any(e.start <= f.start and f.end <= e.end for e in exes):
+            continue  # "husband" inside "ex-husband"
+        before, before2, after = t.low(f.start - 1), t.low(f.start - 2), t.low(f.end)
+        if f.concept == "ex":
+            following = after if after != "-" else t.low(f.end + 1)
+            if following in NOT_PARTNER_AFTER_EX and f.end - f.start == 1:
+                continue
+        elif before in {"a", "any", "no", "every", "some", "of"}:
+            continue  # someone's relative in general, not a party named by the caller
+        elif f.concept == "family" and not (
+            _determined(t, f.start) or _owned_by_party(t, f) or _opens_sentence(t, f.start)
+        ):
+            continue
+        if after in {"'s", "’s", "s"} and t.at(f.end + 1) in OWNED:
+            continue  # an owner: "my husband's car"
+        word = t.low(f.end - 1)
+        if word.endswith("s") and word != t.at(f.end - 1) and after in OWNED:
+            continue  # an owner typed without the apostrophe: "my sons bike"
+        if f.concept == "partner" and _partner_of_someone_else(t, f.start):
+            continue  # "my ex boyfriends new girlfriend": another person's partner
+        if after == "and" and t.low(f.end + 1) in {"i", "me", "myself"}:
+            continue  # a companion: "my partner and I"
+        if before == "and" and before2 in {"me", "i"}:
+            continue  # "me and my partner"
+        if before == "with" or (before in DETERMINERS and before2 == "with"):
+            continue  # "out with my husband"
+        parties.append(f)
+    return parties
+
+
+_PARTY_NOUNS = frozenset(PHRASES["partner"] + PHRASES["family"] + ("ex",))
+_CURRENT_PARTNERS = frozenset(PHRASES["partner"])
+
+
+def _owned_by_party(t: _Text, f: Finding) -> bool:
+    """ "my wife's brother", "daughter's boyfriend": a relative or partner of a party (an
+    ex-partner's family is no longer family)."""
+    if t.low(f.start - 1) not in {"'s", "’s", "s"}:
+        return False
+    owner = t.at(f.start - 2)
+    if f.concept == "family":
+        return owner in _CURRENT_PARTNERS and t.at(f.start - 3) != "-"
+    return owner in _PARTY_NOUNS
+
+
+def _partner_of_someone_else(t: _Text, start: int) -> bool:
+    """A partner word whose owner is not the caller's family: "her new boyfriend" is a
+    party, "my ex boyfriends new girlfriend" is not."""
+    i = start - 1
+    while i >= 0 and t.lowers[i] in {"new", "current", "old", "latest"}:
+        i -= 1
+    if i < 0:
+        return False
+    owner = t.lowers[i]
+    if owner in {"'s", "’s"}:
+        owner_norm = t.at(i - 1)
+        return owner_norm not in _PARTY_NOUNS or t.at(i - 2) in {"ex", "-"}
+    if owner.endswith("s") and owner != t.at(i) and t.at(i) in _PARTY_NOUNS:
+        return t.at(i - 1) in {"ex", "-"}  # "ex boyfriends new girlfriend"
+    return False
+
+
+def _determined(t: _Text, start: int) -> bool:
+    """ "my son", "my two grown up sons", "my 25 year old daughter"."""
+    for i in range(start - 1, max(-1, start - 6), -1):
+        if t.lowers[i] in DETERMINERS:
+            return True
+        if t.lowers[i] in SENTENCE_BREAK or t.lowers[i] in {
+            ",",
+            "and",
+            "a",
+            "some",
+            "any",
+            "'s",
+            "’s",
+            "s",
+            "of",
+        }:
+            return False
+    return False
+
+
+_DESCRIBING = frozenset({
+    "adult", "grown", "up", "older", "younger", "eldest", "youngest", "teenage", "big",
+    "little", "elderly", "drunk", "caller", "callers", "caller's",
+})  # fmt: skip
+
+
+def _opens_sentence(t: _Text, start: int) -> bool:
+    """Handlers write "Son (34) moved back in", "adult daughter controls her pension"."""
+    i = start - 1
+    while i >= 0 and start - i <= 2 and t.lowers[i] in _DESCRIBING:
+        i -= 1
+    return (
+        i < 0
+        or t.lowers[i] in SENTENCE_BREAK
+        or t.lowers[i]
+        in {
+            ",",
+            "says",
+            "reports",
+            "states",
+            "said",
+            "and",
+            "c/s",
+            "s",
+            ":",
+            "that",
+        }
+    )
+
+
+def _against_person(t: _Text, f: Finding) -> bool:
+    if f.agent == "other":
+        return False
+    if t.at(f.start) == "choke" and f.end - f.start == 1:
+        return False  # "she's choking": a medical emergency, not an assault
+    if t.low(f.start) == "bit" and t.low(f.start - 1) == "a":
+        return False  # "a bit of"
+    following = [t.at(i) for i in range(f.end, f.end + 3)]
+    if following and following[0] in {"the", "a", "my", "his", "her", "their", "our", "all"}:
+        following = following[1:]
+    if following and following[0] in DAMAGE_OBJECTS:
+        return False
+    # "window of parked van smashed": a thing before the verb and no one after it.
+    if t.at(f.start) in _THING_VERBS:
+        before = {t.at(i) for i in range(max(0, f.start - 5), f.start)}
+        after = {t.at(i) for i in range(f.end, f.end + 3)}
+        if before & DAMAGE_OBJECTS and not after & (PERSONS | {"me", "us"}):
+            return False
+    return True
+
+
+def _against_thing(t: _Text, f: Finding) -> bool:
+    """ "smashed up my flat", "kicked the door": damage, not violence."""
+    if f.agent == "other" or t.at(f.start) == "choke":
+        return False
+    following = [t.at(i) for i in range(f.end, f.end + 3)]
+    if following and following[0] in {"the", "a", "my", "his", "her", "their", "our", "all"}:
+        following = following[1:]
+    before = {t.at(i) for i in range(max(0, f.start - 5), f.start)}
+    return bool(following and following[0] in DAMAGE_OBJECTS) or (
+        t.at(f.start) in _THING_VERBS and bool(before & DAMAGE_OBJECTS)
+    )
+
+
+_THING_VERBS = frozenset({"smash", "kick", "hit", "push", "drag", "ram", "batter", "beat"})
+
+
+def _harmful_threat(t: _Text, f: Finding) -> bool:
+    head = t.at(f.start)
+    if head in {"threaten", "threat"}:
+        after = [t.at(i) for i in range(f.end, f.end + 4)]
+        if after and after[0] in {"me", "her", "him", "us", "them", "you"}:
+            after = after[1:]
+        if after and after[0] == "to" and len(after) > 1:
+            return after[1] in HARM_VERBS
+        if after and after[0] == "with" and len(after) > 1:
+            rest = after[1:]
+            return bool(set(rest) & {"knife", "weapon", "gun", "hammer", "bat", "violence",
+                                     "machete", "axe", "acid", "death", "bottle"})  # fmt: skip
+        return True
+    if head == "kill":
+        # "the heat is killing me": a kill with no person before it.
+        window = range(max(0, f.start - 8), f.start)
+        return any(t.lowers[i] in PERSONS or t.norms[i] in PERSONS or t.lowers[i] == "i"
+                   for i in window)  # fmt: skip
+    return True
+
+
+def _entry(result: Reading, t: _Text) -> list[Finding]:
+    doors = [d for d in result.of("door", live=False) if t.at(d.start - 1) not in DOOR_NOT_ENTRY]
+    found = [f for f in result.of("force_entry") if f.time == "now"]
+    for bang in result.of("bang"):
+        if bang.time not in ("now", ""):
+            continue
+        near_door = any(d.sentence == bang.sentence and abs(d.start - bang.end) <= 6 for d in doors)
+        loud = bool(doors) and t.at(bang.start) in {"bang", "hammer", "pound", "kick", "bash"}
+        if near_door or (loud and (bang.time == "now" or t.low(bang.start).endswith("ing"))):
+            found.append(bang)
+    return found
+
+
+def _confines(t: _Text, f: Finding) -> bool:
+    """Held or shut out now: "locked me in", "won't let me leave", "locked all the doors"."""
+    words = {t.at(i) for i in range(f.start, f.end + 2)}
+    return ("lock" in words) or bool(words & {"leave", "out", "go"}) and "let" in words
+
+
+def _life_applies(t: _Text, f: Finding) -> bool:
+    head = t.at(f.start)
+    if head == "fit" and t.at(f.start - 1) not in {"a", "have", "having"}:
+        return False  # "fit" as in "fit and well"
+    if head in {"fire", "smoke"} and f.end - f.start == 1:
+        window = {t.norms[i] for i in t.members("sentence", f.start)}
+        return bool({"trap", "inside", "people", "someone", "kid", "child", "in", "stuck"} & window)
+    if head == "choke" and t.at(f.end) in {"me", "her", "him"}:
+        return False  # an assault: the violence rules read it
+    if head in {"in", "on"} and t.at(f.start + 2) in {"ground"} | {"river", "canal", "sea"}:
+        window = range(max(0, f.start - 8), f.start)
+        return any(t.lowers[i] in PERSONS or t.norms[i] in _YOUNG | PERSONS for i in window)
+    if head == "in" or (head == "still" and t.at(f.start + 2) in {"water", "river"}):
+        # "woman in the river", not "a knife in the canal"
+        window = range(max(0, f.start - 3), f.start)
+        return any(t.lowers[i] in PERSONS or t.norms[i] in PERSONS for i in window) or any(
+            t.norms[i] in {"child", "kid", "boy", "girl", "dog", "someone"} for i in window
+        )
+    return not (head == "trap" and "finger" in {t.at(f.end), t.at(f.end + 1)})
+
+
+def _weapon_held(result: Reading, t: _Text, weapon: Finding) -> bool:
+    if t.at(weapon.start) in {"gunshot", "shoot", "shooting"} or weapon.words == "shots fired":
+        return True
+    for holder in result.of("held"):
+        if holder.sentence == weapon.sentence and 0 <= weapon.start - holder.end <= 3:
+            return True
+    return any(
+        f.sentence == weapon.sentence and f.time != "past"
+        for f in result.of("threat") + result.of("violence")
+    )
+
+
+def _all_gone(t: _Text) -> bool:
+    text = t.words(range(len(t.norms)))
+    return bool(
+        re.search(
+            r"\b(have|be) (go|leave)\b(?! (inside|in|into|back|upstairs|round|for))|"
+            r"\b(run|ran) off\b|\bleg it\b",
+            text,
+        )
+    )
+
+
+def _abduction(t: _Text, f: Finding) -> bool:
+    if t.at(f.start) in {"snatch", "abduct", "kidnap", "bundle"}:
+        return True
+    verbs = {t.at(i) for i in range(max(0, f.start - 6), f.start)}
+    return bool(verbs & {"pull", "drag", "bundle", "force", "grab", "push", "snatch"})
+
+
+_YOUNG = frozenset({"child", "kid", "boy", "girl", "lad", "someone", "toddler", "baby", "son"})
+_AGE = re.compile(r"^(\d{1,2})(yr|yrs|year|years|yo)?$")
+_AGE_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+
+
+def _missing_child(result: Reading, t: _Text) -> list[str]:
+    missing = [f for f in result.of("missing") if f.time != "past"]
+    if not missing:
+        return []
+    young = [f.words for f in result.of("child")]
+    for i in range(len(t.norms)):
+        word = t.lowers[i]
+        match = _AGE.match(word)
+        age = int(match.group(1)) if match else _AGE_WORDS.get(word, 99)
+        if age >= 13:
+            continue
+        unit = (
+            (match and match.group(2))
+            or t.at(i + 1) in {"year", "-"}
+            or t.low(i + 1).startswith(("yr", "year"))
+        )
+        # "my son is 6", "daughter (5)": a child named with an age
+        named = any(t.at(j) in _YOUNG | {"daughter"} for j in range(max(0, i - 3), i))
+        if unit or named:
+            young.append(" ".join(t.lowers[max(0, i - 2) : i + 3]))
+    if not young:
+        return []
+    return young[:2] + [missing[0].words]

@@ -1,0 +1,181 @@
+"""The grading engine measured on the labelled narratives in risk_corpus.jsonl.
+
+Each line holds a narrative as a caller says it or a handler types it, whether it is
+domestic abuse (`da`) and the least urgent grade a careful handler would accept (`grade`).
+A narrative is assessed on its own words: an opening code with no starting grade of its
+own, no intelligence, no scheme, so that only what the words say moves the grade.
+Used by tests/cad/test_risk_corpus.py (the targets) and bench/risk_corpus.py (figures).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cad import grading
+
+CORPUS = Path(__file__).with_name("risk_corpus.jsonl")
+# Written apart from the rules and from the first corpus, by someone who had read neither;
+# its figures before any rule was changed for it are in bench/RESULTS.md ("Risk").
+HOLDOUT = Path(__file__).with_name("risk_corpus_holdout.jsonl")
+NOW = datetime(2026, 12, 6, 0, 0, tzinfo=UTC)
+CALM = (grading.SCHEDULED, grading.RESOLVED)
+
+
+@dataclass(frozen=True)
+class Narrative:
+    text: str
+    da: bool
+    grade: str
+    why: str = ""
+
+
+@dataclass
+class Figures:
+    narratives: int = 0
+    da_total: int = 0
+    da_prompted: int = 0
+    other_total: int = 0
+    other_prompted: int = 0
+    danger_total: int = 0
+    danger_immediate: int = 0
+    calm_total: int = 0
+    calm_raised: int = 0
+    # label → recommended → count
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    misses: dict[str, list[tuple[Narrative, grading.Assessment]]] = field(default_factory=dict)
+    milliseconds: list[float] = field(default_factory=list)
+
+    @staticmethod
+    def share(part: int, whole: int) -> float:
+        return part / whole if whole else 0.0
+
+    @property
+    def da_recall(self) -> float:
+        return self.share(self.da_prompted, self.da_total)
+
+    @property
+    def other_prompt_rate(self) -> float:
+        return self.share(self.other_prompted, self.other_total)
+
+    @property
+    def danger_recall(self) -> float:
+        return self.share(self.danger_immediate, self.danger_total)
+
+    @property
+    def calm_raised_rate(self) -> float:
+        return self.share(self.calm_raised, self.calm_total)
+
+    def meets_targets(self) -> bool:
+        return (
+            self.da_recall >= 0.98
+            and self.other_prompt_rate <= 0.05
+            and self.danger_recall >= 0.95
+            and self.calm_raised_rate <= 0.05
+            and self.p95_ms() <= 5.0
+        )
+
+    def p95_ms(self) -> float:
+        ordered = sorted(self.milliseconds)
+        return ordered[max(0, int(len(ordered) * 0.95) - 1)] if ordered else 0.0
+
+    def median_ms(self) -> float:
+        return statistics.median(self.milliseconds) if self.milliseconds else 0.0
+
+
+def load(path: Path = CORPUS) -> list[Narrative]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        data = json.loads(line)
+        if data["grade"] not in grading.GRADES:
+            raise ValueError(f"line {number}: unknown grade {data['grade']!r}")
+        rows.append(Narrative(data["text"], bool(data["da"]), data["grade"], data.get("why", "")))
+    return rows
+
+
+def assess_words(text: str) -> grading.Assessment:
+    facts = grading.CallFacts(
+        opening_code="", opening_grade=grading.RESOLVED, narrative=text, now=NOW
+    )
+    return grading.assess(facts)
+
+
+def evaluate(narratives: list[Narrative]) -> Figures:
+    figures = Figures(narratives=len(narratives))
+    assess_words("warm the pipeline up")
+    for row in narratives:
+        started = time.perf_counter()
+        result = assess_words(row.text)
+        figures.milliseconds.append((time.perf_counter() - started) * 1000)
+        got = result.recommended_grade
+        figures.confusion.setdefault(row.grade, {}).setdefault(got, 0)
+        figures.confusion[row.grade][got] += 1
+        if row.da:
+            figures.da_total += 1
+            figures.da_prompted += result.da_prompt
+            if not result.da_prompt:
+                figures.misses.setdefault("domestic abuse not prompted", []).append((row, result))
+        else:
+            figures.other_total += 1
+            figures.other_prompted += result.da_prompt
+            if result.da_prompt:
+                figures.misses.setdefault("prompted, not domestic abuse", []).append((row, result))
+        if row.grade == grading.IMMEDIATE:
+            figures.danger_total += 1
+            figures.danger_immediate += got == grading.IMMEDIATE
+            if got != grading.IMMEDIATE:
+                figures.misses.setdefault("danger now, not IMMEDIATE", []).append((row, result))
+        elif row.grade in CALM:
+            figures.calm_total += 1
+            raised = got in (grading.IMMEDIATE, grading.PRIORITY)
+            figures.calm_raised += raised
+            if raised:
+                figures.misses.setdefault("calm, raised to IMMEDIATE/PRIORITY", []).append(
+                    (row, result)
+                )
+        elif got not in (grading.IMMEDIATE, grading.PRIORITY):
+            figures.misses.setdefault("PRIORITY call, recommended lower", []).append((row, result))
+    return figures
+
+
+def report(figures: Figures) -> str:
+    pct = "{:.1%}".format
+    lines = [
+        f"narratives: {figures.narratives} ({figures.da_total} domestic abuse)",
+        f"DA prompt on DA calls:     {figures.da_prompted}/{figures.da_total} "
+        f"= {pct(figures.da_recall)} (target >= 98%)",
+        f"DA prompt on other calls:  {figures.other_prompted}/{figures.other_total} "
+        f"= {pct(figures.other_prompt_rate)} (target <= 5%)",
+        f"IMMEDIATE on danger now:   {figures.danger_immediate}/{figures.danger_total} "
+        f"= {pct(figures.danger_recall)} (target >= 95%)",
+        f"calm raised to IMM/PRI:    {figures.calm_raised}/{figures.calm_total} "
+        f"= {pct(figures.calm_raised_rate)} (target <= 5%)",
+        f"assessment: median {figures.median_ms():.2f} ms, p95 {figures.p95_ms():.2f} ms "
+        "(target p95 <= 5 ms)",
+        "",
+        "confusion (rows: label, columns: recommended)",
+    ]
+    short = {g: g[:9] for g in grading.GRADES}
+    lines.append(" " * 12 + "".join(f"{short[g]:>11}" for g in grading.GRADES))
+    for label in grading.GRADES:
+        counts = figures.confusion.get(label, {})
+        lines.append(
+            f"{short[label]:<12}" + "".join(f"{counts.get(g, 0):>11}" for g in grading.GRADES)
+        )
+    for kind, rows in figures.misses.items():
+        lines.append("")
+        lines.append(f"{kind}: {len(rows)}")
+        for row, result in rows:
+            flags = ", ".join(flag.code for flag in result.flags) or "no flags"
+            lines.append(
+                f"  - [{row.grade}{' DA' if row.da else ''} -> {result.recommended_grade}] "
+                f"{row.text}"
+            )
+            lines.append(f"      {flags}")
+    return "\n".join(lines)
