@@ -177,6 +177,15 @@ def unless(condition: Condition, blocker: Condition) -> Condition:
     return check
 
 
+def absent(condition: Condition) -> Condition:
+    """Holds where `condition` does not; its evidence is the absence itself."""
+
+    def check(seen: _Seen) -> str | None:
+        return None if condition(seen) else "none"
+
+    return check
+
+
 def all_of(*conditions: Condition) -> Condition:
     def check(seen: _Seen) -> str | None:
         evidence = [condition(seen) for condition in conditions]
@@ -402,9 +411,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "cue.child_missing",
-        "young child missing",
+        "young child or vulnerable person missing",
         cue("child_missing"),
-        "A young child is missing: {evidence}.",
+        "A young child or a vulnerable person is missing: {evidence}.",
         recommend=IMMEDIATE,
     ),
     Rule(
@@ -533,10 +542,19 @@ RULES: tuple[Rule, ...] = (
                     cue("order_breach"),
                 ),
             ),
-            CALM,
+            # Advice asked about an old matter; not when someone was hurt today.
+            all_of(CALM, absent(cue("harm_today"))),
         ),
         "Domestic abuse ({evidence}) reported soon after it happened.",
         recommend=PRIORITY,
+        da_prompt=True,
+    ),
+    Rule(
+        "da.open_line",
+        "cries for help on an open line",
+        cue("open_line_distress"),
+        "A silent or open line with cries for help ({evidence}): ask about domestic abuse.",
+        recommend=IMMEDIATE,
         da_prompt=True,
     ),
     Rule(

@@ -66,7 +66,8 @@ SPELLING: dict[str, str] = {
     "stalked": "stalk", "stalking": "stalk", "mins": "minute", "min": "minute",
     "hrs": "hour", "hr": "hour", "thru": "through", "pics": "picture", "pic": "picture",
     "cos": "because", "coz": "because", "kidz": "kid", "nite": "night", "2nite": "tonight",
-    "2day": "today", "gone": "go", "wifes": "wife", "hubbys": "husband",
+    "2day": "today", "gone": "go", "someones": "someone", "somebodys": "somebody",
+    "wifes": "wife", "hubbys": "husband",
     "nobodys": "nobody", "noones": "nobody", "nothings": "nothing",
     # Pieces of "won't", "can't", "gonna", "'ll".
     "wo": "will", "ca": "can", "gon": "going", "na": "to", "nt": "not", "n't": "not",
@@ -86,13 +87,19 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # Words that tell of a relationship without naming the person.
     "relationship": (
+        "she|he live|lives with", "i try to end it", "i end it", "end it with him|her",
+        "been seeing",
         "split up", "we split", "break up", "leave him|her", "separate from",
         "we separate|divorce", "divorce him|her", "be with him|her", "live with him|her",
-        "go out with him|her", "his|her ex", "live|lives with partner|boyfriend|husband|"
-        "girlfriend|wife|fiance|fiancee", "our daughter|son|kid|kids|child|children|baby",
-        "kid 's dad|mum", "kids ' dad|mum", "child 's father|mother",
+        "go out with him|her", "his|her ex", "kids together", "child together",
+        "children together", "baby together", "in a relationship with", "the couple",
+        "she|he|i be seeing", "be see him|her", "after she|i end it", "end it with him|her",
+        "live|lives with partner|boyfriend|husband|"
+        "girlfriend|wife|fiance|fiancee", "kid 's dad|mum", "kids ' dad|mum",
+        "child 's father|mother",
     ),
     "family": (
+        "son|daughter|brother|sister|father|mother in law",
         "son", "daughter", "stepson", "stepdaughter", "brother", "sister", "mum", "mam",
         "mom", "mother", "dad", "father", "stepdad", "stepfather", "stepmum", "stepmother",
         "grandson", "granddaughter", "grandad", "granddad", "nan", "nana", "uncle", "auntie",
@@ -109,6 +116,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "force me|her to marry", "not allow within|near",
     ),
     "order": (
+        "can not|cant come|go near", "family court", "not allow near|within",
         "court order", "bail condition", "bail", "injunction", "no contact order", "breach",
         "not allow|suppose to contact", "not allow|suppose to come|go near",
         "get|got|have a|an order", "an order against", "order against him|her",
@@ -120,6 +128,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "court case against",
     ),
     "violence": (
+        "pin", "pinned", "squeeze", "bruise", "fracture", "force himself|herself on",
+        "sexually assault", "grab my|her|his throat|neck|hair|arm|arms|wrist",
+        "thrown at the wall|floor", "chuck|throw a|the plate|glass|cup|mug|bottle|chair",
+        "shove her|me|him over",
         "on top of her|me|him", "get her|me|him on the floor|ground", "pin me|her|him",
         "scratch my|her|his face", "give her|me|him a black eye", "black eye",
         "shout|scream|swear at his|her|their",
@@ -147,6 +159,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "strangle": ("strangle", "strangulate", "choke me|her|him", "throttle", "smother",
                  "suffocate", "by the neck|throat"),
     "threat": (
+        "never see|seeing them again", "never see|seeing the|my kids|children again",
+        "burn the house|place|flat|car", "flush them|her tablets", "nobody walk out on",
+        "unless she|he|i|you sign|signs|give|gives|pay|pays|drop|drops|come|comes",
+        "get her|his|my brothers to",
         "threaten", "threat", "kill", "murder", "do in", "slit throat|throats",
         "end me|her|him|you", "finish me|her|him|you off", "finish the job",
         "burn the? house|place|flat down", "hurt me|her|him|them|you|kid|child|baby",
@@ -163,10 +179,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "bell", "intercom", "gate",
     ),
     "bang": (
-        "bang", "hammer", "pound", "bash", "thump", "boot", "batter", "knock", "buzz", "ring",
-        "rattle", "kick", "shout through",
+        "bang", "hammer", "pound", "bash", "thump", "boot", "batter", "knock", "buzz",
+        "keep ringing", "ring the bell|buzzer|doorbell", "rattle", "kick", "shout through",
     ),
     "force_entry": (
+        "climb onto|into|over|up",
         "try|trying to get|break|force in|into", "try to get|break in|into",
         "force his|her|their way in", "force entry|the door", "break in|into",
         "kick in|down the? door", "kick the? door in|down", "kick my|her door in|down",
@@ -175,6 +192,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "let himself|herself|themselves in", "kick down",
     ),
     "presence": (
+        "circle|circling the|my|her", "at the end of the road", "get|getting out the|his|her car",
+        "in his car at|on|outside",
         "outside", "at the|my|her|our front|back? door", "on the|my|her doorstep",
         "in the|my|her|our garden|house|flat|hallway|hall|kitchen|bedroom|bathroom|lounge|"
         "stairwell|property|room|loft|stairs", "in the|my|her|our living room", "come in",
@@ -191,6 +210,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "bedroom|room|toilet", "lock myself|herself|himself in",
     ),
     "stalking": (
+        "know|knows where i|she work|live|be", "message|messages|texts|calls since", "nonstop",
+        "non stop", "ringing nonstop",
         "follow", "stalk", "stalker", "watch the|my|our house|flat|place|me",
         "keep turn|turning up", "keep message|messaging|text|texting|call|calling|ringing",
         "keep phone|phoning|drive|driving|come|coming|send|sending",
@@ -201,6 +222,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "will not accept it", "stare at me|the house", "staring at me|the house",
     ),
     "coercion": (
+        "block|blocking the front? door|way|exit", "lock him|them in|out",
+        "have to ask to|permission", "stop paying", "stop her|me seeing", "check every receipt",
         "will not let me|her|us", "not allow out", "not allow to go|leave|see",
         "lock me|her|us in|out", "lock all the? door|doors", "take my|her the? car? keys",
         "take my|her money|phone|bank|card|cards|pension|passport",
@@ -211,6 +234,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "take loans|loan|credit|cards out in my|her name", "in my|her name",
     ),
     "life": (
+        "going|gonna to? jump", "threaten to jump", "on the top of", "top of the multi storey",
+        "drive us|me|her|them both? into", "be stab", "been stabbed", "stab wound",
         "not breathe", "stop breathe", "can not breathe", "cant breathe", "no pulse",
         "unconscious", "unresponsive", "not respond|responding", "not move|moving",
         "collapse", "trap", "drown", "overdose", "suicide", "suicidal",
@@ -234,6 +259,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "edge of the platform|bridge|roof|cliff",
     ),
     "weapon": (
+        "steering lock", "brick", "iron bar", "bayonet", "pen knife",
         "weapon", "knife", "blade", "machete", "gun", "firearm", "shotgun", "pistol", "rifle",
         "axe", "sword", "samurai", "crowbar", "baseball bat", "bat", "hammer", "acid",
         "broken bottle", "cleaver", "screwdriver", "taser", "gunshot", "shots fired",
@@ -246,6 +272,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "armed", "threaten", "come at", "the bread|kitchen",
     ),
     "intruder": (
+        "someone in the house|flat|garden", "someone downstairs",
+        "someone be in the house|flat", "think someone be in",
         "burglar", "intruder",
         "someone|somebody|people|man|men|they in my|the|our house|flat|home|garden|loft|"
         "kitchen",
@@ -257,23 +285,40 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "go into the|a house", "in my house", "try my|the back|front door", "try the door",
         "try my door",
     ),
-    "abduction": ("into a|the van|car|vehicle", "snatch", "abduct", "kidnap", "bundle into"),
-    "sexual": ("expose himself|herself", "flash", "indecent", "touch", "masturbate"),
+    "abduction": (
+        "into a|the van|car|vehicle", "snatch", "abduct", "kidnap", "bundle into",
+        "try|trying to get a|the little? girl|boy|child|kid",
+    ),
+    # An offender there now, or on the way (a courier coming to collect a victim's cards).
+    "sexual": (
+        "expose himself|herself", "flash", "indecent", "touch", "masturbate",
+        "courier be come|coming", "come|coming to collect",
+    ),
     "road": (
+        "hit and run",
         "hard shoulder", "on the motorway", "lorries flying past", "wrong side of the road",
         "drunk|drink driver|driving", "all over the road", "wrong way", "wrong side",
         "mount the pavement", "drive at people", "race up and down",
+    ),
+    # Someone who cannot look after themselves if lost.
+    "vulnerable": (
+        "dementia", "alzheimer", "alzheimers", "autistic", "autism", "learning disability",
+        "vulnerable", "confused",
     ),
     "child": (
         "child", "kid", "toddler", "baby", "little boy|girl|one|lad|un", "my|our|her|his boy|girl",
         "infant",
     ),
     "missing": (
+        "hes gone", "shes gone", "he be go", "she be go",
+        "never come out|home|back", "never came out",
         "missing", "can not find", "cant find", "lose", "wander off", "run off", "disappear",
         "go off", "not come home|back|out", "not back", "nobody|no one know where",
         "walk out", "walk off", "we can not find", "look for",
     ),
     "distress": (
+        "go quiet", "went quiet", "glass go|smash|break", "thud", "thuds",
+        "please stop you be hurt|hurting me", "hurting me",
         "scream", "shout|scream|cry for help", "help me|us", "shout help", "get off me|her|him",
         "please stop", "stop it", "put it down", "whisper", "line go dead", "call drop",
         "call just drop", "phone go dead", "cut off", "open line",
@@ -285,12 +330,15 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # The caller says they are safe: the other party far away or gone.
     "safe": (
+        "mile|miles|hour|hours|hrs away", "live|lives abroad",
         "not in danger", "not in any danger", "safe now", "be safe", "live|lives in another "
         "city|town|country", "another city|town|country", "long go", "he be|'s go",
         "she be|'s go", "they be|'ve go", "do not know where i live|am|be",
     ),
     # The caller asks for advice or a record, or says the danger has passed.
     "calm": (
+        "want|wants it stopped", "just want it to stop", "appt", "appointment", "give a? statement",
+        "hand in", "hand it in", "want it collected", "get on fine", "kids fine", "about the game",
         "advice", "want|wants to know my|her options", "what be my options", "my options",
         "for my|the record|records", "on record", "want it record|recorded|logged|noted", "log it",
         "logged", "crime number|reference",
@@ -306,8 +354,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "talk to someone", "historic", "make a statement",
     ),
     "stranger": (
+        "man", "woman", "men", "women", "a|some|this kid|boy|lad|girl",
         "a|some|this|the|two|three|four|group|gang|couple of? man|men|bloke|blokes|lad|lads|"
-        "guy|guys|woman|women|youth|youths|male|female|person|people|stranger|driver|customer|"
+        "guy|guys|fella|woman|women|youth|youths|male|female|person|people|stranger|driver|"
+        "customer|"
         "passenger|shoplifter|thief|bouncer",
         "stranger", "someone", "somebody", "someone|somebody i do not know", "i do not know",
         "i dont know", "lad", "lads", "bloke", "blokes", "youths", "fella from|in|at",
@@ -650,6 +700,7 @@ def _clause_before(t: _Text, start: int, limit: int) -> range:
 
 # "send someone", "at the neighbours": a stranger named as help or as a place, not an actor.
 _NOT_AN_ACTOR_AFTER = frozenset({
+    "seeing", "see", "meet", "met", "date", "dating", "marry", "married",
     "send", "get", "need", "want", "for", "like", "tell", "ask", "at", "to", "from", "with",
     "of", "round", "in", "near", "by", "call", "ring", "phone", "text", "speak",
 })  # fmt: skip
@@ -693,8 +744,8 @@ def _time(t: _Text, start: int, end: int) -> str:
     before = [t.lowers[i] for i in range(max(clause[0], start - 3), start)]
     if _NOW.search(t.words(around)) or t.lowers[start] in FUTURE:
         return "now"
-    if any(w in FUTURE for w in before):
-        return "now"
+    if any(w in FUTURE or w in {"trying", "tryna", "try"} for w in before):
+        return "now"  # "he'll kill me", "is trying to climb in"
     marker = _nearest_marker(t, "clause", start)
     if marker:
         return marker
@@ -738,7 +789,7 @@ _POSTURES = frozenset({
     "hide", "parked", "lurking", "right", "still", "back", "now", "again", "there", "here",
     "just", "been", "round", "currently", "outside", "is", "'s", "s", "are", "'re", "was",
     "buzzing", "banging", "knocking", "shouting", "screaming", "lying", "laying", "and", "has",
-    "have",
+    "have", "'ll", "will", "ll", "be", "am", "'m", "were", "also", "probably",
 })  # fmt: skip
 
 
@@ -746,7 +797,7 @@ def _person_before(t: _Text, start: int) -> bool:
     """A person just before a phrase of presence, over auxiliaries and postures: "he's
     outside", "someone's buzzing at my door", "my ex is sat outside"."""
     i = start - 1
-    while i >= 0 and start - i <= 5 and (t.lowers[i] in _POSTURES or t.lowers[i] in _AUXILIARIES):
+    while i >= 0 and start - i <= 5 and t.lowers[i] in _POSTURES:
         i -= 1
     return i >= 0 and (
         t.lowers[i] in PERSONS or t.norms[i] in PERSONS or t.norms[i] in _PARTY_NOUNS
@@ -758,7 +809,12 @@ def _person_before(t: _Text, start: int) -> bool:
 
 def _signals(result: Reading, t: _Text) -> None:
     parties = _parties(result, t)
-    strangers = [f for f in result.of("stranger", live=False) if not _named_as_place(t, f)]
+    party_tokens = {i for p in parties for i in range(p.start, p.end)}
+    strangers = [
+        f
+        for f in result.of("stranger", live=False)
+        if not _named_as_place(t, f) and not party_tokens & set(range(f.start, f.end))
+    ]
     result.add("calm", result.of("calm"))
     result.add("safe", [f for f in result.of("safe") if not t.low(f.end - 1).startswith("going")])
 
@@ -782,8 +838,12 @@ def _signals(result: Reading, t: _Text) -> None:
 
     # Parties: named, or a "he"/"she" the caller never introduces who acts on the caller.
     taking_others = [f for f in life if _with_others(t, f)]
-    if not parties and not strangers:
-        candidates = acts + breaches + taking_others + damage
+    candidates = acts + breaches + taking_others + damage
+    pronoun_done = [f for f in candidates if _pronoun_agent(t, f.start)]
+    if not parties and _introduced_by_pronoun(t, strangers, result) and pronoun_done:
+        # "he's got my car keys and the kids...": the caller names him by "he" alone.
+        result.add("known_person", [f"{_first_pronoun(t)} … {pronoun_done[0].words}"])
+    elif not parties and not strangers:
         pronoun_acts = [f for f in candidates if _pronoun_agent(t, f.start)]
         if pronoun_acts:
             agent = t.lowers[_agent_index(t, pronoun_acts[0].start)]
@@ -795,11 +855,12 @@ def _signals(result: Reading, t: _Text) -> None:
     # "his wife", "her husband": the "he" or "she" of the narrative is that party's partner;
     # "I think it's my ex": the someone at the door is the party.
     third_person = any(t.low(p.start - 1) in {"his", "her"} for p in parties)
-    identified = any(_identified(t, p) for p in parties)
+    identified = any(_identified(t, p) or p.concept == "relationship" for p in parties)
 
     actors = _Actors(t, strangers, parties, acts)
 
     def by_party(findings):
+        findings = [f for f in findings if not _passive(t, f)]
         if first_party is None:
             return findings if known else []
         return [
@@ -808,7 +869,9 @@ def _signals(result: Reading, t: _Text) -> None:
             if f.agent != "other"
             and (
                 identified
+                or _party_named_after(t, f, parties)
                 or (third_person and _pronoun_agent(t, f.start))
+                or (third_person and _done_to_third_person(t, f, parties))
                 or (
                     (f.start > first_party or _pronoun_agent(t, f.start))
                     and not actors.stranger_did(f, pronoun=_pronoun_agent(t, f.start))
@@ -817,7 +880,10 @@ def _signals(result: Reading, t: _Text) -> None:
         ]
 
     # A threat to life that takes others along ("jump off the bridge with her").
-    abuse = by_party(acts + damage + taking_others) + (result.of("justice") if parties else [])
+    heard = result.of("distress") if parties else []  # "her son in law is screaming ..."
+    abuse = by_party(acts + damage + taking_others + heard) + (
+        result.of("justice") if parties else []
+    )
     if known:
         result.add("party_abuse", abuse)
     if _man_and_woman(t) and not strangers:
@@ -839,13 +905,18 @@ def _signals(result: Reading, t: _Text) -> None:
     def when(findings, *times):
         return [f for f in findings if f.time in times]
 
-    result.add("violence_now", when(violence, "now"))
-    result.add("violence_recent", when(violence, "recent", ""))
+    # "he's just punched me": seconds ago, and he is still there.
+    just = [f for f in violence if f.time == "recent" and _just(t, f.start)]
+    result.add("violence_now", when(violence, "now") + just)
+    result.add("violence_recent", [f for f in when(violence, "recent", "") if f not in just])
+    result.add("harm_today", when(violence + strangling, "recent"))
     result.add("strangulation", when(strangling, "now", "recent", ""))
-    # Threats that speak of what is to come ("tonight's the night", "you'll regret it").
+    # Threats that speak of what is to come ("tonight's the night", "you'll regret it"); the
+    # bare noun ("threats", "FINAL THREAT") tells of abuse but not of harm by itself.
     coming = [f for f in threats if t.at(f.start) in _FUTURE_THREATS]
-    result.add("threat_now", when(threats, "now") + coming)
-    result.add("threat_recent", [f for f in when(threats, "recent", "") if f not in coming])
+    harm = [f for f in threats if t.at(f.start) != "threat"]
+    result.add("threat_now", when(harm, "now") + coming)
+    result.add("threat_recent", [f for f in when(harm, "recent", "") if f not in coming])
     result.add("stalking", when(stalking, "now", "recent", ""))
     result.add("stalking_now", when(stalking, "now"))
     result.add("coercion", when(coercion, "now", "recent", ""))
@@ -871,11 +942,19 @@ def _signals(result: Reading, t: _Text) -> None:
     )
     if not recovered:
         result.add("life_at_risk", when(life, "now", "recent", ""))
-    result.add("weapon_held", when(held, "now", ""))
+    asking = {f.sentence for f in result.of("calm")}
+    held_now = [
+        w
+        for w in held
+        if (w.time in ("now", "") or (w.time == "recent" and _just_held(t, result, w)))
+        and w.sentence not in asking  # "is it legal to carry a pen knife?"
+    ]
+    result.add("weapon_held", held_now)
     if not held:
         result.add("weapon_mentioned", when(weapons, "now", "recent", ""))
     gone = _all_gone(t)
-    intruders = [] if gone or known else when(result.of("intruder"), "now", "recent", "")
+    intruders = [] if gone else when(result.of("intruder"), "now", "recent", "")
+    intruders = [f for f in intruders if not (known and by_party([f]))]
     result.add("intruder_now", intruders)
     result.add("abduction", [f for f in result.of("abduction") if _abduction(t, f)])
     result.add("child_missing", _missing_child(result, t))
@@ -883,8 +962,39 @@ def _signals(result: Reading, t: _Text) -> None:
     sexual_now = [f for f in result.of("sexual") if _says_now(t, f)]
     result.add("offender_present", [] if gone else sexual_now)
     distress = when(result.of("distress"), "now", "recent", "")
-    if distress and _any_person(t) or any(f.words.lower() == "open line" for f in distress):
+    open_line = any(f.words.lower() == "open line" for f in distress) or bool(
+        {"silent", "open"} & set(t.lowers) and "line" in t.lowers or "silent" in t.lowers
+    )
+    if distress and _any_person(t) or open_line and distress:
         result.add("distress_now", distress)
+    if open_line and len(distress) > (
+        1 if any(f.words.lower() == "open line" for f in distress) else 0
+    ):
+        result.add("open_line_distress", distress)
+
+
+def _done_to_third_person(t: _Text, act: Finding, parties: list[Finding]) -> bool:
+    """ "the lad is screaming at his mum": an act aimed at someone's own mother or partner
+    is done by their family or partner."""
+    return any(
+        act.end <= p.start <= act.end + 2 and t.low(p.start - 1) in {"his", "her"} for p in parties
+    ) or (t.low(act.end - 1) in {"his", "her"} and any(p.start == act.end for p in parties))
+
+
+def _passive(t: _Text, act: Finding) -> bool:
+    """ "our son has been stabbed": done to the person named, by someone not named."""
+    return (
+        t.low(act.start - 1) in {"been", "was", "were", "got", "be", "get"}
+        and t.low(act.start).endswith(("ed", "en"))
+        and t.at(act.end) != "by"
+    )
+
+
+def _party_named_after(t: _Text, act: Finding, parties: list[Finding]) -> bool:
+    """ "abuse from her ex husband", "hit by my brother": the party named as the agent."""
+    if t.at(act.end) not in {"from", "by"}:
+        return False
+    return any(act.end < p.start <= act.end + 4 for p in parties)
 
 
 def _identified(t: _Text, party: Finding) -> bool:
@@ -941,6 +1051,18 @@ def _broken(t: _Text, start: int) -> bool:
     return any(t.at(i) in {"break", "breach"} for i in range(max(0, start - 3), start))
 
 
+def _just(t: _Text, start: int) -> bool:
+    return "just" in {t.low(i) for i in range(max(0, start - 3), start)}
+
+
+def _just_held(t: _Text, result: Reading, weapon: Finding) -> bool:
+    """ "he's just pulled a knife": the hold a moment ago, the weapon still in hand."""
+    return any(
+        h.sentence == weapon.sentence and 0 <= weapon.start - h.end <= 3 and _just(t, h.start)
+        for h in result.of("held")
+    ) or _just(t, weapon.start)
+
+
 def _says_now(t: _Text, f: Finding) -> bool:
     """The words of the finding's sentence say it is happening now ("still present")."""
     return bool(_NOW.search(t.words(t.members("sentence", f.start))))
@@ -951,6 +1073,25 @@ def _with_others(t: _Text, f: Finding) -> bool:
     return bool(following & {"with", "and"}) and bool(
         following & {"her", "him", "them", "baby", "kid", "child", "me"}
     )
+
+
+def _first_pronoun(t: _Text) -> str:
+    return next((w for w in t.lowers if w in PRONOUN_AGENTS), "")
+
+
+def _introduced_by_pronoun(t: _Text, strangers: list[Finding], result: Reading) -> bool:
+    """The first person the narrative speaks of is a bare "he" or "she", not a child."""
+    first_stranger = min((f.start for f in strangers), default=len(t.lowers))
+    young = [f.start for f in result.of("child", live=False)] + [
+        i for i, w in enumerate(t.lowers) if _AGE.match(w) or w in _AGE_WORDS
+    ]
+    first_stranger = min([first_stranger, *young])
+    for i, word in enumerate(t.lowers[:first_stranger]):
+        if word in {"he", "she", "hes", "shes"} and t.low(i + 1) not in {"said", "says"}:
+            return True
+        if word in PERSONS - {"he", "she", "hes", "shes", "her", "his", "him"}:
+            return False
+    return False
 
 
 def _agent_index(t: _Text, start: int) -> int:
@@ -989,13 +1130,16 @@ def _parties(result: Reading, t: _Text) -> list[Finding]:
         if after in {"'s", "’s", "s"} and t.at(f.end + 1) in OWNED:
             continue  # an owner: "my husband's car"
         word = t.low(f.end - 1)
-        if word.endswith("s") and word != t.at(f.end - 1) and after in OWNED:
+        if word.endswith("s") and word != t.at(f.end - 1) and _owns_next(t, f.end):
             continue  # an owner typed without the apostrophe: "my sons bike"
         if f.concept == "partner" and _partner_of_someone_else(t, f.start):
             continue  # "my ex boyfriends new girlfriend": another person's partner
         if after == "and" and t.low(f.end + 1) in {"i", "me", "myself"}:
             continue  # a companion: "my partner and I"
-        if before == "and" and before2 in {"me", "i"}:
+        j = f.start - 1
+        while j >= 0 and t.lowers[j] in {"my", "mi", "ma"}:
+            j -= 1
+        if t.low(j) == "and" and t.low(j - 1) in {"me", "i"}:
             continue  # "me and my partner"
         if before == "with" or (before in DETERMINERS and before2 == "with"):
             continue  # "out with my husband"
@@ -1016,6 +1160,25 @@ def _owned_by_party(t: _Text, f: Finding) -> bool:
     if f.concept == "family":
         return owner in _CURRENT_PARTNERS and t.at(f.start - 3) != "-"
     return owner in _PARTY_NOUNS
+
+
+# After a plural-looking party word, words that make it the subject ("my sons are"), not
+# an owner ("my sons xbox").
+_VERBISH = frozenset({
+    "be", "have", "get", "go", "keep", "do", "say", "come", "start", "fight", "hit", "kick",
+    "will", "would", "can", "could", "not", "never", "just", "still", "always", "now", "and",
+    "both", "all", "threaten", "try", "tell", "leave", "take", "send", "call", "ring",
+    "text", "shout", "scream", "turn", "smash", "punch", "push", "attack", "follow", "lock",
+})  # fmt: skip
+
+
+def _owns_next(t: _Text, end: int) -> bool:
+    after = t.low(end)
+    if not after or after in SENTENCE_BREAK or after in {",", "(", ")", "'", '"'}:
+        return False
+    if after.endswith(("ing", "ed")) or t.at(end) in _VERBISH or after in _AUXILIARIES:
+        return False
+    return after.isalpha()
 
 
 def _partner_of_someone_else(t: _Text, start: int) -> bool:
@@ -1097,6 +1260,11 @@ def _against_person(t: _Text, f: Finding) -> bool:
         following = following[1:]
     if following and following[0] in DAMAGE_OBJECTS:
         return False
+    if f.end - f.start == 1 and t.at(f.start) in _NEEDS_A_PERSON and not _person_after(t, f.end):
+        # "music thumping", "kids kicking a ball"; but "got her mum pinned"
+        before = {t.norms[i] for i in range(max(0, f.start - 3), f.start)}
+        if not (t.low(f.start).endswith("ed") and before & (_PARTY_NOUNS | {"her", "him", "me"})):
+            return False
     # "window of parked van smashed": a thing before the verb and no one after it.
     if t.at(f.start) in _THING_VERBS:
         before = {t.at(i) for i in range(max(0, f.start - 5), f.start)}
@@ -1119,6 +1287,22 @@ def _against_thing(t: _Text, f: Finding) -> bool:
     )
 
 
+# Verbs that are violence only when done to someone: "kicked me", not "kicking a ball".
+_NEEDS_A_PERSON = frozenset({"thump", "kick", "hit", "push", "smash", "batter", "beat", "drag",
+                             "ram", "bash", "pin", "squeeze", "slash"})  # fmt: skip
+
+
+def _person_after(t: _Text, end: int) -> bool:
+    for i in range(end, min(end + 4, len(t.norms))):
+        if t.lowers[i] in {"me", "her", "him", "them", "us", "you", "someone", "somebody"}:
+            return True
+        if t.norms[i] in _PARTY_NOUNS or t.norms[i] in PERSONS or t.norms[i] in _YOUNG:
+            return True
+        if t.lowers[i] in SENTENCE_BREAK or t.lowers[i] in {",", "and"}:
+            return False
+    return False
+
+
 _THING_VERBS = frozenset({"smash", "kick", "hit", "push", "drag", "ram", "batter", "beat"})
 
 
@@ -1129,6 +1313,9 @@ def _harmful_threat(t: _Text, f: Finding) -> bool:
         if after and after[0] in {"me", "her", "him", "us", "them", "you"}:
             after = after[1:]
         if after and after[0] == "to" and len(after) > 1:
+            if after[1] == "take":  # "take the kids", not "take me to court"
+                rest = {t.at(i) for i in range(f.end + 2, f.end + 6)}
+                return bool(rest & {"kid", "child", "baby", "away", "abroad", "life"})
             return after[1] in HARM_VERBS
         if after and after[0] == "with" and len(after) > 1:
             rest = after[1:]
@@ -1159,7 +1346,9 @@ def _entry(result: Reading, t: _Text) -> list[Finding]:
 def _confines(t: _Text, f: Finding) -> bool:
     """Held or shut out now: "locked me in", "won't let me leave", "locked all the doors"."""
     words = {t.at(i) for i in range(f.start, f.end + 2)}
-    return ("lock" in words) or bool(words & {"leave", "out", "go"}) and "let" in words
+    return (
+        bool(words & {"lock", "block"}) or bool(words & {"leave", "out", "go"}) and "let" in words
+    )
 
 
 def _life_applies(t: _Text, f: Finding) -> bool:
@@ -1171,6 +1360,10 @@ def _life_applies(t: _Text, f: Finding) -> bool:
         return bool({"trap", "inside", "people", "someone", "kid", "child", "in", "stuck"} & window)
     if head == "choke" and t.at(f.end) in {"me", "her", "him"}:
         return False  # an assault: the violence rules read it
+    if head == "not" and t.at(f.start + 1) == "move":
+        window = range(max(0, f.start - 6), f.start)
+        return any(t.lowers[i] in PERSONS or t.norms[i] in _YOUNG | PERSONS | _PARTY_NOUNS
+                   for i in window)  # fmt: skip
     if head in {"in", "on"} and t.at(f.start + 2) in {"ground"} | {"river", "canal", "sea"}:
         window = range(max(0, f.start - 8), f.start)
         return any(t.lowers[i] in PERSONS or t.norms[i] in _YOUNG | PERSONS for i in window)
@@ -1225,7 +1418,7 @@ def _missing_child(result: Reading, t: _Text) -> list[str]:
     missing = [f for f in result.of("missing") if f.time != "past"]
     if not missing:
         return []
-    young = [f.words for f in result.of("child")]
+    young = [f.words for f in result.of("child")] + [f.words for f in result.of("vulnerable")]
     for i in range(len(t.norms)):
         word = t.lowers[i]
         match = _AGE.match(word)
