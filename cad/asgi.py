@@ -17,8 +17,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from cad import risk_language  # noqa: E402
 
-# The tokenizer and lemma tables load once per process, before the first call is assessed.
-risk_language.pipeline()
+# The tokenizer and lemma tables load once per process, beside the server's start-up.
+risk_language.load_in_background()
 
 from cad.routing import websocket_urlpatterns  # noqa: E402
 from cad.ws_auth import ScreenAuthMiddleware, ScreenOriginValidator  # noqa: E402

@@ -15,4 +15,4 @@ def load_risk_language(**kwargs):
     """Workers re-assess incidents: load the tokenizer and lemma tables once per process."""
     from cad import risk_language
 
-    risk_language.pipeline()
+    risk_language.load_in_background()

@@ -120,6 +120,8 @@ class CallFacts:
     schemes_ended: Sequence[Mapping] = ()
     # The schemes app's own floor for the caller's phone/address, if any.
     scheme_floor: str | None = None
+    # The force's window for intelligence floors (INTELLIGENCE_FLOOR_DAYS when None).
+    intelligence_floor_days: int | None = None
 
     @classmethod
     def for_code(cls, opening_code: str, **kwargs) -> CallFacts:
@@ -239,7 +241,8 @@ def intelligence_floor(
     kinds = tuple(kinds)
 
     def check(seen: _Seen) -> str | None:
-        window = timedelta(days=days if days is not None else INTELLIGENCE_FLOOR_DAYS)
+        chosen = days if days is not None else seen.facts.intelligence_floor_days
+        window = timedelta(days=chosen if chosen is not None else INTELLIGENCE_FLOOR_DAYS)
         named = []
         for hit in seen.facts.intelligence_hits:
             at = _occurred(hit)

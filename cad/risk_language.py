@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -475,10 +476,26 @@ _MARKERS = (("now", _NOW), ("past", _PAST), ("recent", _RECENT))
 # --- the pipeline --------------------------------------------------------------------------
 
 
-@cache
+_LOADING = threading.Lock()
+
+
 def pipeline():
     """The tokenizer, lemmatizer and phrase matcher, made once per process (about two
-    seconds, most of it reading the lemma tables)."""
+    seconds, most of it reading the lemma tables); threads that ask meanwhile wait."""
+    with _LOADING:
+        return _pipeline()
+
+
+def load_in_background() -> threading.Thread:
+    """Start loading the pipeline beside a server's start-up, so that neither the start
+    nor the first call assessed waits the whole two seconds."""
+    thread = threading.Thread(target=pipeline, name="risk-language-load", daemon=True)
+    thread.start()
+    return thread
+
+
+@cache
+def _pipeline():
     import spacy
     from spacy.language import Language
     from spacy.matcher import PhraseMatcher

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
@@ -601,6 +602,7 @@ def _assess_contact(contact: Contact, *, now: datetime) -> None:
         narrative=contact.summary,
         now=now,
         intelligence_hits=(check_summary(contact=contact) or {}).get("hits", []),
+        intelligence_floor_days=settings.CAD_INTELLIGENCE_FLOOR_DAYS,
     )
     assessment = grading.assess(facts)
     contact.da_prompt = assessment.da_prompt
@@ -713,6 +715,7 @@ def _assessment(
         schemes_active=list(lookup.active),
         schemes_ended=list(lookup.history),
         scheme_floor=lookup.grade_floor,
+        intelligence_floor_days=settings.CAD_INTELLIGENCE_FLOOR_DAYS,
     )
     return grading.assess(facts)
 

@@ -280,6 +280,9 @@ LOGGING = {
 }
 
 # Domain defaults (configurable per force through the environment).
+# MARAC or domestic abuse intelligence at a caller's address or phone recorded within this
+# many days sets an IMMEDIATE floor for any call from there (cad.grading, "intel.floor").
+CAD_INTELLIGENCE_FLOOR_DAYS = int(os.environ.get("CAD_INTELLIGENCE_FLOOR_DAYS", "365"))
 CAD_ASSIGNMENT_ACK_SECONDS = int(os.environ.get("CAD_ASSIGNMENT_ACK_SECONDS", "60"))
 # Divert procedure: controller review and inspector replacement, then the supervisor.
 CAD_DIVERT_REVIEW_SECONDS = int(os.environ.get("CAD_DIVERT_REVIEW_SECONDS", "120"))

@@ -32,6 +32,14 @@ if (form) {
     done.id = "contact-da-answer";
     done.append(` — ${data.da_answered_by}`);
     document.getElementById("contact-da").dataset.answered = "1";
+    document.getElementById("contact-da-title").lastChild.textContent = " answered";
     form.replaceWith(done);
+  });
+  // Alt+S records the answer from anywhere on the page, as on the call screen.
+  document.addEventListener("keydown", (event) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.code !== "KeyS") return;
+    if (!form.isConnected) return;
+    event.preventDefault();
+    form.requestSubmit();
   });
 }

@@ -255,10 +255,13 @@ def test_intelligence_older_than_the_window_or_about_a_person_elsewhere_sets_no_
     assert elsewhere.da_prompt  # still domestic abuse intelligence: the prompt stands
 
 
-def test_a_force_can_change_the_intelligence_window(monkeypatch):
-    monkeypatch.setattr(grading, "INTELLIGENCE_FLOOR_DAYS", 500)
-    result = assess(facts(intelligence_hits=[hit("marac", "address", days_ago=400)]))
+def test_a_force_can_change_the_intelligence_window():
+    logs = [hit("marac", "address", days_ago=400)]
+    result = assess(facts(intelligence_hits=logs, intelligence_floor_days=500))
     assert result.grade_floor == IMMEDIATE
+    shorter = assess(facts(intelligence_hits=[hit("marac", "address", days_ago=40)],
+                           intelligence_floor_days=30))  # fmt: skip
+    assert shorter.grade_floor is None
 
 
 @pytest.mark.parametrize("kind", ["domestic_abuse", "marac", "dvds", "threat_to_life"])

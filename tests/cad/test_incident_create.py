@@ -110,6 +110,15 @@ def test_marac_intelligence_at_her_address_sets_an_immediate_floor_for_any_call(
     assert body["recommendation_reason"].startswith("IMMEDIATE: Calls from this address or phone")
 
 
+def test_the_intelligence_window_is_the_forces_setting(handler_api, seed_intelligence, settings):
+    settings.CAD_INTELLIGENCE_FLOOR_DAYS = 100  # her logs are 300 days old
+    call = seed_call(narrative="Caller asking for an update", opening_code="information")
+    body = handler_api.post("/api/v1/incidents/", call, format="json").json()
+    assert "intel.floor" not in {r["code"] for r in body["risk_reasons"]}
+    assert body["grade_floor"] is None
+    assert body["da_prompt"] is True  # still domestic abuse intelligence
+
+
 def test_the_seed_words_alone_recommend_immediate_with_one_line_why(handler_api):
     body = handler_api.post("/api/v1/incidents/", seed_call(), format="json").json()
     assert body["recommended_grade"] == "IMMEDIATE"
@@ -337,3 +346,23 @@ def test_the_response_is_the_representation_without_reading_back_what_was_writte
     assert body["narrative"][0]["text"].startswith("Her ex-partner")
     assert (body["assignments"], body["grade_history"]) == ([], [])
     assert handler_api.get(f"/api/v1/incidents/{body['id']}/").json() == body
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    ["😡😡 🚪🔨", "Mi exmarido está golpeando la puerta", "a", "Ms A\n\n\tsays help"],
+)
+def test_any_narrative_a_caller_gives_is_assessed(handler_api, narrative):
+    response = handler_api.post("/api/v1/incidents/", seed_call(narrative=narrative), format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["recommended_grade"] in {"IMMEDIATE", "PRIORITY", "SCHEDULED",
+                                                    "RESOLVED_WITHOUT_DEPLOYMENT"}  # fmt: skip
+
+
+@pytest.mark.parametrize("narrative", ["word " * 10_000, "", "   ", None])
+def test_a_narrative_refused_writes_nothing(handler_api, narrative):
+    response = handler_api.post("/api/v1/incidents/", seed_call(narrative=narrative), format="json")
+    assert response.status_code == 400
+    assert "narrative" in response.json()
+    assert not Incident.objects.exists() and not Contact.objects.exists()
+    assert not Event.objects.exists()
