@@ -1,10 +1,10 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt
 COPY . .
+# The project and its dependencies, installed as a package; the processes run from this
+# folder, where the templates and static files are.
+RUN pip install --no-cache-dir . && rm -rf build *.egg-info
 RUN DEBUG=1 python manage.py collectstatic --no-input
 RUN useradd --system cad && chown -R cad /app
 USER cad

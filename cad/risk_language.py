@@ -89,6 +89,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # Words that tell of a relationship without naming the person.
     "relationship": (
+        "have|had a row|argument|barney|domestic", "we argue|row|fall out|fight",
+        "we be arguing|rowing|fighting",
         "she|he live|lives with", "i try to end it", "i end it", "end it with him|her",
         "been seeing",
         "split up", "we split", "break up", "leave him|her", "separate from",
@@ -101,6 +103,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "child 's father|mother",
     ),
     "family": (
+        "mummy", "daddy",
         "son|daughter|brother|sister|father|mother in law",
         "son", "daughter", "stepson", "stepdaughter", "brother", "sister", "mum", "mam",
         "mom", "mother", "dad", "father", "stepdad", "stepfather", "stepmum", "stepmother",
@@ -110,6 +113,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "brother|sister|father|mother|son|daughter - in - law",
     ),
     "da_words": (
+        "da ongoing", "da incident", "dash", "high risk",
         "domestic", "dv", "marac", "clare 's|s law", "clares law", "idva", "refuge",
         "non - mol|molestation", "non mol|molestation", "nonmol", "restraining order",
         "dvpo", "dvpn", "protection order|notice", "occupation order", "coercive control",
@@ -118,8 +122,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "force me|her to marry", "not allow within|near",
     ),
     "order": (
+        "can not|cant come within", "get the order against", "order against",
         "can not|cant come|go near", "family court", "not allow near|within",
-        "court order", "bail condition", "bail", "injunction", "no contact order", "breach",
+        "court order", "bail condition", "on bail", "his|her|their bail", "injunction",
+        "no contact order", "breach",
         "not allow|suppose to contact", "not allow|suppose to come|go near",
         "get|got|have a|an order", "an order against", "order against him|her",
     ),
@@ -130,6 +136,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "court case against",
     ),
     "violence": (
+        "drive|drove|driven his|her|the car at", "chokehold", "headlock",
         "pin", "pinned", "squeeze", "bruise", "fracture", "force himself|herself on",
         "sexually assault", "grab my|her|his throat|neck|hair|arm|arms|wrist",
         "thrown at the wall|floor", "chuck|throw a|the plate|glass|cup|mug|bottle|chair",
@@ -154,6 +161,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # Abuse named as such, and words aimed at someone: domestic abuse when a party does it.
     "abuse": (
+        "call me|her|him a", "call me|her|him useless|stupid|fat|worthless|names",
+        "nasty texts|messages|voice notes|comments",
+        "shout|scream|swear at mum|dad|my mum|my dad|nan",
         "abuse", "abusive", "shout|scream|swear|spit at me|her|him", "have a go at me|her",
         "call me|her name|names", "call me every name", "belittle", "put me|her down",
         "intimidate", "bully", "manipulate", "gaslight",
@@ -161,7 +171,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "strangle": ("strangle", "strangulate", "choke me|her|him", "throttle", "smother",
                  "suffocate", "by the neck|throat"),
     "threat": (
-        "never see|seeing them again", "never see|seeing the|my kids|children again",
+        "not see morning|tomorrow|christmas", "not see the morning", "have her|you|me|him killed",
+        "drop her|him|the baby", "ttk", "light it",
+        "will|'ll|'d|would find me|her|you",
+        "finish me|her|him|you", "break my|her|his|your legs|arms|neck|jaw|face",
+        "you|i|we|both|she|he will? be dead", "you 're dead", "make you|her|me pay",
+        "will pay for it|this|that", "never see|seeing them|her|him again",
+        "never see|seeing the|my kids|children again",
         "burn the house|place|flat|car", "flush them|her tablets", "nobody walk out on",
         "unless she|he|i|you sign|signs|give|gives|pay|pays|drop|drops|come|comes",
         "get her|his|my brothers to",
@@ -169,18 +185,19 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "end me|her|him|you", "finish me|her|him|you off", "finish the job",
         "burn the? house|place|flat down", "hurt me|her|him|them|you|kid|child|baby",
         "smash my|her|your face", "cut me|her|you", "teach me|her|him|you a lesson",
-        "do it again", "regret it", "pay for", "sort me|her|him|you out", "do all of us",
-        "do us all", "do us", "do me", "load it", "loaded it", "to punish me|her|him",
+        "do it again", "regret it", "sort me|her|him|you out", "do all of us",
+        "do us all", "do us", "load it", "loaded it", "to punish me|her|him",
         "more go up", "unless i take him|her back", "pour petrol", "hold|holding a lighter|match",
         "both burn", "we both burn", "take her|me|him abroad|away",
-        "take me|her|him|you with him|her", "do me|her|him|you in", "be dead", "you be dead",
-        "tonight be|'s the night", "ruin my|her life", "set fire|light", "petrol",
+        "take me|her|him|you with him|her", "do me|her|him|you in", "tonight be|'s the night",
+        "ruin my|her life", "set fire|light", "petrol",
     ),
     "door": (
         "door", "front door", "back door", "window", "letterbox", "buzzer", "doorbell",
         "bell", "intercom", "gate",
     ),
     "bang": (
+        "tap", "tapping",
         "bang", "hammer", "pound", "bash", "thump", "boot", "batter", "knock", "buzz",
         "keep ringing", "ring the bell|buzzer|doorbell", "rattle", "kick", "shout through",
     ),
@@ -194,6 +211,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "let himself|herself|themselves in", "kick down",
     ),
     "presence": (
+        "climb|climbing the? rear|back|garden? fence|wall", "in the front room", "doing laps",
+        "look|looking for me|her", "car be there",
+        "be he there|here|inside|outside", "be she there|here|inside|outside",
         "circle|circling the|my|her", "at the end of the road", "get|getting out the|his|her car",
         "in his car at|on|outside",
         "outside", "at the|my|her|our front|back? door", "on the|my|her doorstep",
@@ -212,10 +232,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "bedroom|room|toilet", "lock myself|herself|himself in",
     ),
     "stalking": (
+        "put my|her address on|online",
         "know|knows where i|she work|live|be", "message|messages|texts|calls since", "nonstop",
         "non stop", "ringing nonstop",
         "follow", "stalk", "stalker", "watch the|my|our house|flat|place|me",
-        "keep turn|turning up", "keep message|messaging|text|texting|call|calling|ringing",
+        "keep turn|turning up",
+        "keep message|messaging|text|texting|call|calling|ringing me|her|my",
         "keep phone|phoning|drive|driving|come|coming|send|sending",
         "will not leave me|her alone", "harass", "harassment", "tracker on",
         "track me|my|her|his|their", "tracker under|in|on", "gps tracker",
@@ -224,6 +246,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "will not accept it", "stare at me|the house", "staring at me|the house",
     ),
     "coercion": (
+        "lock every|all door|doors", "pocket the keys", "nobody leave", "make me share my location",
+        "read|reads all my messages", "get|gets angry if i see", "demand money", "demanding money",
+        "put my wages", "take my wages",
+        "out of my|her|his account", "take money|quid|cash from",
+        "spend|spending her|my|his pension|money|savings", "power of attorney",
         "block|blocking the front? door|way|exit", "lock him|them in|out",
         "have to ask to|permission", "stop paying", "stop her|me seeing", "check every receipt",
         "will not let me|her|us", "not allow out", "not allow to go|leave|see",
@@ -236,6 +263,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "take loans|loan|credit|cards out in my|her name", "in my|her name",
     ),
     "life": (
+        "smell of gas", "go|going purple", "dog have got|get", "dog be attacking|biting",
+        "got hold of a|the little? kid|child|boy|girl",
         "going|gonna to? jump", "threaten to jump", "on the top of", "top of the multi storey",
         "drive us|me|her|them both? into", "be stab", "been stabbed", "stab wound",
         "not breathe", "stop breathe", "can not breathe", "cant breathe", "no pulse",
@@ -261,6 +290,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "edge of the platform|bridge|roof|cliff",
     ),
     "weapon": (
+        "shots", "gunfire",
         "steering lock", "brick", "iron bar", "bayonet", "pen knife",
         "weapon", "knife", "blade", "machete", "gun", "firearm", "shotgun", "pistol", "rifle",
         "axe", "sword", "samurai", "crowbar", "baseball bat", "bat", "hammer", "acid",
@@ -274,6 +304,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "armed", "threaten", "come at", "the bread|kitchen",
     ),
     "intruder": (
+        "loading her|his|my|their telly|tv|stuff|things into",
         "someone in the house|flat|garden", "someone downstairs",
         "someone be in the house|flat", "think someone be in",
         "burglar", "intruder",
@@ -288,6 +319,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "try my door",
     ),
     "abduction": (
+        "ask|asking her|him to get in", "get in the car|van",
         "into a|the van|car|vehicle", "snatch", "abduct", "kidnap", "bundle into",
         "try|trying to get a|the little? girl|boy|child|kid",
     ),
@@ -303,6 +335,14 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "mount the pavement", "drive at people", "race up and down",
     ),
     # Someone who cannot look after themselves if lost.
+    # The person harmed is a child: safeguarding, not the domestic abuse definition (16+).
+    "under_16": (
+        "i be|im seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen",
+        "he|she be seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen",
+        "daughter|son|girlfriend|boyfriend be 10|11|12|13|14|15",
+        "i be|am 10|11|12|13|14|15", "im 10|11|12|13|14|15", "both 10|11|12|13|14|15",
+        "who be 10|11|12|13|14|15", "whos 10|11|12|13|14|15", "aged 10|11|12|13|14|15",
+    ),
     "vulnerable": (
         "dementia", "alzheimer", "alzheimers", "autistic", "autism", "learning disability",
         "vulnerable", "confused",
@@ -319,6 +359,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "walk out", "walk off", "we can not find", "look for",
     ),
     "distress": (
+        "line cut", "screaming heard", "screaming in the background", "crying",
+        "can hear it|them|him|her",
         "go quiet", "went quiet", "glass go|smash|break", "thud", "thuds",
         "please stop you be hurt|hurting me", "hurting me",
         "scream", "shout|scream|cry for help", "help me|us", "shout help", "get off me|her|him",
@@ -330,6 +372,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "get him|her|them off me|her|him", "sounds of blows", "line now dead", "line dead",
         "pls come", "please come now", "come now",
     ),
+    # Nothing happened after all: a television, a mistake.
+    "false_alarm": (
+        "it be the telly|tv|radio|television", "false alarm", "rang by mistake", "pocket dial",
+        "sorry to waste", "it be a film|programme|game",
+    ),
     # The caller says they are safe: the other party far away or gone.
     "safe": (
         "mile|miles|hour|hours|hrs away", "live|lives abroad",
@@ -339,6 +386,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # The caller asks for advice or a record, or says the danger has passed.
     "calm": (
+        "absolutely fine", "totally fine", "all fine here",
+        "want it reported", "who do i tell|report|speak to", "trash talk", "just joking",
+        "only joking", "banter", "a joke",
+        "she's fine", "shes fine", "he's fine", "hes fine", "i'm fine", "im fine", "all fine",
+        "everyone's fine", "be fine",
         "want|wants it stopped", "just want it to stop", "appt", "appointment", "give a? statement",
         "hand in", "hand it in", "want it collected", "get on fine", "kids fine", "about the game",
         "advice", "want|wants to know my|her options", "what be my options", "my options",
@@ -424,10 +476,10 @@ PERSONS = frozenset({
 })
 MALE = frozenset({"he", "him", "his", "hes", "male", "man", "himself"})
 FEMALE = frozenset({"she", "her", "shes", "female", "woman", "herself"})
-PRONOUN_AGENTS = frozenset({"he", "she", "they", "hes", "shes"})
+PRONOUN_AGENTS = frozenset({"he", "she", "they", "hes", "shes", "hed"})
 PAST_AUX = frozenset({"was", "were", "had", "did", "been"})
 NOW_AUX = frozenset({"is", "are", "am", "'s", "s", "'re", "'m", "keeps", "keep", "still", "now"})
-FUTURE = frozenset({"will", "'ll", "ll", "going", "gon", "gonna", "wo"})
+FUTURE = frozenset({"will", "'ll", "ll", "going", "gon", "gonna", "wo", "'d", "would", "hed"})
 # After "threaten to" or "threaten me with": what makes it a threat of harm.
 HARM_VERBS = frozenset({
     "kill", "hurt", "stab", "burn", "smash", "beat", "batter", "hit", "punch", "kick", "shoot",
@@ -438,7 +490,7 @@ HARM_VERBS = frozenset({
 # Heads of threat phrases that speak of what is to come.
 _FUTURE_THREATS = frozenset({
     "tonight", "be", "you", "do", "regret", "pay", "finish", "more", "unless", "both", "we",
-    "teach", "take",
+    "teach", "take", "never", "make", "break", "i", "she", "he",
 })  # fmt: skip
 _AUXILIARIES = frozenset({
     "'s", "s", "is", "was", "has", "had", "'d", "keeps", "kept", "just", "been", "now",
@@ -525,6 +577,9 @@ def _pipeline():
     def set_norms(doc):
         for token in doc:
             token.norm_ = norm(token.lower_, token.lemma_.lower())
+            # "he's outside", "she's fine": after a pronoun, 's is "is" (or "has").
+            if token.lower_ in _S and token.i and doc[token.i - 1].lower_ in _S_IS_AFTER:
+                token.norm_ = "be"
         return doc
 
     if "cad_risk_norms" not in nlp.pipe_names:
@@ -653,6 +708,11 @@ class _Text:
 
 
 _SPACES = re.compile(r"\s+")
+_S = frozenset({"'s", "’s", "s"})
+_S_IS_AFTER = frozenset({
+    "he", "she", "it", "there", "that", "who", "what", "where", "here", "everyone",
+    "someone", "somebody", "nobody", "everything", "nothing",
+})  # fmt: skip
 
 
 def reading(text: str) -> Reading:
@@ -729,7 +789,7 @@ def _clause_before(t: _Text, start: int, limit: int) -> range:
 _NOT_AN_ACTOR_AFTER = frozenset({
     "seeing", "see", "meet", "met", "date", "dating", "marry", "married",
     "send", "get", "need", "want", "for", "like", "tell", "ask", "at", "to", "from", "with",
-    "of", "round", "in", "near", "by", "call", "ring", "phone", "text", "speak",
+    "of", "round", "in", "near", "call", "ring", "phone", "text", "speak",
 })  # fmt: skip
 _SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you", "hes", "shes", "im"})
 # Phrases that carry their own "not" ("won't leave", "not breathing") are not denials.
@@ -760,6 +820,10 @@ def _hypothetical(t: _Text, start: int) -> bool:
         )
     if "case" in words and "in" in words:
         return True
+    if "like" in words and {"feel", "feels", "felt", "look", "looks", "sound", "sounds"} & set(
+        words
+    ):
+        return True  # "it feels like she's being strangled"
     return any(w in {"might", "may", "could", "would", "should"} for w in words[-3:])
 
 
@@ -781,6 +845,12 @@ def _time(t: _Text, start: int, end: int) -> str:
     bare = [w for w in before if w not in {"a", "an", "the", "some"}]
     if t.lowers[start].endswith("ing") or (bare and bare[-1] in NOW_AUX):
         return "now"  # "he's kicking", "there's a fight"
+    if any(
+        t.lowers[i].endswith("ing") and t.norms[i - 1] == "be" and t.lowers[i - 1] != "been"
+        for i in clause
+        if i > 0
+    ):
+        return "now"  # "..., he's running toward the park with the knife"
     return _nearest_marker(t, "sentence", start) or _nearest_marker(
         t, "all", start, kinds=("past",)
     )
@@ -853,7 +923,11 @@ def _signals(result: Reading, t: _Text) -> None:
     stalking = result.of("stalking")
     coercion = result.of("coercion")
     presence = [
-        f for f in result.of("presence") if _pronoun_agent(t, f.start) or _person_before(t, f.start)
+        f
+        for f in result.of("presence")
+        if _pronoun_agent(t, f.start)
+        or _person_before(t, f.start)
+        or any(t.lowers[i] in PRONOUN_AGENTS for i in range(f.start, f.end))  # "is he there"
     ]
     entry = _entry(result, t)
     weapons = result.of("weapon")
@@ -926,14 +1000,42 @@ def _signals(result: Reading, t: _Text) -> None:
         ],
     )
     if known or _any_person(t):
-        result.add("order", result.of("order"))
+        protective = [
+            f
+            for f in result.of("order")
+            if not ({t.at(i) for i in range(f.end, f.end + 3)} & {"contact", "access"})
+            or t.at(f.start - 1) == "no"
+        ]  # an order "for contact with my kids" arranges, it does not protect
+        result.add("order", protective)
+
+    if result.of("false_alarm"):
+        # "it was the telly": nothing is happening; the words stay for the record.
+        result.add("false_alarm", result.of("false_alarm"))
+    children = result.of("under_16")
+    if children and (
+        len(children) > 1
+        or any(t.low(f.start) == "both" for f in children)
+        or any(
+            t.low(f.end) in {"me", "us"} or t.low(f.end - 1) in {"me", "us"}
+            for f in violence + threats
+        )  # fmt: skip
+    ):
+        # A child harmed: safeguarding; the domestic abuse definition starts at 16.
+        result.signals.pop("party_abuse", None)
+        result.signals.pop("man_and_woman", None)
+        result.add("child_victim", result.of("under_16"))
 
     # When: what is happening now, what happened recently.
     def when(findings, *times):
         return [f for f in findings if f.time in times]
 
-    # "he's just punched me": seconds ago, and he is still there.
-    just = [f for f in violence if f.time == "recent" and _just(t, f.start)]
+    # "he's just punched me": seconds ago, and he is still there; "he has got her pinned
+    # down": a state that holds now.
+    just = [
+        f
+        for f in violence
+        if f.time in ("recent", "") and (_just(t, f.start) or _got_into(t, f.start))
+    ]
     result.add("violence_now", when(violence, "now") + just)
     result.add("violence_recent", [f for f in when(violence, "recent", "") if f not in just])
     result.add("harm_today", when(violence + strangling, "recent"))
@@ -973,7 +1075,11 @@ def _signals(result: Reading, t: _Text) -> None:
     held_now = [
         w
         for w in held
-        if (w.time in ("now", "") or (w.time == "recent" and _just_held(t, result, w)))
+        if (
+            w.time in ("now", "")
+            or _holder_time(result, w) == "now"
+            or (w.time == "recent" and _just_held(t, result, w))
+        )
         and w.sentence not in asking  # "is it legal to carry a pen knife?"
     ]
     result.add("weapon_held", held_now)
@@ -989,6 +1095,10 @@ def _signals(result: Reading, t: _Text) -> None:
     sexual_now = [f for f in result.of("sexual") if _says_now(t, f)]
     result.add("offender_present", [] if gone else sexual_now)
     distress = when(result.of("distress"), "now", "recent", "")
+    if "false_alarm" in result.signals:
+        for signal in ("threat_now", "violence_now", "distress_now", "life_at_risk", "entry_now"):
+            result.signals.pop(signal, None)
+        return
     open_line = any(f.words.lower() == "open line" for f in distress) or bool(
         {"silent", "open"} & set(t.lowers) and "line" in t.lowers or "silent" in t.lowers
     )
@@ -1003,9 +1113,16 @@ def _signals(result: Reading, t: _Text) -> None:
 def _done_to_third_person(t: _Text, act: Finding, parties: list[Finding]) -> bool:
     """ "the lad is screaming at his mum": an act aimed at someone's own mother or partner
     is done by their family or partner."""
+    adults = [p for p in parties if t.at(p.end - 1) in _ADULT_PARTIES]
     return any(
-        act.end <= p.start <= act.end + 2 and t.low(p.start - 1) in {"his", "her"} for p in parties
-    ) or (t.low(act.end - 1) in {"his", "her"} and any(p.start == act.end for p in parties))
+        act.end <= p.start <= act.end + 2 and t.low(p.start - 1) in {"his", "her"} for p in adults
+    ) or (t.low(act.end - 1) in {"his", "her"} and any(p.start == act.end for p in adults))
+
+
+_ADULT_PARTIES = frozenset({
+    "mum", "mam", "mom", "mother", "dad", "father", "wife", "husband", "partner", "girlfriend",
+    "boyfriend", "missus", "nan", "nana", "gran", "grandma", "grandad", "mummy", "daddy",
+})  # fmt: skip
 
 
 def _passive(t: _Text, act: Finding) -> bool:
@@ -1033,6 +1150,8 @@ def _identified(t: _Text, party: Finding) -> bool:
 
 
 def _is_object(t: _Text, person: Finding, ends: set[int]) -> bool:
+    if t.at(person.start - 1) == "by" or t.at(person.start - 2) == "by":
+        return False  # "stabbed by some lads": the one who did it
     i = person.start
     while i > 0 and t.lowers[i - 1] in DETERMINERS | {"a", "an"}:
         i -= 1
@@ -1078,8 +1197,21 @@ def _broken(t: _Text, start: int) -> bool:
     return any(t.at(i) in {"break", "breach"} for i in range(max(0, start - 3), start))
 
 
+def _got_into(t: _Text, start: int) -> bool:
+    return t.low(start).endswith("ed") and "got" in {
+        t.low(i) for i in range(max(0, start - 4), start)
+    }
+
+
 def _just(t: _Text, start: int) -> bool:
-    return "just" in {t.low(i) for i in range(max(0, start - 3), start)}
+    return "just" in {t.low(i) for i in range(max(0, start - 4), start)}
+
+
+def _holder_time(result: Reading, weapon: Finding) -> str:
+    for holder in result.of("held"):
+        if holder.sentence == weapon.sentence and 0 <= weapon.start - holder.end <= 3:
+            return holder.time
+    return ""
 
 
 def _just_held(t: _Text, result: Reading, weapon: Finding) -> bool:
@@ -1161,7 +1293,7 @@ def _parties(result: Reading, t: _Text) -> list[Finding]:
             continue  # an owner typed without the apostrophe: "my sons bike"
         if f.concept == "partner" and _partner_of_someone_else(t, f.start):
             continue  # "my ex boyfriends new girlfriend": another person's partner
-        if after == "and" and t.low(f.end + 1) in {"i", "me", "myself"}:
+        if after == "and" and t.low(f.end + 1) in {"i", "me", "myself"} and before in {"my", "me"}:
             continue  # a companion: "my partner and I"
         j = f.start - 1
         while j >= 0 and t.lowers[j] in {"my", "mi", "ma"}:
@@ -1196,6 +1328,8 @@ _VERBISH = frozenset({
     "will", "would", "can", "could", "not", "never", "just", "still", "always", "now", "and",
     "both", "all", "threaten", "try", "tell", "leave", "take", "send", "call", "ring",
     "text", "shout", "scream", "turn", "smash", "punch", "push", "attack", "follow", "lock",
+    "drunk", "off", "out", "back", "here", "there", "outside", "in", "at", "on", "up", "home",
+    "away", "gone", "hitting", "mental", "kicking",
 })  # fmt: skip
 
 
@@ -1203,7 +1337,7 @@ def _owns_next(t: _Text, end: int) -> bool:
     after = t.low(end)
     if not after or after in SENTENCE_BREAK or after in {",", "(", ")", "'", '"'}:
         return False
-    if after.endswith(("ing", "ed")) or t.at(end) in _VERBISH or after in _AUXILIARIES:
+    if after.endswith(("ing", "ed")) or {t.at(end), after} & _VERBISH or after in _AUXILIARIES:
         return False
     return after.isalpha()
 
@@ -1287,6 +1421,11 @@ def _against_person(t: _Text, f: Finding) -> bool:
         following = following[1:]
     if following and following[0] in DAMAGE_OBJECTS:
         return False
+    first = t.at(f.end)
+    if f.end - f.start == 1 and first in {"the", "a", "an", "some", "this", "that"}:
+        thing = t.at(f.end + 1)
+        if not {thing} & (PERSONS | _PARTY_NOUNS | _YOUNG | NOT_A_PARTY):
+            return False  # "attack the ivy", "hit the road"
     if f.end - f.start == 1 and t.at(f.start) in _NEEDS_A_PERSON and not _person_after(t, f.end):
         # "music thumping", "kids kicking a ball"; but "got her mum pinned"
         before = {t.norms[i] for i in range(max(0, f.start - 3), f.start)}
@@ -1361,8 +1500,10 @@ def _entry(result: Reading, t: _Text) -> list[Finding]:
     doors = [d for d in result.of("door", live=False) if t.at(d.start - 1) not in DOOR_NOT_ENTRY]
     found = [f for f in result.of("force_entry") if f.time == "now"]
     for bang in result.of("bang"):
-        if bang.time not in ("now", ""):
-            continue
+        if bang.time not in ("now", "") or (bang.time == "" and t.low(bang.start).endswith("ed")):
+            continue  # "a roofer knocked on the door" is told, not happening
+        if {t.at(i) for i in range(bang.end, bang.end + 3)} & {"ball", "football"}:
+            continue  # "kids kicking their football against the door"
         near_door = any(d.sentence == bang.sentence and abs(d.start - bang.end) <= 6 for d in doors)
         loud = bool(doors) and t.at(bang.start) in {"bang", "hammer", "pound", "kick", "bash"}
         if near_door or (loud and (bang.time == "now" or t.low(bang.start).endswith("ing"))):
@@ -1387,6 +1528,8 @@ def _life_applies(t: _Text, f: Finding) -> bool:
         return bool({"trap", "inside", "people", "someone", "kid", "child", "in", "stuck"} & window)
     if head == "choke" and t.at(f.end) in {"me", "her", "him"}:
         return False  # an assault: the violence rules read it
+    if head == "not" and t.at(f.start + 1) == "move" and t.at(f.end) in {"it", "the", "his", "her"}:
+        return False  # "he won't move it": a thing
     if head == "not" and t.at(f.start + 1) == "move":
         window = range(max(0, f.start - 6), f.start)
         return any(t.lowers[i] in PERSONS or t.norms[i] in _YOUNG | PERSONS | _PARTY_NOUNS
@@ -1442,10 +1585,19 @@ _AGE_WORDS = {
 
 
 def _missing_child(result: Reading, t: _Text) -> list[str]:
-    missing = [f for f in result.of("missing") if f.time != "past"]
+    missing = [
+        f
+        for f in result.of("missing")
+        if f.time != "past" and "keep" not in {t.at(i) for i in range(max(0, f.start - 5), f.start)}
+    ]
     if not missing:
         return []
-    young = [f.words for f in result.of("child")] + [f.words for f in result.of("vulnerable")]
+    sentences = {f.sentence for f in missing}
+    young = [
+        f.words
+        for f in result.of("child") + result.of("vulnerable")
+        if f.sentence in sentences or f.sentence + 1 in sentences
+    ]
     for i in range(len(t.norms)):
         word = t.lowers[i]
         match = _AGE.match(word)
