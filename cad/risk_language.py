@@ -89,6 +89,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # Words that tell of a relationship without naming the person.
     "relationship": (
+        "they|we finished", "change|changed the locks", "since we split",
         "have|had a row|argument|barney|domestic", "we argue|row|fall out|fight",
         "we be arguing|rowing|fighting",
         "she|he live|lives with", "i try to end it", "i end it", "end it with him|her",
@@ -136,6 +137,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "court case against",
     ),
     "violence": (
+        "drive|driving a|the|his|her forklift|car|van|truck at",
         "drive|drove|driven his|her|the car at", "chokehold", "headlock",
         "pin", "pinned", "squeeze", "bruise", "fracture", "force himself|herself on",
         "sexually assault", "grab my|her|his throat|neck|hair|arm|arms|wrist",
@@ -161,6 +163,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # Abuse named as such, and words aimed at someone: domestic abuse when a party does it.
     "abuse": (
+        "useless|worthless|stupid every day",
         "call me|her|him a", "call me|her|him useless|stupid|fat|worthless|names",
         "nasty texts|messages|voice notes|comments",
         "shout|scream|swear at mum|dad|my mum|my dad|nan",
@@ -168,9 +171,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "call me|her name|names", "call me every name", "belittle", "put me|her down",
         "intimidate", "bully", "manipulate", "gaslight",
     ),
-    "strangle": ("strangle", "strangulate", "choke me|her|him", "throttle", "smother",
-                 "suffocate", "by the neck|throat"),
+    "strangle": (
+        "hands around|round her|my|his neck|throat", "pass out", "passed out",
+        "strangle", "strangulate", "choke me|her|him", "throttle", "smother", "suffocate",
+        "by the neck|throat",
+    ),
     "threat": (
+        "see you tonight|soon|later", "will|'ll kill everyone|us all",
         "not see morning|tomorrow|christmas", "not see the morning", "have her|you|me|him killed",
         "drop her|him|the baby", "ttk", "light it",
         "will|'ll|'d|would find me|her|you",
@@ -197,11 +204,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "bell", "intercom", "gate",
     ),
     "bang": (
+        "yank", "yanking", "pull at", "pulling at",
         "tap", "tapping",
         "bang", "hammer", "pound", "bash", "thump", "boot", "batter", "knock", "buzz",
         "keep ringing", "ring the bell|buzzer|doorbell", "rattle", "kick", "shout through",
     ),
     "force_entry": (
+        "force|forcing the|a patio|back|front door|window",
         "climb onto|into|over|up",
         "try|trying to get|break|force in|into", "try to get|break in|into",
         "force his|her|their way in", "force entry|the door", "break in|into",
@@ -211,6 +220,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "let himself|herself|themselves in", "kick down",
     ),
     "presence": (
+        "at home with him|her", "with him|her now", "still at home", "yards|metres behind",
+        "behind her|me", "in the|my|her back|front garden",
+        "look|looking through the|my|her window|windows", "back in", "be back in",
+        "walk|walking over to|towards",
         "climb|climbing the? rear|back|garden? fence|wall", "in the front room", "doing laps",
         "look|looking for me|her", "car be there",
         "be he there|here|inside|outside", "be she there|here|inside|outside",
@@ -232,6 +245,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "bedroom|room|toilet", "lock myself|herself|himself in",
     ),
     "stalking": (
+        "photo of my|her new? front? door|house|car", "new account|accounts",
         "put my|her address on|online",
         "know|knows where i|she work|live|be", "message|messages|texts|calls since", "nonstop",
         "non stop", "ringing nonstop",
@@ -246,6 +260,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "will not accept it", "stare at me|the house", "staring at me|the house",
     ),
     "coercion": (
+        "keep|keeps the|her|my car? keys|bank card|money",
+        "read|reads all my|his|her messages|emails", "will not let him",
         "lock every|all door|doors", "pocket the keys", "nobody leave", "make me share my location",
         "read|reads all my messages", "get|gets angry if i see", "demand money", "demanding money",
         "put my wages", "take my wages",
@@ -263,6 +279,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "take loans|loan|credit|cards out in my|her name", "in my|her name",
     ),
     "life": (
+        "can not go on", "cant go on", "box of his|her|my tablets", "a load of tablets|pills",
+        "take|taken tablets|pills", "outside of the bridge|railings", "bridge railings", "railings",
         "smell of gas", "go|going purple", "dog have got|get", "dog be attacking|biting",
         "got hold of a|the little? kid|child|boy|girl",
         "going|gonna to? jump", "threaten to jump", "on the top of", "top of the multi storey",
@@ -290,6 +308,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "edge of the platform|bridge|roof|cliff",
     ),
     "weapon": (
+        "wheel brace", "bread knife",
         "shots", "gunfire",
         "steering lock", "brick", "iron bar", "bayonet", "pen knife",
         "weapon", "knife", "blade", "machete", "gun", "firearm", "shotgun", "pistol", "rifle",
@@ -325,6 +344,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # An offender there now, or on the way (a courier coming to collect a victim's cards).
     "sexual": (
+        "courier",
         "expose himself|herself", "flash", "indecent", "touch", "masturbate",
         "courier be come|coming", "come|coming to collect",
     ),
@@ -352,6 +372,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "infant",
     ),
     "missing": (
+        "not home", "not home from school",
         "hes gone", "shes gone", "he be go", "she be go",
         "never come out|home|back", "never came out",
         "missing", "can not find", "cant find", "lose", "wander off", "run off", "disappear",
@@ -374,6 +395,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # Nothing happened after all: a television, a mistake.
     "false_alarm": (
+        "ringing back to cancel", "cancel the call",
         "it be the telly|tv|radio|television", "false alarm", "rang by mistake", "pocket dial",
         "sorry to waste", "it be a film|programme|game",
     ),
@@ -386,6 +408,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # The caller asks for advice or a record, or says the danger has passed.
     "calm": (
+        "is it true", "asking if it be true",
         "absolutely fine", "totally fine", "all fine here",
         "want it reported", "who do i tell|report|speak to", "trash talk", "just joking",
         "only joking", "banter", "a joke",
@@ -408,6 +431,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "talk to someone", "historic", "make a statement",
     ),
     "stranger": (
+        "trader", "rogue trader", "roofer", "workman", "scammer", "salesman", "dog",
+        "door supervisor", "youths", "colleague", "supervisor", "instructor", "coach", "referee",
         "man", "woman", "men", "women", "a|some|this kid|boy|lad|girl",
         "a|some|this|the|two|three|four|group|gang|couple of? man|men|bloke|blokes|lad|lads|"
         "guy|guys|fella|woman|women|youth|youths|male|female|person|people|stranger|driver|"
@@ -472,14 +497,16 @@ PERSONS = frozenset({
     "he", "she", "they", "him", "them", "someone", "somebody", "man", "men", "bloke", "guy",
     "lad", "lads", "woman", "people", "person", "male", "female", "suspect", "susp",
     "offender", "burglar", "intruder", "who", "hes", "shes", "ex", "partner", "her", "his",
-    "himself", "herself",
+    "himself", "herself", "hell", "hed", "theyll",
 })
 MALE = frozenset({"he", "him", "his", "hes", "male", "man", "himself"})
 FEMALE = frozenset({"she", "her", "shes", "female", "woman", "herself"})
-PRONOUN_AGENTS = frozenset({"he", "she", "they", "hes", "shes", "hed"})
+PRONOUN_AGENTS = frozenset({"he", "she", "they", "hes", "shes", "hed", "hell", "theyll"})
 PAST_AUX = frozenset({"was", "were", "had", "did", "been"})
 NOW_AUX = frozenset({"is", "are", "am", "'s", "s", "'re", "'m", "keeps", "keep", "still", "now"})
-FUTURE = frozenset({"will", "'ll", "ll", "going", "gon", "gonna", "wo", "'d", "would", "hed"})
+FUTURE = frozenset(
+    {"will", "'ll", "ll", "going", "gon", "gonna", "wo", "'d", "would", "hed", "hell", "theyll"}
+)
 # After "threaten to" or "threaten me with": what makes it a threat of harm.
 HARM_VERBS = frozenset({
     "kill", "hurt", "stab", "burn", "smash", "beat", "batter", "hit", "punch", "kick", "shoot",
@@ -870,7 +897,11 @@ def _agent(t: _Text, end: int) -> str:
     i = end + 1
     while t.at(i) in {"a", "an", "the", "some", "two", "three", "few", "couple", "of"}:
         i += 1
-    return "other" if t.at(i) in NOT_A_PARTY else ""
+    if t.at(i) in NOT_A_PARTY:
+        return "other"
+    if t.at(i) in _BODY or t.at(i) in _PARTY_NOUNS or t.low(i) in {"my", "her", "his", "their"}:
+        return ""  # "grabbed her by the hair"; "hit by my brother"
+    return "other" if t.low(i - 1) in {"a", "an", "some"} else ""  # "by a door supervisor"
 
 
 def _pronoun_agent(t: _Text, start: int) -> bool:
@@ -918,7 +949,7 @@ def _signals(result: Reading, t: _Text) -> None:
     # Acts of any time: whether this is domestic abuse does not depend on when.
     violence = [f for f in result.of("violence") if _against_person(t, f)]
     damage = [f for f in result.of("violence") if _against_thing(t, f)]
-    strangling = [f for f in result.of("strangle") if f.agent != "other"]
+    strangling = [f for f in result.of("strangle") if f.agent != "other" and _against_person(t, f)]
     threats = [f for f in result.of("threat") if _harmful_threat(t, f)]
     stalking = result.of("stalking")
     coercion = result.of("coercion")
@@ -1128,7 +1159,7 @@ _ADULT_PARTIES = frozenset({
 def _passive(t: _Text, act: Finding) -> bool:
     """ "our son has been stabbed": done to the person named, by someone not named."""
     return (
-        t.low(act.start - 1) in {"been", "was", "were", "got", "be", "get"}
+        t.low(act.start - 1) in {"been", "was", "were", "got", "be", "get", "being"}
         and t.low(act.start).endswith(("ed", "en"))
         and t.at(act.end) != "by"
     )
@@ -1282,8 +1313,9 @@ def _parties(result: Reading, t: _Text) -> list[Finding]:
                 continue
         elif before in {"a", "any", "no", "every", "some", "of"}:
             continue  # someone's relative in general, not a party named by the caller
-        elif f.concept == "family" and not (
-            _determined(t, f.start) or _owned_by_party(t, f) or _opens_sentence(t, f.start)
+        elif f.concept == "family" and (
+            not (_determined(t, f.start) or _owned_by_party(t, f) or _opens_sentence(t, f.start))
+            or t.low(f.start - 1) in {"the", "a", "an"}
         ):
             continue
         if after in {"'s", "’s", "s"} and t.at(f.end + 1) in OWNED:
@@ -1414,6 +1446,12 @@ def _against_person(t: _Text, f: Finding) -> bool:
         return False
     if t.at(f.start) == "choke" and f.end - f.start == 1:
         return False  # "she's choking": a medical emergency, not an assault
+    if (
+        t.at(f.start) == "hit"
+        and t.at(f.end + 1) == "head"
+        and t.low(f.end) in {"her", "his", "my"}
+    ):
+        return False  # "had a seizure and hit her head"
     if t.low(f.start) == "bit" and t.low(f.start - 1) == "a":
         return False  # "a bit of"
     following = [t.at(i) for i in range(f.end, f.end + 3)]
@@ -1424,8 +1462,10 @@ def _against_person(t: _Text, f: Finding) -> bool:
     first = t.at(f.end)
     if f.end - f.start == 1 and first in {"the", "a", "an", "some", "this", "that"}:
         thing = t.at(f.end + 1)
-        if not {thing} & (PERSONS | _PARTY_NOUNS | _YOUNG | NOT_A_PARTY):
-            return False  # "attack the ivy", "hit the road"
+        if not {thing} & (PERSONS | _PARTY_NOUNS | _YOUNG | NOT_A_PARTY) and not _person_like(
+            thing
+        ):
+            return False  # "attack the ivy", "hit the road", "strangled a pheasant"
     if f.end - f.start == 1 and t.at(f.start) in _NEEDS_A_PERSON and not _person_after(t, f.end):
         # "music thumping", "kids kicking a ball"; but "got her mum pinned"
         before = {t.norms[i] for i in range(max(0, f.start - 3), f.start)}
@@ -1469,6 +1509,23 @@ def _person_after(t: _Text, end: int) -> bool:
     return False
 
 
+_BODY = frozenset({
+    "hair", "neck", "throat", "arm", "arms", "wrist", "wrists", "head", "collar", "shoulder",
+    "shoulders", "leg", "legs", "face", "jaw", "hand", "hands", "ear", "ears",
+})  # fmt: skip
+_ANIMALS = frozenset({
+    "pheasant", "bird", "fox", "rat", "rats", "deer", "dog", "cat", "badger", "pigeon", "wasp",
+    "spider", "mouse", "mice", "rabbit", "squirrel", "chicken",
+})  # fmt: skip
+
+
+def _person_like(word: str) -> bool:
+    """Nouns that name people by what they do: "the supervisor", "a cyclist"."""
+    if word in _ANIMALS:
+        return False
+    return word.endswith(("er", "or", "ist", "ian", "ant", "ent", "man", "men", "woman"))
+
+
 _THING_VERBS = frozenset({"smash", "kick", "hit", "push", "drag", "ram", "batter", "beat"})
 
 
@@ -1498,7 +1555,11 @@ def _harmful_threat(t: _Text, f: Finding) -> bool:
 
 def _entry(result: Reading, t: _Text) -> list[Finding]:
     doors = [d for d in result.of("door", live=False) if t.at(d.start - 1) not in DOOR_NOT_ENTRY]
-    found = [f for f in result.of("force_entry") if f.time == "now"]
+    found = [
+        f
+        for f in result.of("force_entry")
+        if f.time == "now" or (f.time == "recent" and _just(t, f.start))
+    ]
     for bang in result.of("bang"):
         if bang.time not in ("now", "") or (bang.time == "" and t.low(bang.start).endswith("ed")):
             continue  # "a roofer knocked on the door" is told, not happening
@@ -1525,7 +1586,7 @@ def _life_applies(t: _Text, f: Finding) -> bool:
         return False  # "fit" as in "fit and well"
     if head in {"fire", "smoke"} and f.end - f.start == 1:
         window = {t.norms[i] for i in t.members("sentence", f.start)}
-        return bool({"trap", "inside", "people", "someone", "kid", "child", "in", "stuck"} & window)
+        return bool({"trap", "inside", "people", "someone", "stuck", "cough", "upstairs"} & window)
     if head == "choke" and t.at(f.end) in {"me", "her", "him"}:
         return False  # an assault: the violence rules read it
     if head == "not" and t.at(f.start + 1) == "move" and t.at(f.end) in {"it", "the", "his", "her"}:

@@ -337,7 +337,8 @@ def test_a_force_can_change_the_table():
     )
     result = assess(facts("He broke his bail conditions by texting me."), rules=stricter)
     assert result.recommended_grade == IMMEDIATE
-    assert result.flag("cue.order.immediate").reason == "Order breach: “bail conditions”."
+    reason = result.flag("cue.order.immediate").reason
+    assert reason.startswith("Order breach: ") and "“bail conditions”" in reason
 
 
 def test_find_cues_reports_each_phrase_once_with_the_callers_words():
