@@ -289,6 +289,9 @@ def command_test(pytest_args: list[str]) -> int:
     try:
         env = service_environment(embedded)
         env["CAD_CHROMIUM"] = str(CHROMIUM)
+        # The suite starts dozens of short-lived servers: each loads the risk pipeline on
+        # its first assessment instead of at start.
+        env.setdefault("CAD_PRELOAD_RISK_LANGUAGE", "0")
         result = subprocess.run([str(bin_dir / "pytest"), *pytest_args], cwd=ROOT, env=env)
         return result.returncode
     finally:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -566,9 +567,12 @@ def pipeline():
         return _pipeline()
 
 
-def load_in_background() -> threading.Thread:
+def load_in_background() -> threading.Thread | None:
     """Start loading the pipeline beside a server's start-up, so that neither the start
-    nor the first call assessed waits the whole two seconds."""
+    nor the first call assessed waits the whole two seconds. CAD_PRELOAD_RISK_LANGUAGE=0
+    leaves it to the first call (the test command's many short-lived servers)."""
+    if os.environ.get("CAD_PRELOAD_RISK_LANGUAGE", "1") == "0":
+        return None
     thread = threading.Thread(target=_load_and_freeze, name="risk-language-load", daemon=True)
     thread.start()
     return thread
