@@ -138,6 +138,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "court case against",
     ),
     "violence": (
+        "throw|threw her|him|me down", "throw|threw my mum|aunty|nan|wife|sister down",
+        "put his|her fist through", "throw|throwing stuff|things at", "by my|her|his throat|neck",
         "drive|driving a|the|his|her forklift|car|van|truck at",
         "drive|drove|driven his|her|the car at", "chokehold", "headlock",
         "pin", "pinned", "squeeze", "bruise", "fracture", "force himself|herself on",
@@ -178,6 +180,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "by the neck|throat",
     ),
     "threat": (
+        "hang me|her|him|you|caller", "no one leave|leaves",
         "see you tonight|soon|later", "will|'ll kill everyone|us all",
         "not see morning|tomorrow|christmas", "not see the morning", "have her|you|me|him killed",
         "drop her|him|the baby", "ttk", "light it",
@@ -211,6 +214,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "keep ringing", "ring the bell|buzzer|doorbell", "rattle", "kick", "shout through",
     ),
     "force_entry": (
+        "try|trying the handle",
         "force|forcing the|a patio|back|front door|window",
         "climb onto|into|over|up",
         "try|trying to get|break|force in|into", "try to get|break in|into",
@@ -221,6 +225,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "let himself|herself|themselves in", "kick down",
     ),
     "presence": (
+        "in kitchen|lounge|bedroom|hallway", "in the works car park",
         "at home with him|her", "with him|her now", "still at home", "yards|metres behind",
         "behind her|me", "in the|my|her back|front garden",
         "look|looking through the|my|her window|windows", "back in", "be back in",
@@ -246,6 +251,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "bedroom|room|toilet", "lock myself|herself|himself in",
     ),
     "stalking": (
+        "keep|keeps posting", "messaging my work", "keep ringing off|from withheld",
+        "withheld number|numbers", "silent calls",
         "photo of my|her new? front? door|house|car", "new account|accounts",
         "put my|her address on|online",
         "know|knows where i|she work|live|be", "message|messages|texts|calls since", "nonstop",
@@ -261,6 +268,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "will not accept it", "stare at me|the house", "staring at me|the house",
     ),
     "coercion": (
+        "locked in bedroom|room|the house", "no one leave|leaves",
         "keep|keeps the|her|my car? keys|bank card|money",
         "read|reads all my|his|her messages|emails", "will not let him",
         "lock every|all door|doors", "pocket the keys", "nobody leave", "make me share my location",
@@ -280,6 +288,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "take loans|loan|credit|cards out in my|her name", "in my|her name",
     ),
     "life": (
+        "not getting up", "not get up", "she|he be bleeding", "bleeding a lot|a fair bit|badly",
         "can not go on", "cant go on", "box of his|her|my tablets", "a load of tablets|pills",
         "take|taken tablets|pills", "outside of the bridge|railings", "bridge railings", "railings",
         "smell of gas", "go|going purple", "dog have got|get", "dog be attacking|biting",
@@ -309,6 +318,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "edge of the platform|bridge|roof|cliff",
     ),
     "weapon": (
+        "rope", "scissors", "belt", "handgun", "poker",
         "wheel brace", "bread knife",
         "shots", "gunfire",
         "steering lock", "brick", "iron bar", "bayonet", "pen knife",
@@ -319,6 +329,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # A weapon in someone's hands: these just before the weapon.
     "held": (
+        "have|has", "with what look|looks like a",
         "with a|an|his|her|the", "with", "have a|an|got", "have get|got", "get a", "got",
         "got a|an|the", "hold", "wave", "brandish", "carry", "pull a|out", "point",
         "armed", "threaten", "come at", "the bread|kitchen",
@@ -351,7 +362,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "road": (
         "hit and run",
-        "hard shoulder", "on the motorway", "lorries flying past", "wrong side of the road",
+        "hard shoulder", "walk|walking on the motorway", "in the middle of the road",
+        "all over the motorway", "lorries flying past", "wrong side of the road",
         "drunk|drink driver|driving", "all over the road", "wrong way", "wrong side",
         "mount the pavement", "drive at people", "race up and down",
     ),
@@ -373,6 +385,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "infant",
     ),
     "missing": (
+        "should have be home|back", "should've been home",
+        "not at her|his friend|friends|mate|mates",
         "not home", "not home from school",
         "hes gone", "shes gone", "he be go", "she be go",
         "never come out|home|back", "never came out",
@@ -409,6 +423,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     # The caller asks for advice or a record, or says the danger has passed.
     "calm": (
+        "i just panic|panicked", "laughing now", "what do we do|i do with", "passed away",
+        "no current risk", "no risk", "wish|wishes to report", "no contact for|since",
         "is it true", "asking if it be true",
         "absolutely fine", "totally fine", "all fine here",
         "want it reported", "who do i tell|report|speak to", "trash talk", "just joking",
@@ -432,6 +448,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "talk to someone", "historic", "make a statement",
     ),
     "stranger": (
+        "never seen him|her|them before", "do not know him|her|them",
         "trader", "rogue trader", "roofer", "workman", "scammer", "salesman", "dog",
         "door supervisor", "youths", "colleague", "supervisor", "instructor", "coach", "referee",
         "man", "woman", "men", "women", "a|some|this kid|boy|lad|girl",
@@ -540,6 +557,7 @@ _PAST = re.compile(
     r"day|days) ago|the other (day|week)|in the past|previously|use to|back in|historic|"
     r"historical|for years|years|on (monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday)|(19|20)\d\d|this week|at the weekend|over the weekend|nothing since|"
+    r"in (january|february|march|april|june|july|august|september|october|november|december)|"
     r"when i be (a child|a kid|\d+|young|little|small))\b"
 )
 _RECENT = re.compile(
@@ -929,7 +947,7 @@ def _person_before(t: _Text, start: int) -> bool:
     """A person just before a phrase of presence, over auxiliaries and postures: "he's
     outside", "someone's buzzing at my door", "my ex is sat outside"."""
     i = start - 1
-    while i >= 0 and start - i <= 5 and t.lowers[i] in _POSTURES:
+    while i >= 0 and start - i <= 5 and (t.lowers[i] in _POSTURES or t.lowers[i] in {".", ","}):
         i -= 1
     return i >= 0 and (
         t.lowers[i] in PERSONS or t.norms[i] in PERSONS or t.norms[i] in _PARTY_NOUNS
@@ -941,12 +959,15 @@ def _person_before(t: _Text, start: int) -> bool:
 
 def _signals(result: Reading, t: _Text) -> None:
     parties = _parties(result, t)
+    others = [
+        f for f in result.of("partner") if f not in parties and _partner_of_someone_else(t, f.start)
+    ]  # "my ex-wife's new partner": someone who acts, not a party
     party_tokens = {i for p in parties for i in range(p.start, p.end)}
     strangers = [
         f
         for f in result.of("stranger", live=False)
         if not _named_as_place(t, f) and not party_tokens & set(range(f.start, f.end))
-    ]
+    ] + others
     result.add("calm", result.of("calm"))
     result.add("safe", [f for f in result.of("safe") if not t.low(f.end - 1).startswith("going")])
 
@@ -1317,6 +1338,8 @@ def _parties(result: Reading, t: _Text) -> list[Finding]:
                 continue
         elif before in {"a", "any", "no", "every", "some", "of"}:
             continue  # someone's relative in general, not a party named by the caller
+        elif t.low(f.start) == "fella" and before not in {"my", "me", "her", "your", "ur"}:
+            continue  # "fella outside the chippy": a man, not a partner
         elif f.concept == "family" and (
             not (_determined(t, f.start) or _owned_by_party(t, f) or _opens_sentence(t, f.start))
             or t.low(f.start - 1) in {"the", "a", "an"}
@@ -1353,6 +1376,8 @@ def _owned_by_party(t: _Text, f: Finding) -> bool:
         return False
     owner = t.at(f.start - 2)
     if f.concept == "family":
+        if owner in {"female", "woman", "lady", "caller", "ip", "rp", "victim"}:
+            return True  # "the female's son": the caller's or victim's own family
         return owner in _CURRENT_PARTNERS and t.at(f.start - 3) != "-"
     return owner in _PARTY_NOUNS
 
