@@ -233,16 +233,15 @@ def _occurred(hit: Mapping) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
-def intelligence_floor(
-    kinds: Iterable[str] = INTELLIGENCE_FLOOR_KINDS, days: int | None = None
-) -> Condition:
-    """Logs of `kinds` held on the caller's address or phone, recorded within `days` (by
-    default `INTELLIGENCE_FLOOR_DAYS`) of the call; the evidence names each log."""
+def intelligence_floor(kinds: Iterable[str] = INTELLIGENCE_FLOOR_KINDS) -> Condition:
+    """Logs of `kinds` held on the caller's address or phone, recorded within the force's
+    window (`CallFacts.intelligence_floor_days`, else `INTELLIGENCE_FLOOR_DAYS`) of the
+    call; the evidence names each log."""
     kinds = tuple(kinds)
 
     def check(seen: _Seen) -> str | None:
-        chosen = days if days is not None else seen.facts.intelligence_floor_days
-        window = timedelta(days=chosen if chosen is not None else INTELLIGENCE_FLOOR_DAYS)
+        days = seen.facts.intelligence_floor_days
+        window = timedelta(days=days if days is not None else INTELLIGENCE_FLOOR_DAYS)
         named = []
         for hit in seen.facts.intelligence_hits:
             at = _occurred(hit)

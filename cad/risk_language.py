@@ -93,7 +93,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "they|we finished", "change|changed the locks", "since we split",
         "have|had a row|argument|barney|domestic", "we argue|row|fall out|fight",
         "we be arguing|rowing|fighting",
-        "she|he live|lives with", "i try to end it", "i end it", "end it with him|her",
+        "she|he live|lives with", "i try to end it", "i end it",
         "been seeing",
         "split up", "we split", "break up", "leave him|her", "separate from",
         "we separate|divorce", "divorce him|her", "be with him|her", "live with him|her",
@@ -294,7 +294,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "smell of gas", "go|going purple", "dog have got|get", "dog be attacking|biting",
         "got hold of a|the little? kid|child|boy|girl",
         "going|gonna to? jump", "threaten to jump", "on the top of", "top of the multi storey",
-        "drive us|me|her|them both? into", "be stab", "been stabbed", "stab wound",
+        "drive us|me|her|them both? into", "be stab", "been stabbed",
         "not breathe", "stop breathe", "can not breathe", "cant breathe", "no pulse",
         "unconscious", "unresponsive", "not respond|responding", "not move|moving",
         "collapse", "trap", "drown", "overdose", "suicide", "suicidal",
@@ -450,7 +450,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "stranger": (
         "never seen him|her|them before", "do not know him|her|them",
         "trader", "rogue trader", "roofer", "workman", "scammer", "salesman", "dog",
-        "door supervisor", "youths", "colleague", "supervisor", "instructor", "coach", "referee",
+        "door supervisor", "supervisor", "instructor", "coach", "referee",
         "man", "woman", "men", "women", "a|some|this kid|boy|lad|girl",
         "a|some|this|the|two|three|four|group|gang|couple of? man|men|bloke|blokes|lad|lads|"
         "guy|guys|fella|woman|women|youth|youths|male|female|person|people|stranger|driver|"
@@ -463,10 +463,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "boss", "builder", "builders", "colleague", "manager", "staff", "security",
         "shoplifter", "passenger", "customer", "courier", "carer", "nurse", "doctor",
         "tenant", "lodger", "flatmate", "housemate", "teacher",
-    ),
-    "now": (
-        "now", "right now", "currently", "at the moment", "as we speak", "still", "just now",
-        "tonight", "at this moment", "happen now",
     ),
 }
 
@@ -1000,11 +996,9 @@ def _signals(result: Reading, t: _Text) -> None:
     if not parties and _introduced_by_pronoun(t, strangers, result) and pronoun_done:
         # "he's got my car keys and the kids...": the caller names him by "he" alone.
         result.add("known_person", [f"{_first_pronoun(t)} … {pronoun_done[0].words}"])
-    elif not parties and not strangers:
-        pronoun_acts = [f for f in candidates if _pronoun_agent(t, f.start)]
-        if pronoun_acts:
-            agent = t.lowers[_agent_index(t, pronoun_acts[0].start)]
-            result.add("known_person", [f"{agent} … {pronoun_acts[0].words}"])
+    elif not parties and not strangers and pronoun_done:
+        agent = t.lowers[_agent_index(t, pronoun_done[0].start)]
+        result.add("known_person", [f"{agent} … {pronoun_done[0].words}"])
     result.add("party", parties)
     known = bool(parties) or "known_person" in result.signals
     first_party = min((f.start for f in parties), default=None)
@@ -1079,7 +1073,6 @@ def _signals(result: Reading, t: _Text) -> None:
         # A child harmed: safeguarding; the domestic abuse definition starts at 16.
         result.signals.pop("party_abuse", None)
         result.signals.pop("man_and_woman", None)
-        result.add("child_victim", result.of("under_16"))
 
     # When: what is happening now, what happened recently.
     def when(findings, *times):
@@ -1263,19 +1256,23 @@ def _just(t: _Text, start: int) -> bool:
     return "just" in {t.low(i) for i in range(max(0, start - 4), start)}
 
 
+def _holders(result: Reading, weapon: Finding) -> list[Finding]:
+    """The words just before a weapon that put it in someone's hands ("with a", "got a")."""
+    return [
+        h
+        for h in result.of("held")
+        if h.sentence == weapon.sentence and 0 <= weapon.start - h.end <= 3
+    ]
+
+
 def _holder_time(result: Reading, weapon: Finding) -> str:
-    for holder in result.of("held"):
-        if holder.sentence == weapon.sentence and 0 <= weapon.start - holder.end <= 3:
-            return holder.time
-    return ""
+    holders = _holders(result, weapon)
+    return holders[0].time if holders else ""
 
 
 def _just_held(t: _Text, result: Reading, weapon: Finding) -> bool:
     """ "he's just pulled a knife": the hold a moment ago, the weapon still in hand."""
-    return any(
-        h.sentence == weapon.sentence and 0 <= weapon.start - h.end <= 3 and _just(t, h.start)
-        for h in result.of("held")
-    ) or _just(t, weapon.start)
+    return any(_just(t, h.start) for h in _holders(result, weapon)) or _just(t, weapon.start)
 
 
 def _says_now(t: _Text, f: Finding) -> bool:
@@ -1425,19 +1422,13 @@ def _determined(t: _Text, start: int) -> bool:
     for i in range(start - 1, max(-1, start - 6), -1):
         if t.lowers[i] in DETERMINERS:
             return True
-        if t.lowers[i] in SENTENCE_BREAK or t.lowers[i] in {
-            ",",
-            "and",
-            "a",
-            "some",
-            "any",
-            "'s",
-            "’s",
-            "s",
-            "of",
-        }:
+        if t.lowers[i] in SENTENCE_BREAK or t.lowers[i] in _NOT_DETERMINED_PAST:
             return False
     return False
+
+
+# Words that end the search back for "my" in front of a relative ("some of my", "mum's").
+_NOT_DETERMINED_PAST = frozenset({",", "and", "a", "some", "any", "'s", "’s", "s", "of"})
 
 
 _DESCRIBING = frozenset({
@@ -1451,23 +1442,11 @@ def _opens_sentence(t: _Text, start: int) -> bool:
     i = start - 1
     while i >= 0 and start - i <= 2 and t.lowers[i] in _DESCRIBING:
         i -= 1
-    return (
-        i < 0
-        or t.lowers[i] in SENTENCE_BREAK
-        or t.lowers[i]
-        in {
-            ",",
-            "says",
-            "reports",
-            "states",
-            "said",
-            "and",
-            "c/s",
-            "s",
-            ":",
-            "that",
-        }
-    )
+    return i < 0 or t.lowers[i] in SENTENCE_BREAK or t.lowers[i] in _OPENERS
+
+
+# What a handler writes before naming a relative: "C/S states son ...", "says daughter".
+_OPENERS = frozenset({",", "says", "reports", "states", "said", "and", "c/s", "s", ":", "that"})
 
 
 def _against_person(t: _Text, f: Finding) -> bool:
@@ -1483,10 +1462,7 @@ def _against_person(t: _Text, f: Finding) -> bool:
         return False  # "had a seizure and hit her head"
     if t.low(f.start) == "bit" and t.low(f.start - 1) == "a":
         return False  # "a bit of"
-    following = [t.at(i) for i in range(f.end, f.end + 3)]
-    if following and following[0] in {"the", "a", "my", "his", "her", "their", "our", "all"}:
-        following = following[1:]
-    if following and following[0] in DAMAGE_OBJECTS:
+    if _object(t, f.end) in DAMAGE_OBJECTS:
         return False
     first = t.at(f.end)
     if f.end - f.start == 1 and first in {"the", "a", "an", "some", "this", "that"}:
@@ -1513,13 +1489,18 @@ def _against_thing(t: _Text, f: Finding) -> bool:
     """ "smashed up my flat", "kicked the door": damage, not violence."""
     if f.agent == "other" or t.at(f.start) == "choke":
         return False
-    following = [t.at(i) for i in range(f.end, f.end + 3)]
-    if following and following[0] in {"the", "a", "my", "his", "her", "their", "our", "all"}:
-        following = following[1:]
     before = {t.at(i) for i in range(max(0, f.start - 5), f.start)}
-    return bool(following and following[0] in DAMAGE_OBJECTS) or (
+    return _object(t, f.end) in DAMAGE_OBJECTS or (
         t.at(f.start) in _THING_VERBS and bool(before & DAMAGE_OBJECTS)
     )
+
+
+def _object(t: _Text, end: int) -> str:
+    """The word a verb acts on, past one determiner: "kicked the door" → "door"."""
+    word = t.at(end)
+    if word in {"the", "a", "my", "his", "her", "their", "our", "all"}:
+        return t.at(end + 1)
+    return word
 
 
 # Verbs that are violence only when done to someone: "kicked me", not "kicking a ball".
@@ -1639,9 +1620,8 @@ def _life_applies(t: _Text, f: Finding) -> bool:
 def _weapon_held(result: Reading, t: _Text, weapon: Finding) -> bool:
     if t.at(weapon.start) in {"gunshot", "shoot", "shooting"} or weapon.words == "shots fired":
         return True
-    for holder in result.of("held"):
-        if holder.sentence == weapon.sentence and 0 <= weapon.start - holder.end <= 3:
-            return True
+    if _holders(result, weapon):
+        return True
     return any(
         f.sentence == weapon.sentence and f.time != "past"
         for f in result.of("threat") + result.of("violence")

@@ -320,8 +320,8 @@ def contact_create(
         )
         from intelligence.services import intel_check_run
 
-        intel_check_run(actor=actor, contact=contact, manual=False, now=now)
-        _assess_contact(contact, now=now)
+        check = intel_check_run(actor=actor, contact=contact, manual=False, now=now)
+        _assess_contact(contact, check=check, now=now)
         contact.reference = _next_reference("CON", now)
         contact.save(update_fields=["reference", "da_prompt", "risk_flags"])
         publish(
@@ -592,16 +592,17 @@ def _persons(errors: dict, persons) -> list[dict]:
     return cleaned
 
 
-def _assess_contact(contact: Contact, *, now: datetime) -> None:
-    """A contact with no incident is assessed as a call is: its summary's words and its
-    intelligence hits raise the domestic abuse prompt, which must then be answered."""
-    from intelligence.selectors import check_summary
+def _assess_contact(contact: Contact, *, check, now: datetime) -> None:
+    """A contact with no incident is assessed as a call is: its summary's words and the
+    hits of the check just run on it raise the domestic abuse prompt, which must then be
+    answered."""
+    from intelligence.selectors import check_hits
 
     facts = grading.CallFacts(
         opening_code="",
         narrative=contact.summary,
         now=now,
-        intelligence_hits=(check_summary(contact=contact) or {}).get("hits", []),
+        intelligence_hits=check_hits(check),
         intelligence_floor_days=settings.CAD_INTELLIGENCE_FLOOR_DAYS,
     )
     assessment = grading.assess(facts)
