@@ -1,31 +1,34 @@
-import os
-import sys
+"""The web process: Django's own WSGI application for HTTP and Channels for /ws/, on one
+origin.
 
-# One process serves hundreds of screens on its event loop (CPU-bound fan-outs) and the
-# API's requests in threads (a few dozen short queries each). At Python's default 5 ms
-# switch interval a request waits up to that long for the interpreter after every query
-# while the loop is busy; at 0.5 ms the two take turns finely.
-sys.setswitchinterval(float(os.environ.get("CAD_SWITCH_INTERVAL_S", "0.0005")))
+HTTP requests run Django's stock WSGI handler on a fixed pool of threads (a2wsgi), so each
+thread keeps its database connection between requests (`CONN_MAX_AGE`), as under any WSGI
+server. The event loop serves the screens' websockets. More capacity is more processes
+(`uvicorn --workers`), not more threads: the threads share one interpreter lock.
+"""
+
+import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
 
-from cad.http_handler import get_asgi_application  # noqa: E402
-
-django_asgi_app = get_asgi_application()
-
+from a2wsgi import WSGIMiddleware  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+django_wsgi_app = get_wsgi_application()
 
 from cad import risk_language  # noqa: E402
+from cad.routing import websocket_urlpatterns  # noqa: E402
+from cad.ws_auth import ScreenAuthMiddleware, ScreenOriginValidator  # noqa: E402
 
 # The tokenizer and lemma tables load once per process, beside the server's start-up.
 risk_language.load_in_background()
 
-from cad.routing import websocket_urlpatterns  # noqa: E402
-from cad.ws_auth import ScreenAuthMiddleware, ScreenOriginValidator  # noqa: E402
+REQUEST_THREADS = int(os.environ.get("CAD_REQUEST_THREADS", "4"))
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": WSGIMiddleware(django_wsgi_app, workers=REQUEST_THREADS),
         "websocket": ScreenOriginValidator(ScreenAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

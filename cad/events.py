@@ -5,21 +5,28 @@ channel-layer groups of the event's audience. Screens then read the event rows t
 may see from the database (see `cad.consumers`), so a lost poke costs seconds, not
 an alert, and ids arrive with no gap and no duplicate.
 
-Ids are handed out in commit order by the database itself: an event is written with a
-provisional id, and a trigger inside COMMIT renumbers the transaction's events under a
-system-wide lock (migration cad 0004). So an `Event` returned by `publish` keeps its
-provisional id once committed; read the row again for the id screens see.
+Ids are in commit order: a transaction takes a transaction-scoped advisory lock before it
+writes its first event and keeps it until it ends, so an event id is drawn only when every
+transaction holding a lower one has committed or rolled back. A reader that has seen id N
+never later finds a committed event below N. The id `publish` returns is the one screens
+see.
+
+The lock is held from the first event written to the commit, and a transaction waiting for
+it must not hold a row that the lock's holder still wants: services write their events
+last (`service` holds them until the service's body ends), and tests refuse a row lock taken
+after the event lock (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-import os
 import threading
 from collections.abc import Iterable
 
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.utils import timezone
@@ -28,6 +35,9 @@ from cad.models import Event
 from cad.roles import ALL_ROLES
 
 log = logging.getLogger(__name__)
+
+# 212723687 (0x0CADE7E7): the key of the system-wide event-order advisory lock.
+EVENT_ORDER_LOCK = 212723687
 
 # Who sees a kind by default. Services may pass an explicit audience instead.
 CONTROL_ROOM = ("call_handler", "dispatcher", "controller", "inspector", "supervisor")
@@ -62,10 +72,10 @@ def publish(
     users: Iterable[int] = (),
     at=None,
 ) -> Event:
-    """Record an event in the current transaction and push it after commit.
+    """Record an event in the current transaction and poke its audience after commit.
 
-    Inside `published_at_end` the returned event gets its provisional id when the block
-    ends; the id screens see is given as the transaction commits.
+    Inside a `service` the event is written, and gets its id, as the service's body ends;
+    elsewhere at once. The id never changes after that.
 
     `data` must hold ids, kinds and non-sensitive summaries only: it is shown on
     every screen of the audience. Intelligence and scheme details are fetched by
@@ -105,124 +115,78 @@ def _held_events() -> list[list[Event]]:
 
 
 @contextlib.contextmanager
-def published_at_end():
-    """Hold the events published inside this block and write them in one statement as it
-    ends (a service that publishes several events makes one round trip, not several).
+def service_transaction(*, savepoint: bool = True):
+    """A service's transaction, whose events are written as it ends.
 
-    Use it around a whole service body that does not catch an error and carry on: events
-    held from a rolled-back savepoint would still be written.
+    Writing the events last keeps the event-order lock for the commit alone, and so no
+    row lock is ever waited for while holding it. Inside another service's transaction
+    the events go to the outer one; a block that raises writes none.
     """
     held = _held_events()
-    held.append([])
-    try:
-        yield
-    except BaseException:
-        held.pop()
-        raise
-    events = held.pop()
-    if held:
-        held[-1].extend(events)
-    elif events:
-        _write(events)
+    with transaction.atomic(savepoint=savepoint):
+        held.append([])
+        try:
+            yield
+        except BaseException:
+            held.pop()
+            raise
+        events = held.pop()
+        if held:
+            held[-1].extend(events)
+        elif events:
+            _write(events)
+
+
+def service(function):
+    """Decorator: run the whole function as one `service_transaction`."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        with service_transaction():
+            return function(*args, **kwargs)
+
+    return run
 
 
 def _write(events: list[Event]) -> None:
     if not connection.in_atomic_block:
         raise RuntimeError("events must be written inside the service's transaction")
-    Event.objects.bulk_create(events)  # provisional ids; COMMIT gives the final ones
-    _after_commit().groups.update(group for event in events for group in event.audience)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_ORDER_LOCK])
+    Event.objects.bulk_create(events)
+    upto = max(event.id for event in events)
+    groups = sorted({group for event in events for group in event.audience})
+    transaction.on_commit(lambda: push_pokes(groups, upto), robust=True)
 
 
-class FlushAndPoke:
-    """After a commit that wrote events: make it durable, then poke the screens.
-
-    The commit numbered its events without waiting for the disk (migration cad 0004); a
-    transactional WAL message in a transaction of its own is flushed on commit, and with it
-    everything before it, so the caller may answer once this returns.
-    """
-
-    def __init__(self) -> None:
-        self.groups: set[str] = set()
-
-    def __call__(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_logical_emit_message(true, 'cad.events', '')")
-        push_pokes(self.groups)
-
-
-def _after_commit() -> FlushAndPoke:
-    """The transaction's pending hook, so that a service writing events several times
-    flushes once. Django forgets a hook registered inside a savepoint that is rolled back;
-    one registered at this savepoint level or outside it goes only with this write too."""
-    current = set(connection.savepoint_ids)
-    for savepoints, hook, _robust in connection.run_on_commit:
-        if isinstance(hook, FlushAndPoke) and savepoints <= current:
-            return hook
-    hook = FlushAndPoke()
-    transaction.on_commit(hook)
-    return hook
-
-
-class PokeSender:
-    """One thread per process sends the pokes, so a commit never waits for Redis or for the
-    web process's event loop (busy with hundreds of screens under load).
-
-    A poke names a group and means "something it may see has committed": the screens' hub
-    reads whatever is new. Pokes queued while a send is under way are merged into one per
-    group, so a busy process sends fewer, not later. The thread keeps one event loop, and
-    so one set of Redis connections, for its life.
-    """
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.pending: set[str] = set()
-        self.wake = threading.Event()
-        self.thread: threading.Thread | None = None
-        self.pid = 0
-
-    def submit(self, groups: Iterable[str]) -> None:
-        with self.lock:
-            self.pending.update(groups)
-            # A forked child (Celery's pool) inherits the object but not the thread.
-            if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
-                self.pid = os.getpid()
-                self.thread = threading.Thread(target=self._run, name="poke-sender", daemon=True)
-                self.thread.start()
-        self.wake.set()
-
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        while True:
-            self.wake.wait()
-            self.wake.clear()
-            with self.lock:
-                groups, self.pending = self.pending, set()
-            if groups:
-                loop.run_until_complete(send_pokes(groups))
-
-
-async def send_pokes(groups: Iterable[str]) -> None:
+def push_pokes(groups: Iterable[str], upto: int) -> None:
+    """Tell each group that events up to `upto` have committed. Never raises: a screen that
+    misses a poke catches up on its next heartbeat."""
+    groups = sorted(set(groups))
     layer = get_channel_layer()
-    if layer is None:
+    if not groups or layer is None:
         return
 
-    async def send(group: str) -> None:
+    async def send_all() -> None:
+        for group in groups:
+            await layer.group_send(group, {"type": "event.poke", "upto": upto})
+
+    def send() -> None:
         try:
-            await layer.group_send(group, {"type": "event.poke", "group": group})
-        except Exception:  # Redis down: screens catch up on their next heartbeat.
-            log.exception("could not poke %s", group)
+            async_to_sync(send_all)()
+        except Exception:  # Redis away: heartbeats catch the screens up
+            log.warning("could not poke %d groups up to event %s", len(groups), upto)
 
-    await asyncio.gather(*(send(group) for group in sorted(groups)))
-
-
-POKES = PokeSender()
-
-
-def push_pokes(groups: Iterable[str]) -> None:
-    """Poke each group once; returns at once, never raises."""
-    groups = set(groups)
-    if groups:
-        POKES.submit(groups)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        send()  # a request thread or a worker: the usual case
+        return
+    # Sync code called on a thread that runs an event loop (a script or test driving a
+    # browser) cannot wait on another loop here: send from a thread of its own.
+    sender = threading.Thread(target=send, name="event-pokes")
+    sender.start()
+    sender.join()
 
 
 def frame(event: Event, server_time=None) -> dict:
@@ -235,8 +199,12 @@ def frame(event: Event, server_time=None) -> dict:
     }
 
 
-def visible_events(user_obj, since: int, limit: int):
+def visible_events(user_obj, since: int, limit: int, audience: Iterable[str] | None = None):
     """Events after `since` that this user may see, oldest first."""
-    return Event.objects.filter(
-        id__gt=since, audience__overlap=audience_for_user(user_obj)
-    ).order_by("id")[:limit]
+    audience = list(audience) if audience is not None else audience_for_user(user_obj)
+    return Event.objects.filter(id__gt=since, audience__overlap=audience).order_by("id")[:limit]
+
+
+def latest_event_id() -> int:
+    """Pages render state as of this id; their live connection resumes from it."""
+    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0

@@ -44,11 +44,11 @@ def navigation(request):
         except NoReverseMatch:
             continue
         links.append({"label": label, "url": url, "active": request.path == url})
-    return {"nav_links": links, "last_event_id": latest_event_id()}
+    # Read before the view read its state (`role_required`), so that an event committed
+    # between the two is replayed by the page's live connection, not skipped.
+    last_event_id = getattr(request, "last_event_id", None)
+    if last_event_id is None:
+        from cad.events import latest_event_id
 
-
-def latest_event_id() -> int:
-    """Pages render state as of this id; their live connection resumes from it."""
-    from cad.models import Event
-
-    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        last_event_id = latest_event_id()
+    return {"nav_links": links, "last_event_id": last_event_id}

@@ -128,6 +128,10 @@ def role_required(*roles: str):
                     user=request.user, path=request.path, method=request.method, required=roles
                 )
                 raise PermissionDenied
+            from cad.events import latest_event_id
+
+            # The page's state is read after this: its live connection resumes from here.
+            request.last_event_id = latest_event_id()
             return view(request, *args, **kwargs)
 
         wrapper.allowed_roles = roles

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cad import grading
 from cad.errors import Conflict, InvalidInput, RoleRefused, require_role
-from cad.events import CONTROL_ROOM, publish, published_at_end
+from cad.events import CONTROL_ROOM, publish, service, service_transaction
 from cad.models import (
     Area,
     Channel,
@@ -60,7 +60,7 @@ MAX_PERSONS = 20
 UNKNOWN_PHONES = {"withheld", "unknown", "private", "none"}
 
 
-@transaction.atomic
+@service
 def user_create_or_update(
     *, username: str, role: str, password: str, unit_callsign: str | None = None
 ):
@@ -95,7 +95,7 @@ def user_create_or_update(
     return user
 
 
-@transaction.atomic
+@service
 def response_target_set(*, grade: str, seconds: int, area: str | None = None) -> list:
     """Set the attendance target for a grade, in one area or both."""
     errors = {}
@@ -303,7 +303,7 @@ def contact_create(
     if errors:
         raise InvalidInput(errors)
 
-    with transaction.atomic(), published_at_end():
+    with service_transaction():
         contact = Contact.objects.create(
             reference=_provisional_reference(),
             channel=channel,
@@ -357,7 +357,7 @@ def _lock_follow_up(contact) -> FollowUp:
     return record
 
 
-@transaction.atomic
+@service
 def follow_up_acknowledge(*, actor, contact, now: datetime | None = None) -> FollowUp:
     """The owner takes responsibility; a supervisor may take one that reached the board."""
     now = now or timezone.now()
@@ -385,7 +385,7 @@ def follow_up_acknowledge(*, actor, contact, now: datetime | None = None) -> Fol
     return record
 
 
-@transaction.atomic
+@service
 def follow_up_complete(*, actor, contact, outcome: str, now: datetime | None = None) -> FollowUp:
     """Record what was done; only an acknowledged follow-up can be completed."""
     now = now or timezone.now()
@@ -406,7 +406,7 @@ def follow_up_complete(*, actor, contact, outcome: str, now: datetime | None = N
     return record
 
 
-@transaction.atomic
+@service
 def follow_up_reassign(
     *, actor, contact, owner, due_at: datetime, now: datetime | None = None
 ) -> FollowUp:
@@ -455,7 +455,7 @@ def _escalate(record: FollowUp, *, reason: str, status: str, kind: str, actor, n
     return True
 
 
-@transaction.atomic
+@service
 def follow_up_escalate_overdue(*, follow_up_id: int, now: datetime | None = None) -> bool:
     """Sweep step: a follow-up not acknowledged by its due time goes to the supervisor."""
     now = now or timezone.now()
@@ -477,7 +477,7 @@ def follow_up_escalate_overdue(*, follow_up_id: int, now: datetime | None = None
     )
 
 
-@transaction.atomic
+@service
 def user_absence_set(
     *,
     actor,
@@ -625,7 +625,7 @@ def contact_da_answer(
     )
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic(), published_at_end():
+    with service_transaction():
         contact = Contact.objects.select_for_update().get(pk=contact_id)  # missing: 404
         if not contact.da_prompt:
             raise Conflict("This contact has no domestic abuse prompt to answer.")
@@ -791,7 +791,7 @@ def incident_create(
         raise InvalidInput(errors)
 
     # The day's numbers are taken last: they are locked until commit.
-    with transaction.atomic(), published_at_end():
+    with service_transaction():
         incident = Incident.objects.create(
             reference=_provisional_reference(),
             channel=channel,
@@ -900,7 +900,7 @@ def _response_due(incident: Incident, grade: str, appointment_at: datetime | Non
     return incident.received_at + timedelta(seconds=target.seconds)
 
 
-@transaction.atomic
+@service
 def incident_grade(
     *,
     actor,
@@ -1042,7 +1042,7 @@ def incident_grade(
     return incident
 
 
-@transaction.atomic
+@service
 def incident_downgrade_review(*, actor, incident, now: datetime | None = None) -> Incident:
     """A supervisor has looked at a grade below the recommendation (it leaves the board)."""
     now = now or timezone.now()
@@ -1063,7 +1063,7 @@ def incident_downgrade_review(*, actor, incident, now: datetime | None = None) -
     return incident
 
 
-@transaction.atomic
+@service
 def incident_add_entry(*, actor, incident, text: str, now: datetime | None = None):
     """Append to the narrative (never edited or deleted) and weigh the new words."""
     now = now or timezone.now()
@@ -1102,7 +1102,7 @@ def incident_add_entry(*, actor, incident, text: str, now: datetime | None = Non
     return entry
 
 
-@transaction.atomic
+@service
 def incident_close(
     *, actor, incident, closing_code: str, summary: str, now: datetime | None = None
 ) -> Incident:

@@ -91,18 +91,13 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cad"),
-        # No persistent connections: a connection kept per thread would stay with the
-        # threads of the screens' reads and of Celery too, and Django's own ASGI handler
-        # (tests) starts a thread per request, where kept connections pile up until
-        # PostgreSQL refuses clients. The pooled backend takes back what Django closes at
-        # the end of a request and lends it to the next.
-        conn_max_age=0,
+        # Django's persistent connections: each request thread of the web process
+        # (cad.asgi), the screens' database thread and each Celery process keeps one,
+        # checked before reuse after an error or a database restart.
+        conn_max_age=int(os.environ.get("CAD_DB_CONN_MAX_AGE", "300")),
         conn_health_checks=True,
-        engine="cad.pooled_postgresql",
     )
 }
-# The most idle connections one process keeps (0: none, a new connection per request).
-DATABASES["default"]["POOL_IDLE"] = int(os.environ.get("CAD_DB_POOL_IDLE", "16"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -111,13 +106,19 @@ CHANNEL_LAYERS = {
     "default": {
         # Pokes are hints (screens read the event log themselves and catch up on every
         # heartbeat), so Redis publish/subscribe is enough: a group send is one PUBLISH,
-        # and a process's listener is one subscription per group, renewed by redis-py
-        # when it reconnects after a Redis restart.
+        # and the subscriptions are renewed when redis-py reconnects after a restart.
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
             # No client-side read timeout, and room for a reconnect burst: redis-py 8 caps
             # a pool at 100 connections and raises beyond that.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}],
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    "socket_timeout": None,
+                    "socket_connect_timeout": 2,
+                    "max_connections": 2000,
+                }
+            ],
         },
     }
 }
@@ -294,9 +295,6 @@ CAD_UNRESOURCED_ALERT_SECONDS = {
     "SCHEDULED": int(os.environ.get("CAD_UNRESOURCED_SCHEDULED_SECONDS", "3600")),
 }
 CAD_SCREEN_REPLAY_BATCH = 500
-# A screen's heartbeat reads the event log only if this process has not read it this recently
-# (pokes always read at once): a poke lost with Redis is made good within heartbeat + this.
-CAD_SCREEN_HEARTBEAT_READ_S = float(os.environ.get("CAD_SCREEN_HEARTBEAT_READ_S", "1.0"))
 # Special schemes: victim-not-informed reminder, review lead, second stage, overdue repeat.
 CAD_SCHEME_INFORM_DAYS = int(os.environ.get("CAD_SCHEME_INFORM_DAYS", "7"))
 CAD_SCHEME_REVIEW_LEAD_DAYS = int(os.environ.get("CAD_SCHEME_REVIEW_LEAD_DAYS", "14"))

@@ -12,8 +12,7 @@ CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ.get(
     "CAD_CHANNEL_PREFIX", f"test-{DATABASES['default']['NAME']}"
 )
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Server threads in browser tests must not keep connections open past a test, nor may the
-# test process keep idle ones in its pool: the test database is dropped at the end. The
-# processes a test starts (tests/stack.py) keep theirs, as deployed, until they stop.
-DATABASES["default"]["CONN_MAX_AGE"] = 0
-DATABASES["default"]["POOL_IDLE"] = int(os.environ.get("CAD_DB_POOL_IDLE", "0"))
+# Server threads in browser tests must not keep connections open past a test: the test
+# database is dropped at the end. The processes a test starts (tests/stack.py) keep theirs,
+# as deployed, until they stop.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CAD_TEST_CONN_MAX_AGE", "0"))

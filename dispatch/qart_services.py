@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
 from cad.errors import Conflict, InvalidInput, require_role
-from cad.events import publish
+from cad.events import publish, service
 from dispatch.models import Divert
 from dispatch.models_qart import QartFinding, QartReview, UrgentReview
 
@@ -47,7 +46,7 @@ def _event_data(divert: Divert, review: QartReview, **extra) -> dict:
     return data
 
 
-@transaction.atomic
+@service
 def divert_qart_review(
     *,
     actor,

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cad.errors import Conflict, InvalidInput, RoleRefused, require_role
-from cad.events import publish
+from cad.events import publish, service, service_transaction
 from cad.models import GRADE_ORDER, Area, Grade, Incident, NarrativeEntry
 from cad.roles import has_role
 from dispatch import clocks
@@ -250,7 +250,7 @@ def clock_sweep(*, now: datetime | None = None, batch: int = 100) -> int:
     if not Incident.objects.filter(next_alert_at__lte=now).exists():
         return 0
     while True:
-        with transaction.atomic():
+        with service_transaction():
             rows = list(
                 Incident.objects.select_for_update(skip_locked=True)
                 .filter(next_alert_at__lte=now)
@@ -297,7 +297,7 @@ def _record_status(unit: Unit, *, actor, now: datetime) -> None:
     )
 
 
-@transaction.atomic
+@service
 def unit_create(*, actor, callsign: str, area: str = Area.URBAN) -> Unit:
     require_role(actor, "admin")
     callsign = (callsign or "").strip().upper()
@@ -418,7 +418,7 @@ def _check_assignable(unit: Unit, incident: Incident) -> None:
         raise Conflict(f"Unit {unit.callsign} is unavailable.")
 
 
-@transaction.atomic
+@service
 def unit_assign(
     *, actor, incident: Incident | int, unit: Unit | str, now: datetime | None = None
 ) -> Assignment:
@@ -436,7 +436,7 @@ def unit_assign(
     return _assign(actor=actor, unit=unit, incident=incident, now=now)
 
 
-@transaction.atomic
+@service
 def assignment_acknowledge(
     *, actor, assignment: Assignment | int, now: datetime | None = None
 ) -> Assignment:
@@ -479,7 +479,7 @@ def assignment_acknowledge(
     return assignment
 
 
-@transaction.atomic
+@service
 def unit_status_set(*, actor, unit: Unit | str, status: str, now: datetime | None = None) -> Unit:
     """A unit (its own terminal) or a dispatcher changes the unit's status.
 
@@ -565,7 +565,7 @@ def unit_status_set(*, actor, unit: Unit | str, status: str, now: datetime | Non
     return unit
 
 
-@transaction.atomic
+@service
 def incident_units_release(
     *, actor, incident: Incident, now: datetime | None = None, locked_by_caller: bool = False
 ) -> int:
@@ -601,7 +601,7 @@ def assignment_ack_sweep(*, now: datetime | None = None, batch: int = 100) -> in
     if not Assignment.objects.filter(ack_due_at__lte=now).exists():
         return 0
     while True:
-        with transaction.atomic():
+        with service_transaction():
             rows = list(
                 Assignment.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("unit", "incident")
@@ -673,7 +673,7 @@ def _divert_data(divert: Divert, **extra) -> dict:
     return data
 
 
-@transaction.atomic
+@service
 def unit_divert(
     *,
     actor,
@@ -755,7 +755,7 @@ def _lock_divert(divert: Divert | int) -> Divert:
     )
 
 
-@transaction.atomic
+@service
 def divert_review(
     *,
     actor,
@@ -905,7 +905,7 @@ def _satisfy_replacement(
         _mark_replaced(divert, assignment=assignment, actor=actor, now=now)
 
 
-@transaction.atomic
+@service
 def divert_replace(
     *, actor, divert: Divert | int, unit: Unit | str, now: datetime | None = None
 ) -> Divert:
@@ -929,7 +929,7 @@ def divert_replace(
     return divert
 
 
-@transaction.atomic
+@service
 def divert_challenge_refer(
     *,
     actor,
@@ -979,7 +979,7 @@ def divert_challenge_refer(
     return divert
 
 
-@transaction.atomic
+@service
 def divert_challenge_resolve(
     *, actor, divert: Divert | int, outcome: str, now: datetime | None = None
 ) -> Divert:
@@ -1020,7 +1020,7 @@ def divert_sweep(*, now: datetime | None = None, batch: int = 100) -> int:
     if not Divert.objects.filter(next_alert_at__lte=now).exists():
         return 0
     while True:
-        with transaction.atomic():
+        with service_transaction():
             rows = list(
                 Divert.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("unit", "from_incident", "to_incident")

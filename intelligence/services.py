@@ -11,7 +11,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from cad.errors import Conflict, InvalidInput, require_role
-from cad.events import publish
+from cad.events import publish, service_transaction
 from cad.roles import ANY_ROLE
 from intelligence import RISK_KINDS
 from intelligence.models import (
@@ -63,7 +63,7 @@ def intel_check_run(
     else:
         require_role(actor, ANY_ROLE)
     now = now or timezone.now()
-    with transaction.atomic(savepoint=False):
+    with service_transaction(savepoint=False):
         keys = keys_for_incident(incident) if incident is not None else keys_for_contact(contact)
         hits = find_hits(keys) if not keys.is_empty() else []
         risk_kinds = sorted({hit["kind"] for hit in hits} & RISK_KINDS)
@@ -203,7 +203,7 @@ def intel_log_create(
         },
         now=now,
     )
-    with transaction.atomic():
+    with service_transaction():
         if (
             clean.source_ref
             and IntelligenceLog.objects.filter(source_ref=clean.source_ref).exists()
@@ -247,7 +247,7 @@ def intel_import_run(
     result = ImportResult()
 
     def run_batch(batch):
-        with transaction.atomic():
+        with service_transaction():
             for line, data, parse_error in batch:
                 ref = str((data or {}).get("source_ref") or "").strip()
                 if parse_error:
@@ -283,7 +283,7 @@ def intel_import_run(
             batch = []
     if batch:
         run_batch(batch)
-    with transaction.atomic():
+    with service_transaction():
         publish(
             "intelligence.imported",
             actor=actor,
@@ -310,7 +310,7 @@ def intel_log_view(
     if len(reason) < REASON_MIN:
         raise InvalidInput({"reason": ["State why you need to see this log."]})
     now = now or timezone.now()
-    with transaction.atomic():
+    with service_transaction():
         log = IntelligenceLog.objects.select_related("created_by").get(pk=log_id)
         access = LogAccess.objects.create(
             log=log, user=actor, at=now, reason=reason[:2000], channel=channel
@@ -341,7 +341,7 @@ def intel_request_create(
     if errors:
         raise InvalidInput(errors)
     now = now or timezone.now()
-    with transaction.atomic():
+    with service_transaction():
         row = CheckRequest.objects.create(
             incident=incident,
             contact=contact,
@@ -374,7 +374,7 @@ def _locked_request(request_id: int) -> CheckRequest:
 def intel_request_claim(*, actor, request_id: int, now: datetime | None = None) -> CheckRequest:
     require_role(actor, "intelligence")
     now = now or timezone.now()
-    with transaction.atomic():
+    with service_transaction():
         row = _locked_request(request_id)
         if row.status == CheckRequest.Status.ANSWERED:
             raise Conflict("This request has already been answered.")
@@ -404,7 +404,7 @@ def intel_request_answer(
     if not answer:
         raise InvalidInput({"answer": ["An answer is required."]})
     now = now or timezone.now()
-    with transaction.atomic():
+    with service_transaction():
         row = _locked_request(request_id)
         if row.status == CheckRequest.Status.ANSWERED:
             raise Conflict("This request has already been answered.")
@@ -450,7 +450,7 @@ def intel_request_escalate_due(*, now: datetime | None = None) -> list[int]:
     """
     now = now or timezone.now()
     escalated = []
-    with transaction.atomic():
+    with service_transaction():
         due = (
             CheckRequest.objects.select_for_update(skip_locked=True)
             .filter(escalated_at__isnull=True, due_at__lte=now)

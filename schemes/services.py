@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cad.errors import Conflict, InvalidInput, RoleRefused, require_role
-from cad.events import publish
+from cad.events import publish, service_transaction
 from cad.normalise import address_key, phone_key, postcode_key, premises_key
 from cad.roles import has_role, record_refusal
 from schemes import rules
@@ -275,7 +275,7 @@ def scheme_create(
         raise InvalidInput(errors)
 
     full_key = address_key(address, postcode) if address else ""
-    with transaction.atomic():
+    with service_transaction():
         scheme = Scheme.objects.create(
             victim_name=victim_name,
             victim_dob=victim_dob,
@@ -367,7 +367,7 @@ def scheme_contact_record(
     if errors:
         raise InvalidInput(errors)
 
-    with transaction.atomic():
+    with service_transaction():
         scheme = _locked(scheme_id)
         _recheck_owner(actor, scheme, CONTACT_ROLES)
         contact = SchemeContact.objects.create(
@@ -441,7 +441,7 @@ def scheme_extend(
     if errors:
         raise InvalidInput(errors)
 
-    with transaction.atomic():
+    with service_transaction():
         scheme = _locked(scheme_id)
         _recheck_owner(actor, scheme, DECISION_ROLES)
         if not scheme.in_force:
@@ -500,7 +500,7 @@ def scheme_withdraw(
     now = now or timezone.now()
     rationale = _text(rationale)
 
-    with transaction.atomic():
+    with service_transaction():
         scheme = _locked(scheme_id)
         _recheck_owner(actor, scheme, DECISION_ROLES)
         if not scheme.in_force:
@@ -609,7 +609,7 @@ def scheme_reassign_oic(
         errors.update(error.errors)
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic():
+    with service_transaction():
         scheme = _locked(scheme_id)
         if not scheme.in_force:
             raise Conflict(f"Scheme #{scheme.pk} has ended.")
@@ -797,7 +797,7 @@ def scheme_sweep_one(*, scheme_id: int, now: datetime | None = None) -> int:
     """Write whatever stages are due on one scheme; returns how many were written."""
     now = now or timezone.now()
     written = 0
-    with transaction.atomic():
+    with service_transaction():
         scheme = _locked(scheme_id)
         if not scheme.in_force:
             if scheme.next_action_at is not None:

@@ -64,8 +64,8 @@ class Stack:
             DATABASE_URL=database_url(settings_dict),
             REDIS_URL=f"redis://127.0.0.1:{self.redis_port}/0",
             CAD_CHANNEL_PREFIX=channel_prefix,
-            # Keep idle connections as deployed (the test process itself keeps none).
-            CAD_DB_POOL_IDLE=os.environ.get("CAD_STACK_DB_POOL_IDLE", "16"),
+            # Keep connections as deployed (the test process itself keeps none).
+            CAD_TEST_CONN_MAX_AGE="300",
             PYTHONUNBUFFERED="1",
             **(extra_env or {}),
         )

@@ -44,8 +44,8 @@ def test_commit_pushes_exactly_once_through_redis():
         with transaction.atomic():
             return events.publish("test.committed", roles=["dispatcher"], data={"n": 1})
 
-    _, pokes = pokes_received(commit)
-    assert pokes == [{"type": "event.poke", "group": "role.dispatcher"}]
+    event, pokes = pokes_received(commit)
+    assert pokes == [{"type": "event.poke", "upto": event.id}]
     assert Event.objects.filter(kind="test.committed").count() == 1
 
 
@@ -122,21 +122,34 @@ def test_events_api_needs_authentication(anon_api, db):
     assert anon_api.get("/api/v1/events/").status_code == 401
 
 
-def test_events_held_to_the_end_of_a_block_are_written_in_order_with_ids(db):
-    with transaction.atomic():
-        with events.published_at_end():
-            first = events.publish("test.held.first", roles=["dispatcher"])
-            with events.published_at_end():
-                second = events.publish("test.held.second", roles=["dispatcher"])
-            assert first.id is None and second.id is None
-            assert not Event.objects.filter(kind__startswith="test.held").exists()
-        assert second.id > first.id
+def test_a_services_events_are_written_in_order_as_its_block_ends(db):
+    with events.service_transaction():
+        first = events.publish("test.held.first", roles=["dispatcher"])
+        with events.service_transaction():
+            second = events.publish("test.held.second", roles=["dispatcher"])
+        assert first.id is None and second.id is None
+        assert not Event.objects.filter(kind__startswith="test.held").exists()
+    assert second.id > first.id
     stored = Event.objects.filter(kind__startswith="test.held").order_by("id")
-    assert [event.kind for event in stored] == ["test.held.first", "test.held.second"]
+    assert [(event.id, event.kind) for event in stored] == [
+        (first.id, "test.held.first"),
+        (second.id, "test.held.second"),
+    ]
+
+
+def test_a_decorated_service_writes_its_events_as_it_returns(db):
+    @events.service
+    def two_events():
+        events.publish("test.decorated.one", roles=["dispatcher"])
+        assert not Event.objects.filter(kind__startswith="test.decorated").exists()
+        return events.publish("test.decorated.two", roles=["dispatcher"])
+
+    second = two_events()
+    assert Event.objects.filter(kind__startswith="test.decorated").latest("id").id == second.id
 
 
 def test_events_held_by_a_failed_block_are_never_written(db):
-    with pytest.raises(ValueError), transaction.atomic(), events.published_at_end():
+    with pytest.raises(ValueError), events.service_transaction():
         events.publish("test.held.failed", roles=["dispatcher"])
         raise ValueError("the service refused after publishing")
     with transaction.atomic():
@@ -147,37 +160,44 @@ def test_events_held_by_a_failed_block_are_never_written(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_commit_pokes_each_group_once_with_its_newest_event():
+def test_one_commit_pokes_each_of_its_groups_once_with_its_newest_event():
     def commit():
-        with transaction.atomic(), events.published_at_end():
+        with events.service_transaction():
             events.publish("test.batch.one", roles=["dispatcher"])
-            newest = events.publish("test.batch.two", roles=["dispatcher", "supervisor"])
-            events.publish("test.batch.three", roles=["supervisor"])
-        return newest
+            events.publish("test.batch.two", roles=["dispatcher", "supervisor"])
+            return events.publish("test.batch.three", roles=["supervisor"])
 
-    _, pokes = pokes_received(commit)
-    assert pokes == [{"type": "event.poke", "group": "role.dispatcher"}]
+    newest, pokes = pokes_received(commit)
+    assert pokes == [{"type": "event.poke", "upto": newest.id}]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_pokes_from_many_commits_may_merge_but_the_last_follows_the_last_commit():
+def test_every_commit_pokes_and_the_last_poke_names_the_last_event():
     def many_commits():
-        for n in range(39):
+        last = None
+        for n in range(40):
             with transaction.atomic():
-                events.publish("test.burst", roles=["dispatcher"], data={"n": n})
-        time.sleep(0.3)  # every earlier poke has arrived: a later one is the last commit's
-        with transaction.atomic():
-            events.publish("test.burst", roles=["dispatcher"], data={"n": 39})
-            return time.monotonic()
+                last = events.publish("test.burst", roles=["dispatcher"], data={"n": n})
+        return last
 
-    last_commit_at, pokes, arrived_at = pokes_received(many_commits, with_times=True)
-    assert 1 <= len(pokes) <= 40
-    assert all(poke == {"type": "event.poke", "group": "role.dispatcher"} for poke in pokes)
-    assert arrived_at[-1] > last_commit_at  # so the screens' read after it sees all 40
+    last, pokes = pokes_received(many_commits)
+    assert len(pokes) == 40
+    assert [poke["upto"] for poke in pokes] == sorted(poke["upto"] for poke in pokes)
+    assert pokes[-1] == {"type": "event.poke", "upto": last.id}
+
+
+def event_order_lock_holders() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
+            "AND granted",
+            [events.EVENT_ORDER_LOCK],
+        )
+        return cursor.fetchone()[0]
 
 
 def publish_in_thread(kind, written, commit_now):
-    """Publish `kind` in a transaction of its own; tell `written` when the event row is
+    """Publish `kind` in a transaction of its own; tell `written` when the event rows are
     written, and commit once `commit_now` is set."""
 
     def run():
@@ -186,7 +206,7 @@ def publish_in_thread(kind, written, commit_now):
                 events.publish(f"{kind}.one", roles=["dispatcher"])
                 events.publish(f"{kind}.two", roles=["dispatcher"])
                 written.set()
-                assert commit_now.wait(10)
+                assert commit_now.wait(30)
         finally:
             connection.close()
 
@@ -196,54 +216,61 @@ def publish_in_thread(kind, written, commit_now):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ids_follow_commit_order_and_no_writer_waits_for_another_to_commit():
-    """A reader that has seen id N never later finds a committed event below N, and a
-    service with events written waits for no other service's commit."""
+def test_ids_follow_commit_order_a_second_writer_draws_its_ids_after_the_first_commits():
+    """A reader that has seen id N never later finds a committed event below N."""
     first_written, first_may_commit = threading.Event(), threading.Event()
     second_written, second_may_commit = threading.Event(), threading.Event()
     first = publish_in_thread("test.written_first", first_written, first_may_commit)
-    assert first_written.wait(10)
+    assert first_written.wait(30)
     second = publish_in_thread("test.written_second", second_written, second_may_commit)
-    assert second_written.wait(10), "the second writer waited for the first to commit"
     second_may_commit.set()
-    second.join(10)
-    assert not second.is_alive(), "the second commit waited for the first transaction"
-    seen = list(Event.objects.order_by("id").values_list("id", "kind"))
+    # The second writer is blocked on the event-order lock, however long we look.
+    deadline = time.monotonic() + 30
+    while not waiting_for_the_event_order_lock():
+        assert time.monotonic() < deadline, "the second writer never reached the lock"
+        time.sleep(0.05)
+    assert not second_written.is_set()
+    assert list(Event.objects.values_list("kind", flat=True)) == []
     first_may_commit.set()
-    first.join(10)
-    committed = list(Event.objects.order_by("id").values_list("id", "kind"))
-    assert [kind for _, kind in committed] == [
-        "test.written_second.one",
-        "test.written_second.two",
+    first.join(30)
+    second.join(30)
+    committed = list(Event.objects.order_by("id").values_list("kind", flat=True))
+    assert committed == [
         "test.written_first.one",
         "test.written_first.two",
+        "test.written_second.one",
+        "test.written_second.two",
     ]
-    assert committed[:2] == seen  # what was seen is where it was, and nothing came below it
 
 
-def test_an_events_provisional_id_is_in_write_order_inside_its_transaction(db):
+def waiting_for_the_event_order_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
+            "AND NOT granted",
+            [events.EVENT_ORDER_LOCK],
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_service_takes_the_event_order_lock_only_as_its_block_ends():
+    with events.service_transaction():
+        events.publish("test.late_lock", roles=["dispatcher"])
+        assert event_order_lock_holders() == 0
     with transaction.atomic():
-        first = events.publish("test.provisional.one", roles=["dispatcher"])
-        second = events.publish("test.provisional.two", roles=["dispatcher"])
-        assert list(Event.objects.order_by("id").values_list("id", flat=True)) == [
-            first.id,
-            second.id,
-        ]
+        events.publish("test.at_once", roles=["dispatcher"])
+        assert event_order_lock_holders() == 1
+    assert event_order_lock_holders() == 0
 
 
-def test_commit_numbers_events_without_waiting_for_the_disk_under_the_lock(db):
-    """The trigger that numbers the events inside COMMIT also lets that COMMIT return
-    before a disk flush, so the system-wide lock is never held through one."""
+def test_publish_returns_the_id_screens_see_and_commits_synchronously(db):
     with transaction.atomic():
-        events.publish("test.numbered", roles=["dispatcher"])
+        event = events.publish("test.numbered", roles=["dispatcher"])
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone()[0] == "on"
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # runs what COMMIT would run
-            cursor.execute("SHOW synchronous_commit")
-            assert cursor.fetchone()[0] == "off"
-            cursor.execute("SELECT pg_try_advisory_xact_lock(212723687)")  # already ours
-            assert cursor.fetchone()[0] is True
+    assert Event.objects.get(kind="test.numbered").id == event.id
 
 
 def wal_position(function: str) -> int:
@@ -264,28 +291,15 @@ def test_a_commit_with_events_is_on_disk_before_the_writer_goes_on():
     assert wal_position("pg_current_wal_flush_lsn") >= committed_up_to[0]
 
 
-def flushes_after(commit) -> int:
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        commit()
-    return sum("pg_logical_emit_message" in query["sql"] for query in queries.captured_queries)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_transaction_that_writes_events_twice_flushes_once():
-    def twice():
-        with transaction.atomic():
-            events.publish("test.twice.one", roles=["dispatcher"])
-            events.publish("test.twice.two", roles=["supervisor"])
-
-    def after_a_rolled_back_savepoint():
+def test_an_event_in_a_rolled_back_savepoint_is_neither_written_nor_poked():
+    def commit():
         with transaction.atomic():
             with pytest.raises(ValueError), transaction.atomic():
                 events.publish("test.rolled_back", roles=["dispatcher"])
                 raise ValueError("the savepoint and its hook go")
-            events.publish("test.kept", roles=["dispatcher"])
+            return events.publish("test.kept", roles=["dispatcher"])
 
-    assert flushes_after(twice) == 1
-    assert flushes_after(after_a_rolled_back_savepoint) == 1
+    kept, pokes = pokes_received(commit)
+    assert pokes == [{"type": "event.poke", "upto": kept.id}]
     assert not Event.objects.filter(kind="test.rolled_back").exists()

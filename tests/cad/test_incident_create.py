@@ -237,8 +237,8 @@ def test_concurrent_creations_get_consecutive_references_and_no_stand_in_is_comm
 
 
 def test_the_day_number_is_taken_last(db):
-    """It is locked until commit and shared by every creation: nothing slow may follow.
-    (The event log's order is taken inside COMMIT itself: see test_events.)"""
+    """It is locked until commit and shared by every creation: nothing slow may follow,
+    only the event-order lock and the events, written last (see test_events)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -254,6 +254,7 @@ def test_the_day_number_is_taken_last(db):
         "cad_referencecounter",
         'UPDATE "cad_incident"',
         'UPDATE "cad_contact"',
+        "pg_advisory_xact_lock",
         'INSERT INTO "cad_event"',
         "RELEASE SAVEPOINT",
     )

@@ -1,10 +1,9 @@
 """The deployed web server neither piles up database connections nor opens one per request.
 
-A persistent connection (CONN_MAX_AGE > 0) stays with the thread that opened it, and
-under Django's own ASGI handler every request has a thread of its own, so at a few dozen
-requests a second PostgreSQL would run out of client slots and every process of the
-system get "too many clients". The pooled backend lends the connections back instead.
-This runs uvicorn with the production settings module, not the test one.
+A persistent connection (CONN_MAX_AGE > 0) stays with the thread that opened it. Requests
+run on a fixed pool of threads (cad.asgi), so the connections are bounded by the threads;
+a thread per request would pile them up until PostgreSQL refused clients. This runs
+uvicorn with the production settings module, not the test one.
 """
 
 import json
