@@ -189,8 +189,7 @@ def test_every_commit_pokes_and_the_last_poke_names_the_last_event():
 def event_order_lock_holders() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
-            "AND granted",
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted",
             [events.EVENT_ORDER_LOCK],
         )
         return cursor.fetchone()[0]
