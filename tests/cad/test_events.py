@@ -302,3 +302,28 @@ def test_an_event_in_a_rolled_back_savepoint_is_neither_written_nor_poked():
     kept, pokes = pokes_received(commit)
     assert pokes == [{"type": "event.poke", "upto": kept.id}]
     assert not Event.objects.filter(kind="test.rolled_back").exists()
+
+
+def test_a_page_resumes_from_the_id_read_before_it_read_its_state(rf, make_user):
+    """An event committed while a page reads its state is after the page's last event id,
+    so the page's live connection replays it instead of skipping it."""
+    from django.http import HttpResponse
+
+    from cad.navigation import navigation
+    from cad.roles import role_required
+
+    with transaction.atomic():
+        before = events.publish("test.before_the_page", roles=["supervisor"])
+    committed_meanwhile = []
+
+    @role_required("supervisor")
+    def page(request):
+        with transaction.atomic():
+            committed_meanwhile.append(events.publish("test.meanwhile", roles=["supervisor"]))
+        return HttpResponse(str(navigation(request)["last_event_id"]))
+
+    request = rf.get("/follow-ups/")
+    request.user = make_user("supervisor")
+    resumes_from = int(page(request).content)
+    assert resumes_from == before.id
+    assert committed_meanwhile[0].id > resumes_from
