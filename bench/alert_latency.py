@@ -379,12 +379,12 @@ def time_sweep(runs: int) -> dict:
 
 
 def time_fan_out(runs: int, screens: int) -> tuple[float, float]:
-    """p50 ms of what one web process does per poke (cad.consumers): each of `screens`
+    """p50 ms of what one web process does per poke (cad.kernel.consumers): each of `screens`
     screens reads the events after its last one that its user may see, and frames them.
     Returns (one screen's read and frames, all `screens` screens')."""
     from django.contrib.auth import get_user_model
 
-    from cad import events
+    from cad.kernel import events
 
     viewer = get_user_model().objects.get(username="bench-screen-0000")
     audience = events.audience_for_user(viewer)

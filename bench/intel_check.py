@@ -1,7 +1,7 @@
 """Benchmark: the intelligence check at 1 million and 5 million logs.
 
 Generates logs with Faker (en_GB) through the same normalisation code the app uses
-(cad.normalise via intelligence.rules), loads them with COPY into a separate
+(cad.kernel.normalise via intelligence.rules), loads them with COPY into a separate
 database, then times the check's lookups (intelligence.selectors.lookup_hits) by
 phone, address and person: p50/p95/p99 over --lookups lookups each, half hits and
 half misses, and the ratio between the sizes (lookups must not grow with the table).
@@ -134,7 +134,7 @@ def person(rng: random.Random) -> tuple[str, date]:
 def make_chunk(args: tuple[int, int, int, int]) -> dict:
     """Rows [start_id, start_id + count) as COPY text, plus a sample of known subjects."""
     start_id, count, seed, user_id = args
-    from cad.normalise import name_key, phone_key
+    from cad.kernel.normalise import name_key, phone_key
     from intelligence.rules import address_keys
 
     rng = random.Random(seed * 1_000_003 + start_id)

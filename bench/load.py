@@ -170,7 +170,7 @@ def prepare(args) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from cad.services import response_target_set
+    from cad.calls.services import response_target_set
 
     user_model = get_user_model()
     generator_user, _ = user_model.objects.get_or_create(username="bench-intelligence")

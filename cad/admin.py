@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
+from cad.calls.services import response_target_set
 from cad.models import OpeningCode, ResponseTarget
-from cad.services import response_target_set
 
 
 @admin.register(ResponseTarget)

@@ -1,6 +1,6 @@
 """Token authentication that reads the user's roles with the token, in one query.
 
-Every API request checks roles (`cad.roles.HasRole`, then the service's own check): with
+Every API request checks roles (`cad.kernel.roles.HasRole`, then the service's own check): with
 DRF's TokenAuthentication that is one query for the token and user and another for the
 groups. Here the group names come back aggregated with the token.
 """
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from cad.roles import remember_roles
+from cad.kernel.roles import remember_roles
 
 
 class TokenWithRolesAuthentication(TokenAuthentication):
@@ -28,6 +28,6 @@ class TokenWithRolesAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        # What cad.roles.user_roles would read from the groups table (none: [None]).
+        # What cad.kernel.roles.user_roles would read from the groups table (none: [None]).
         remember_roles(token.user, [name for name in token.group_names or () if name])
         return (token.user, token)

@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 
 def ensure_opening_codes(sender, using="default", **kwargs):
     """Seed the opening-code list when it is empty (after migrate, and after a test flush)."""
-    from cad.grading import OPENING_CODES
+    from cad.calls.grading import OPENING_CODES
     from cad.models import OpeningCode
 
     if OpeningCode.objects.using(using).exists():

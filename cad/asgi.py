@@ -17,9 +17,9 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 django_wsgi_app = get_wsgi_application()
 
-from cad import risk_language  # noqa: E402
+from cad.calls import risk_language  # noqa: E402
+from cad.kernel.ws_auth import ScreenAuthMiddleware, ScreenOriginValidator  # noqa: E402
 from cad.routing import websocket_urlpatterns  # noqa: E402
-from cad.ws_auth import ScreenAuthMiddleware, ScreenOriginValidator  # noqa: E402
 
 # The tokenizer and lemma tables load once per process, beside the server's start-up.
 risk_language.load_in_background()

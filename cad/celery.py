@@ -13,6 +13,6 @@ app.autodiscover_tasks()
 @worker_process_init.connect
 def load_risk_language(**kwargs):
     """Workers re-assess incidents: load the tokenizer and lemma tables once per process."""
-    from cad import risk_language
+    from cad.calls import risk_language
 
     risk_language.load_in_background()

@@ -8,13 +8,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from cad.apps import ensure_opening_codes
-from cad.models import Contact
-from cad.services import (
+from cad.calls.services import (
     contact_create,
     follow_up_escalate_overdue,
     incident_create,
     incident_grade,
 )
+from cad.models import Contact
 
 SWITCHBOARD_SUMMARY = (
     "Asked for the officer she dealt with before: wants to reactivate a court order against "

@@ -71,7 +71,7 @@ class AppendOnlyModel(models.Model):
 
 
 class Event(AppendOnlyModel):
-    """One row per action. Ids are handed out in commit order (see cad.events.publish)."""
+    """One row per action. Ids are handed out in commit order (see cad.kernel.events.publish)."""
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=64)
@@ -85,7 +85,7 @@ class Event(AppendOnlyModel):
     unit_callsign = models.CharField(max_length=32, blank=True, default="")
     scheme_id = models.BigIntegerField(null=True, blank=True)
     divert_id = models.BigIntegerField(null=True, blank=True)
-    # Who may see it on screens: "role.<name>", "user.<id>" tokens (see cad.events).
+    # Who may see it on screens: "role.<name>", "user.<id>" tokens (see cad.kernel.events).
     audience = ArrayField(models.CharField(max_length=64), default=list)
     data = models.JSONField(default=dict)
 
@@ -100,6 +100,11 @@ class Event(AppendOnlyModel):
 
     def __str__(self):
         return f"#{self.id} {self.kind}"
+
+    @classmethod
+    def latest_id(cls) -> int:
+        """Pages render state as of this id; their live connection resumes from it."""
+        return cls.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 class AccessRefusal(AppendOnlyModel):
@@ -306,7 +311,7 @@ class OpeningCode(models.Model):
 
 
 class ReferenceCounter(models.Model):
-    """Per-day counters behind references like CAD-20261122-0042 (see cad.services)."""
+    """Per-day counters behind references like CAD-20261122-0042 (see cad.calls.services)."""
 
     prefix = models.CharField(max_length=8)
     day = models.DateField()

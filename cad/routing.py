@@ -1,5 +1,5 @@
 from django.urls import path
 
-from cad.consumers import ScreenConsumer
+from cad.kernel.consumers import ScreenConsumer
 
 websocket_urlpatterns = [path("ws/screens/", ScreenConsumer.as_asgi())]

@@ -82,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cad.navigation.navigation",
+                "cad.kernel.navigation.navigation",
             ],
         },
     }
@@ -225,11 +225,11 @@ REST_FRAMEWORK = {
         "cad.api_auth.TokenWithRolesAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["cad.roles.HasRole"],
+    "DEFAULT_PERMISSION_CLASSES": ["cad.kernel.roles.HasRole"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["cad.parsers.SafeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cad.kernel.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "cad.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "cad.kernel.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -282,7 +282,7 @@ LOGGING = {
 
 # Domain defaults (configurable per force through the environment).
 # MARAC or domestic abuse intelligence at a caller's address or phone recorded within this
-# many days sets an IMMEDIATE floor for any call from there (cad.grading, "intel.floor").
+# many days sets an IMMEDIATE floor for any call from there (cad.calls.grading, "intel.floor").
 CAD_INTELLIGENCE_FLOOR_DAYS = int(os.environ.get("CAD_INTELLIGENCE_FLOOR_DAYS", "365"))
 CAD_ASSIGNMENT_ACK_SECONDS = int(os.environ.get("CAD_ASSIGNMENT_ACK_SECONDS", "60"))
 # Divert procedure: controller review and inspector replacement, then the supervisor.

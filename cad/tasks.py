@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from cad import selectors, services
+from cad.calls import selectors, services
 
 
 @shared_task(name="cad.follow_ups_sweep")

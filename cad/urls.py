@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from cad import api, views
+from cad.calls import api, views
 
 cad_api_urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -14,11 +14,11 @@ cad_api_urlpatterns = [
 
 api_v1 = [
     path("", include(cad_api_urlpatterns)),
-    path("", include("cad.api_urls")),
+    path("", include("cad.calls.api_urls")),
     path("", include("intelligence.api_urls")),
     path("", include("schemes.api_urls")),
     path("", include("dispatch.api_urls")),
-    path("", include("dispatch.report_api_urls")),
+    path("", include("reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -33,9 +33,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
-    path("", include("cad.page_urls")),
+    path("", include("cad.calls.page_urls")),
     path("intelligence/", include("intelligence.urls")),
     path("schemes/", include("schemes.urls")),
     path("dispatch/", include("dispatch.urls")),
-    path("reports/", include("dispatch.report_urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -11,10 +11,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cad.api_helpers import parsed, run_service
-from cad.errors import RoleRefused
+from cad.kernel.api_helpers import parsed, run_service
+from cad.kernel.errors import RoleRefused
+from cad.kernel.roles import has_role, record_refusal
 from cad.models import Area, Incident
-from cad.roles import has_role, record_refusal
 from dispatch import selectors, services
 from dispatch.models import Assignment, Divert, Unit
 

@@ -1,6 +1,6 @@
 """QART findings on diverts and the urgent-review queue.
 
-Only `dispatch.qart_services` writes these rows. A finding is never edited: a later
+Only `reports.qart_services` writes these rows. A finding is never edited: a later
 finding on the same divert supersedes it, and the latest one is the divert's QART
 status. An urgent review stays in the queue until a later finding concludes it.
 """

@@ -400,7 +400,7 @@ def downgraded_incidents() -> list[Incident]:
 def other_supervisor_items() -> list[dict]:
     """Items other apps put on the supervisor's board (follow-ups, schemes, intelligence)."""
     items: list[dict] = []
-    for module in ("cad.selectors", "intelligence.selectors", "schemes.selectors"):
+    for module in ("cad.calls.selectors", "intelligence.selectors", "schemes.selectors"):
         provider = _optional(module, "supervisor_board_items")
         if provider is None:
             continue

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cad.errors import Conflict, InvalidInput, RoleRefused, require_role
-from cad.events import publish, service, service_transaction
+from cad.kernel.errors import Conflict, InvalidInput, RoleRefused, require_role
+from cad.kernel.events import publish, service, service_transaction
+from cad.kernel.roles import has_role
 from cad.models import GRADE_ORDER, Area, Grade, Incident, NarrativeEntry
-from cad.roles import has_role
 from dispatch import clocks
 from dispatch.models import (
     Assignment,

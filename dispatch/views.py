@@ -9,7 +9,7 @@ from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cad.roles import has_role, role_required
+from cad.kernel.roles import has_role, role_required
 from dispatch import selectors
 from dispatch.models import Assignment, Unit
 

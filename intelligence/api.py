@@ -19,9 +19,9 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cad.errors import InvalidInput
+from cad.kernel.errors import InvalidInput
+from cad.kernel.roles import has_role
 from cad.models import Contact, Incident
-from cad.roles import has_role
 from intelligence import selectors, services
 from intelligence.models import CheckRequest, IntelligenceLog
 from intelligence.validation import report_bound

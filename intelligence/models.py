@@ -1,7 +1,7 @@
 """State of the intelligence app.
 
 Subjects (phones, addresses, persons) are stored with their normalised keys from
-`cad.normalise` in indexed columns; a check is a handful of exact index lookups.
+`cad.kernel.normalise` in indexed columns; a check is a handful of exact index lookups.
 """
 
 from __future__ import annotations

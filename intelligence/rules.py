@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from cad.normalise import address_key, name_key, phone_key, postcode_key, premises_key
+from cad.kernel.normalise import address_key, name_key, phone_key, postcode_key, premises_key
 from intelligence import RISK_KINDS
 
 KIND_CHOICES = [

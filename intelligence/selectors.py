@@ -1,6 +1,6 @@
 """Reads of the intelligence app: matching, check summaries, queues and reports.
 
-Matching is exact lookups on normalised keys (see `cad.normalise`):
+Matching is exact lookups on normalised keys (see `cad.kernel.normalise`):
 - phone: E.164 key;
 - address: the full address key, or the premises key (postcode + numbers) when a
   postcode is known, or the street key (numbers + street) when either side has no postcode;
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from cad.normalise import name_key, phone_key
+from cad.kernel.normalise import name_key, phone_key
 from intelligence import RISK_KINDS
 from intelligence.models import (
     CheckRequest,

@@ -10,9 +10,9 @@ from datetime import datetime
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from cad.errors import Conflict, InvalidInput, require_role
-from cad.events import publish, service_transaction
-from cad.roles import ANY_ROLE
+from cad.kernel.errors import Conflict, InvalidInput, require_role
+from cad.kernel.events import publish, service_transaction
+from cad.kernel.roles import ANY_ROLE
 from intelligence import RISK_KINDS
 from intelligence.models import (
     CheckHit,

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from cad.errors import InvalidInput
-from cad.normalise import name_key, phone_key
+from cad.kernel.errors import InvalidInput
+from cad.kernel.normalise import name_key, phone_key
 from intelligence.rules import HANDLING_CODES, KINDS, address_keys, parse_dob
 
 SUMMARY_MAX = 300

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods
 
-from cad.errors import InvalidInput
-from cad.roles import role_required
+from cad.kernel.errors import InvalidInput
+from cad.kernel.roles import role_required
 from intelligence import selectors, services
 from intelligence.api import REPORT_ROLES
 from intelligence.models import CheckRequest, IntelligenceLog

@@ -23,7 +23,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cad.errors import InvalidInput
+from cad.kernel.errors import InvalidInput
 from schemes import selectors, services
 from schemes.models import Scheme, SchemeStatus
 

@@ -14,8 +14,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from cad.kernel.normalise import address_key, phone_key, premises_key
 from cad.models import Event, Grade
-from cad.normalise import address_key, phone_key, premises_key
 from schemes.models import (
     IN_FORCE,
     ContactPurpose,

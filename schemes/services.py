@@ -23,10 +23,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cad.errors import Conflict, InvalidInput, RoleRefused, require_role
-from cad.events import publish, service_transaction
-from cad.normalise import address_key, phone_key, postcode_key, premises_key
-from cad.roles import has_role, record_refusal
+from cad.kernel.errors import Conflict, InvalidInput, RoleRefused, require_role
+from cad.kernel.events import publish, service_transaction
+from cad.kernel.normalise import address_key, phone_key, postcode_key, premises_key
+from cad.kernel.roles import has_role, record_refusal
 from schemes import rules
 from schemes.models import (
     ContactOutcome,

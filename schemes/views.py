@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from cad.errors import InvalidInput
-from cad.roles import ANY_ROLE, has_role, role_required
+from cad.kernel.errors import InvalidInput
+from cad.kernel.roles import ANY_ROLE, has_role, role_required
 from schemes import rules, selectors, services
 from schemes.models import (
     ContactOutcome,

@@ -46,7 +46,7 @@ def contact_factory(
     follow_up: dict | None = None,
     now=None,
 ):
-    from cad.services import contact_create
+    from cad.calls.services import contact_create
 
     return contact_create(
         actor=actor or role_user("call_handler"),
@@ -75,7 +75,7 @@ def incident_factory(
     opening_code, persons, and for grading: rationale, domestic_abuse, da_rationale,
     thrive, appointment_at, graded_at (defaults to received_at).
     """
-    from cad.services import incident_create, incident_grade
+    from cad.calls.services import incident_create, incident_grade
 
     ensure_opening_codes()
     actor = actor or role_user("call_handler")

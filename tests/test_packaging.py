@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_project_builds_as_a_wheel_of_its_four_apps(tmp_path):
+def test_the_project_builds_as_a_wheel_of_its_four_apps_and_reports(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
         check=True,
@@ -19,7 +19,11 @@ def test_the_project_builds_as_a_wheel_of_its_four_apps(tmp_path):
     (wheel,) = tmp_path.glob("cad-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     tops = {name.split("/")[0] for name in names if not name.startswith("cad-")}
-    assert tops == {"cad", "dispatch", "schemes", "intelligence"}
+    assert tops == {"cad", "dispatch", "schemes", "intelligence", "reports"}
     for app in ("cad", "dispatch", "schemes", "intelligence"):
         assert f"{app}/migrations/0001_initial.py" in names
-    assert "cad/risk_language.py" in names and "cad/settings.py" in names
+    assert (
+        "cad/calls/risk_language.py" in names
+        and "cad/kernel/events.py" in names
+        and "cad/settings.py" in names
+    )

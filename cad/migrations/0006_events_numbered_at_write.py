@@ -1,5 +1,5 @@
 """Event ids are drawn as events are written, under an advisory lock held to the commit
-(`cad.events`): the trigger that renumbered them inside COMMIT goes."""
+(`cad.kernel.events`): the trigger that renumbered them inside COMMIT goes."""
 
 from importlib import import_module
 

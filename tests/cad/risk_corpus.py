@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cad import grading
+from cad.calls import grading
 
 CORPUS = Path(__file__).with_name("risk_corpus.jsonl")
 # Written apart from the rules and from the first corpus, by someone who had read neither;

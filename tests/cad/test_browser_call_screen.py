@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cad.calls.services import contact_create
 from cad.models import Incident
-from cad.services import contact_create
 from tests.cad.conftest import SEED_WORDS
 from tests.factories import ensure_opening_codes
 

@@ -3,8 +3,8 @@ abuse prompt, which the officer answers on the contact's page from the keyboard.
 
 import pytest
 
+from cad.calls.services import contact_create
 from cad.models import Contact, Event
-from cad.services import contact_create
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cad.calls.services import contact_create
 from cad.models import AccessRefusal, Contact, Event, FollowUp
-from cad.services import contact_create
 from tests.cad.conftest import SEED_ADDRESS, SEED_PHONE, SEED_POSTCODE, seed_call
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_bad_input_is_400_naming_the_field_and_nothing_is_written(handler_api, c
 
 
 def test_an_absent_user_cannot_be_given_a_follow_up(handler_api, make_user):
-    from cad.services import user_absence_set
+    from cad.calls.services import user_absence_set
 
     away = make_user("oic", username="pc-away")
     supervisor = make_user("supervisor")
@@ -156,7 +156,7 @@ def test_an_absent_user_cannot_be_given_a_follow_up(handler_api, make_user):
 
 
 def test_an_absence_starting_before_the_due_time_also_refuses(handler_api, make_user):
-    from cad.services import user_absence_set
+    from cad.calls.services import user_absence_set
 
     away = make_user("oic", username="pc-leaving")
     now = timezone.now()

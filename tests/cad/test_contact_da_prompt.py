@@ -3,8 +3,8 @@ abuse prompt from its words or its intelligence, and the prompt is answered ther
 
 import pytest
 
+from cad.calls.services import contact_create, contact_da_answer
 from cad.models import Contact, Event
-from cad.services import contact_create, contact_da_answer
 from tests.cad.conftest import SEED_ADDRESS, SEED_PHONE, SEED_POSTCODE
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_not_domestic_abuse_needs_a_reason_and_a_bad_answer_writes_nothing(api_f
 def test_a_contact_without_a_prompt_cannot_be_answered(make_user):
     handler = make_user("call_handler")
     contact = contact_create(actor=handler, channel="101", summary="Asking about opening times")
-    from cad.errors import Conflict
+    from cad.kernel.errors import Conflict
 
     with pytest.raises(Conflict):
         contact_da_answer(actor=handler, contact_id=contact.pk, domestic_abuse=True)

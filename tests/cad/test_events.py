@@ -8,7 +8,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
-from cad import events
+from cad.kernel import events
 from cad.models import Event
 
 
@@ -309,8 +309,8 @@ def test_a_page_resumes_from_the_id_read_before_it_read_its_state(rf, make_user)
     so the page's live connection replays it instead of skipping it."""
     from django.http import HttpResponse
 
-    from cad.navigation import navigation
-    from cad.roles import role_required
+    from cad.kernel.navigation import navigation
+    from cad.kernel.roles import role_required
 
     with transaction.atomic():
         before = events.publish("test.before_the_page", roles=["supervisor"])

@@ -7,13 +7,13 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from cad import selectors
-from cad.models import AccessRefusal, Event, FollowUp, FollowUpEscalation
-from cad.services import (
+from cad.calls import selectors
+from cad.calls.services import (
     follow_up_acknowledge,
     follow_up_escalate_overdue,
     user_absence_set,
 )
+from cad.models import AccessRefusal, Event, FollowUp, FollowUpEscalation
 from cad.tasks import follow_ups_sweep
 from tests.factories import contact_factory
 
@@ -126,7 +126,7 @@ def test_setting_absence_reroutes_open_follow_ups_to_the_supervisor_at_once(
     acknowledged = with_follow_up(owner, due_in=timedelta(days=2))
     follow_up_acknowledge(actor=owner, contact=acknowledged)
     done = with_follow_up(owner, due_in=timedelta(days=2))
-    from cad.services import follow_up_complete
+    from cad.calls.services import follow_up_complete
 
     follow_up_acknowledge(actor=owner, contact=done)
     follow_up_complete(actor=owner, contact=done, outcome="Called back, order renewed")

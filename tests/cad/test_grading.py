@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cad import grading
-from cad.grading import IMMEDIATE, PRIORITY, RESOLVED, SCHEDULED, CallFacts, assess, find_cues
+from cad.calls import grading
+from cad.calls.grading import IMMEDIATE, PRIORITY, RESOLVED, SCHEDULED, CallFacts, assess, find_cues
 
 NOW = datetime(2026, 11, 22, 23, 54, tzinfo=UTC)
 # The 999 call of the reports, as the issue typed it.

@@ -3,8 +3,8 @@ answered DA prompt."""
 
 import pytest
 
+from cad.calls.services import incident_add_entry, incident_close
 from cad.models import AccessRefusal, Event, Incident, NarrativeEntry
-from cad.services import incident_add_entry, incident_close
 from tests.factories import incident_factory
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cad import selectors
+from cad.calls import selectors
+from cad.calls.services import incident_grade
 from cad.models import AccessRefusal, Event, GradeChange, Incident
-from cad.services import incident_grade
 from tests.cad.conftest import SEED_WORDS
 from tests.factories import incident_factory
 
@@ -248,7 +248,7 @@ def test_a_supervisor_may_grade(api_for):
 
 
 def test_grading_a_closed_incident_is_409(handler_api):
-    from cad.services import incident_close
+    from cad.calls.services import incident_close
 
     incident = incident_factory(grade="PRIORITY")
     incident_close(

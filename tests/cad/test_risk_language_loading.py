@@ -5,12 +5,12 @@ import gc
 import subprocess
 import sys
 
-from cad import risk_language
+from cad.calls import risk_language
 
 PROBE = """
 import gc, os, sys
 sys.path.insert(0, {root!r})
-from cad import risk_language
+from cad.calls import risk_language
 thread = risk_language.load_in_background()
 if thread is None:
     print("not loaded", risk_language._pipeline.cache_info().currsize)

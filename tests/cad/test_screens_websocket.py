@@ -8,8 +8,8 @@ from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from cad import events
 from cad.asgi import application
+from cad.kernel import events
 
 
 def publish_committed(kind, roles):

@@ -30,7 +30,7 @@ def make_incident(make_user):
         area: str = "urban",
         narrative: list[str] = ("Caller reports someone banging on her door.",),
     ) -> Incident:
-        from cad.services import incident_add_entry
+        from cad.calls.services import incident_add_entry
         from tests.factories import incident_factory
 
         lines = list(narrative) or ["Call received."]
@@ -53,7 +53,7 @@ def make_incident(make_user):
 
 def regrade(incident: Incident, grade: str, *, now: datetime, actor=None) -> Incident:
     """Grade or re-grade through incident_grade (which calls dispatch's clock_reschedule)."""
-    from cad.services import incident_grade
+    from cad.calls.services import incident_grade
     from tests.factories import role_user
 
     grading = {"rationale": "Graded in a dispatch test.", "da_rationale": "Not domestic."}

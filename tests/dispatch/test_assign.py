@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from cad.errors import Conflict, InvalidInput, RoleRefused
+from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
 from cad.models import Event, Incident, NarrativeEntry
 from dispatch import selectors, services
 from dispatch.models import Assignment, Escalation, Unit

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from cad.errors import Conflict, InvalidInput, RoleRefused
+from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
 from cad.models import Event
 from dispatch import selectors, services
 from dispatch.models import Assignment, Divert, Escalation

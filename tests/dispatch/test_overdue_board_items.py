@@ -7,7 +7,7 @@ Call handling's downgrade item has a title and no summary; the board once looked
 
 import pytest
 
-from cad import selectors as cad_selectors
+from cad.calls import selectors as cad_selectors
 from tests.factories import incident_factory, role_user
 
 pytestmark = pytest.mark.django_db

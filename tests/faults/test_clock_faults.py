@@ -21,8 +21,8 @@ from django.db.models import Max
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from cad.calls.services import response_target_set
 from cad.models import Event, Incident
-from cad.services import response_target_set
 from dispatch.models import Escalation
 from tests.factories import role_user
 from tests.faults.timeline import (

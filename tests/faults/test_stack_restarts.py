@@ -15,7 +15,7 @@ def publish_through_stack_redis(stack, kind, count):
     from django.conf import settings
     from django.db import transaction
 
-    from cad import events
+    from cad.kernel import events
 
     layer = RedisPubSubChannelLayer(
         hosts=[stack.redis_url], prefix=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]

@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from cad.events import audience_for_user
+from cad.kernel.events import audience_for_user
 from cad.models import Event, Incident
 from dispatch.models import Escalation
 from dispatch.selectors import unresourced_allowance

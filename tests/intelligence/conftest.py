@@ -5,8 +5,8 @@ from itertools import count
 
 import pytest
 
+from cad.kernel.normalise import address_key, name_key, phone_key
 from cad.models import Contact, Incident, Person
-from cad.normalise import address_key, name_key, phone_key
 from intelligence.services import intel_log_create
 
 # A fixed moment so due times and report windows are predictable.

@@ -4,8 +4,8 @@ the log page shows the full log only after a reason, and records the view."""
 import pytest
 from django.db import transaction
 
+from cad.kernel.normalise import address_key, phone_key
 from cad.models import Contact
-from cad.normalise import address_key, phone_key
 from intelligence.models import CheckRequest, LogAccess
 from intelligence.services import intel_log_create, intel_request_create
 

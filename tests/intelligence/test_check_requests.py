@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from cad.errors import Conflict, InvalidInput, RoleRefused
+from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
 from cad.models import AccessRefusal, Event
 from intelligence import tasks
 from intelligence.models import CheckRequest, CheckRequestEscalation

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.db import transaction
 
-from cad.errors import InvalidInput, RoleRefused
+from cad.kernel.errors import InvalidInput, RoleRefused
 from cad.models import Event
 from intelligence.models import CheckHit, IntelligenceCheck
 from intelligence.selectors import check_risk_kinds, check_summary
@@ -226,8 +226,8 @@ def test_runs_inside_the_callers_transaction(make_log, make_incident, handler):
 
 
 def test_refresh_checks_again_only_when_the_subject_changed(make_log, make_incident, handler):
+    from cad.kernel.normalise import address_key
     from cad.models import Person
-    from cad.normalise import address_key
     from intelligence.services import intel_check_refresh
 
     incident = make_incident(phone=VICTIM_PHONE)

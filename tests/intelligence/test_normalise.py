@@ -1,8 +1,8 @@
-"""Shared normalisation (cad.normalise): table-driven, no database."""
+"""Shared normalisation (cad.kernel.normalise): table-driven, no database."""
 
 import pytest
 
-from cad.normalise import address_key, name_key, phone_key, postcode_key, premises_key
+from cad.kernel.normalise import address_key, name_key, phone_key, postcode_key, premises_key
 from intelligence.rules import address_keys, street_key
 
 

@@ -78,7 +78,7 @@ def build_incidents() -> Incidents:
     I10 RESOLVED_WITHOUT_DEPLOYMENT at T0+5h: no clock.
     I0 IMMEDIATE urban the day before: outside the period.
     """
-    from cad.services import incident_close
+    from cad.calls.services import incident_close
     from dispatch.services import (
         divert_replace,
         divert_review,
@@ -209,8 +209,12 @@ def build_contacts(actors: Actors) -> dict:
     C5 online T0+6h, no follow-up.
     C6 switchboard T0+7h, due T0+9h; its owner is marked absent at T0+7h30 (rerouted).
     """
+    from cad.calls.services import (
+        follow_up_acknowledge,
+        follow_up_escalate_overdue,
+        user_absence_set,
+    )
     from cad.models import FollowUp
-    from cad.services import follow_up_acknowledge, follow_up_escalate_overdue, user_absence_set
     from tests.factories import contact_factory
 
     owner = user("call_handler", "owner1")

@@ -3,7 +3,7 @@
 import pytest
 
 from cad.models import AccessRefusal
-from dispatch.qart_services import divert_qart_review
+from reports.qart_services import divert_qart_review
 from tests.reports.scenario import at, build_incidents
 
 pytestmark = pytest.mark.django_db

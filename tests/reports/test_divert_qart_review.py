@@ -3,10 +3,10 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from cad.errors import Conflict, InvalidInput, RoleRefused
+from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
 from cad.models import AccessRefusal, Event
 from dispatch.models_qart import QartReview, UrgentReview
-from dispatch.qart_services import divert_qart_review
+from reports.qart_services import divert_qart_review
 from tests.reports.scenario import at, build_one_divert
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ controlled times); the comments below show the arithmetic.
 
 import pytest
 
-from dispatch import report_selectors as selectors
-from dispatch.reports import Period
+from reports import selectors
+from reports.figures import Period
 from tests.reports.scenario import (
     Actors,
     at,

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from cad.models import AccessRefusal
-from dispatch.qart_services import divert_qart_review
+from reports.qart_services import divert_qart_review
 from tests.reports.scenario import at, build_contacts, build_grading, build_incidents
 
 pytestmark = pytest.mark.django_db

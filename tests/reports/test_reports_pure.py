@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dispatch import reports
-from dispatch.reports import INT, MINUTES, MOMENT, PCT, Column, Series, Table
+from reports import figures as reports
+from reports.figures import INT, MINUTES, MOMENT, PCT, Column, Series, Table
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 7, 15, 14, 30, tzinfo=UTC)

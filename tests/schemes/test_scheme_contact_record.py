@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from cad.errors import InvalidInput, RoleRefused
+from cad.kernel.errors import InvalidInput, RoleRefused
 from cad.models import AccessRefusal, Event
 from schemes import services
 from schemes.models import Informed, SchemeContact, SchemeTask

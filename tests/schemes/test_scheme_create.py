@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from cad.errors import InvalidInput, RoleRefused
+from cad.kernel.errors import InvalidInput, RoleRefused
 from cad.models import Event
 from schemes import rules
 from schemes.models import Informed, Scheme, SchemeStatus

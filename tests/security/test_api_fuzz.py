@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from cad.roles import ALL_ROLES
+from cad.kernel.roles import ALL_ROLES
 
 EXAMPLES_PER_OPERATION = 4
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from cad.roles import ALL_ROLES, ANY_ROLE
+from cad.kernel.roles import ALL_ROLES, ANY_ROLE
 
 # Open on purpose: logging in, the public schema and its docs, the admin (staff-only).
 PUBLIC = {"login", "logout", "api-token", "api-schema", "api-docs"}
@@ -47,7 +47,7 @@ def test_every_route_declares_known_roles():
 
 
 def test_api_views_use_the_role_permission():
-    from cad.roles import HasRole
+    from cad.kernel.roles import HasRole
 
     for route, pattern in walk(get_resolver().url_patterns):
         view_class = getattr(pattern.callback, "cls", None)

@@ -12,8 +12,8 @@ from django.urls import get_resolver
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from cad.kernel.roles import ALL_ROLES
 from cad.models import AccessRefusal
-from cad.roles import ALL_ROLES
 from tests.security.test_declared_roles import PUBLIC, walk
 
 EVERY = frozenset(ALL_ROLES)

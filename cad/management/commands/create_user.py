@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cad.errors import InvalidInput
-from cad.services import user_create_or_update
+from cad.calls.services import user_create_or_update
+from cad.kernel.errors import InvalidInput
 
 
 class Command(BaseCommand):

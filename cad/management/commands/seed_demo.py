@@ -5,9 +5,9 @@ import importlib
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cad.errors import InvalidInput
-from cad.roles import ALL_ROLES
-from cad.services import user_create_or_update
+from cad.calls.services import user_create_or_update
+from cad.kernel.errors import InvalidInput
+from cad.kernel.roles import ALL_ROLES
 
 # Each app may offer `<app>.demo.seed(users=..., password=...)`; they run in this order.
 DEMO_MODULES = ["dispatch.demo", "intelligence.demo", "schemes.demo", "cad.demo"]

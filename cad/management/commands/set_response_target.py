@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cad.errors import InvalidInput
-from cad.services import response_target_set
+from cad.calls.services import response_target_set
+from cad.kernel.errors import InvalidInput
 
 
 class Command(BaseCommand):

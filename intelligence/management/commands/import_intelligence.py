@@ -20,7 +20,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cad.errors import RoleRefused
+from cad.kernel.errors import RoleRefused
 from intelligence.services import intel_import_run
 
 REQUIRED_COLUMNS = {"source_ref", "kind", "summary", "occurred_at"}

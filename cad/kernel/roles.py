@@ -16,6 +16,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
+from cad.models import AccessRefusal, Event
+
 security_log = logging.getLogger("cad.security")
 
 
@@ -76,7 +78,6 @@ def has_role(user, *roles: str) -> bool:
 
 
 def record_refusal(*, user, path: str, method: str, required: Iterable[str]) -> None:
-    from cad.models import AccessRefusal
 
     required = sorted(set(required))
     AccessRefusal.objects.create(
@@ -128,10 +129,8 @@ def role_required(*roles: str):
                     user=request.user, path=request.path, method=request.method, required=roles
                 )
                 raise PermissionDenied
-            from cad.events import latest_event_id
-
             # The page's state is read after this: its live connection resumes from here.
-            request.last_event_id = latest_event_id()
+            request.last_event_id = Event.latest_id()
             return view(request, *args, **kwargs)
 
         wrapper.allowed_roles = roles

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from cad import risk_language
+from cad.calls import risk_language
 
 IMMEDIATE = "IMMEDIATE"
 PRIORITY = "PRIORITY"
@@ -86,7 +86,7 @@ OPENING_CODES: tuple[OpeningCodeRow, ...] = (
 
 
 # --- narrative cues -----------------------------------------------------------------------
-# The words are read by `cad.risk_language` (tokens and lemmas, negation, hypotheticals,
+# The words are read by `cad.calls.risk_language` (tokens and lemmas, negation, hypotheticals,
 # the parties to the incident); its signals are what the rules below cite.
 
 # Intelligence kinds that set an IMMEDIATE floor for any call from the address or phone
@@ -149,7 +149,7 @@ Condition = Callable[[_Seen], str | None]
 
 
 def cue(name: str) -> Condition:
-    """A signal of `cad.risk_language` in the narrative; the evidence quotes the caller."""
+    """A signal of `cad.calls.risk_language` in the narrative; the evidence quotes the caller."""
 
     def check(seen: _Seen) -> str | None:
         phrases = seen.cues.get(name)

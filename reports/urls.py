@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from dispatch import report_views as views
-from dispatch.report_selectors import REPORTS
+from reports import views
+from reports.selectors import REPORTS
 
 app_name = "reports"
 urlpatterns: list = [

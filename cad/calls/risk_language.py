@@ -25,7 +25,7 @@ narrative names a stranger or another person.
 
 Everything a force may want to read or change is a table here: `SPELLING`, `PHRASES` and
 the word sets below them. `reading()` combines the findings into the named signals that
-the rules of `cad.grading` cite.
+the rules of `cad.calls.grading` cite.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from cad.kernel.roles import has_role
+
 
 class DomainError(Exception):
     status_code = status.HTTP_400_BAD_REQUEST
@@ -45,7 +47,6 @@ class RoleRefused(DomainError):
 
 def require_role(actor, *roles: str) -> None:
     """Services call this first; the API layer checks too, this is the last line."""
-    from cad.roles import has_role
 
     if not has_role(actor, *roles):
         raise RoleRefused(f"Needs one of the roles: {', '.join(sorted(roles))}.")

@@ -5,11 +5,13 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from cad import selectors, services
-from cad.api import INCIDENT_READ_ROLES
-from cad.errors import InvalidInput
+from cad.calls import selectors, services
+from cad.calls.api import INCIDENT_READ_ROLES
+from cad.kernel.errors import InvalidInput
+from cad.kernel.roles import ANY_ROLE, ROLE_LABELS, has_role, role_required, user_roles
 from cad.models import ClosingCode, Contact, Grade, Incident
-from cad.roles import ANY_ROLE, ROLE_LABELS, has_role, role_required, user_roles
+from intelligence.selectors import check_summary
+from schemes.selectors import scheme_lookup
 
 
 @role_required(ANY_ROLE)
@@ -59,8 +61,6 @@ def incident_list(request):
 def incident_page(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
     data = selectors.incident_representation(incident, viewer=request.user)
-    from intelligence.selectors import check_summary
-    from schemes.selectors import scheme_lookup
 
     return render(
         request,

@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from cad.errors import Conflict, InvalidInput
-from cad.roles import has_role, record_refusal, role_required
-from dispatch import qart_services, reports
-from dispatch import report_selectors as selectors
+from cad.kernel.errors import Conflict, InvalidInput
+from cad.kernel.roles import has_role, record_refusal, role_required
 from dispatch.models import Divert
 from dispatch.models_qart import QartFinding
-from dispatch.report_api import (
+from reports import figures, qart_services, selectors
+from reports.api import (
     REPORT_ROLES,
     TAG_LIST_ROLES,
     URGENT_QUEUE_ROLES,
@@ -81,7 +80,7 @@ def divert_tags(request):
         rows, total, page, size = page_of(
             selectors.divert_list(filters, now=timezone.now()), request.GET
         )
-    except reports.PeriodError as error:
+    except figures.PeriodError as error:
         errors = error.errors
     except InvalidInput as error:
         errors = error.errors
@@ -129,7 +128,7 @@ def _timeline_context(divert) -> dict:
         {
             "event": event,
             "incident_label": labels.get(event.incident_id, ""),
-            "summary": reports.event_summary(event.kind, event.data),
+            "summary": figures.event_summary(event.kind, event.data),
         }
         for event in selectors.divert_timeline(divert)
     ]
@@ -216,7 +215,7 @@ def _cells(cells: list[str], numeric: list[bool]) -> str:
     )
 
 
-def _table_view(table: reports.Table, tz) -> dict:
+def _table_view(table: figures.Table, tz) -> dict:
     # Body rows are joined in Python: a long table (the not-DA reasons) renders in a
     # fraction of the time a template loop takes. Every cell is escaped.
     numeric = [column.numeric for column in table.columns]
@@ -237,12 +236,12 @@ def report_page(request, key: str):
     tz = _tz()
     errors: dict = {}
     try:
-        period = reports.parse_period(
+        period = figures.parse_period(
             request.GET.get("from"), request.GET.get("to"), now=timezone.now(), tz=tz
         )
-    except reports.PeriodError as error:
+    except figures.PeriodError as error:
         errors = error.errors
-        period = reports.parse_period(None, None, now=timezone.now(), tz=tz)
+        period = figures.parse_period(None, None, now=timezone.now(), tz=tz)
     as_of = timezone.now()
     report = selectors.report(key, period, now=as_of)
     # The CSV and JSON links carry the exact period and moment shown: the same figures.

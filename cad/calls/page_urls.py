@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cad import views
+from cad.calls import views
 
 app_name = "cad"
 

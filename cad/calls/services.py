@@ -12,9 +12,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cad import grading
-from cad.errors import Conflict, InvalidInput, RoleRefused, require_role
-from cad.events import CONTROL_ROOM, publish, service, service_transaction
+from cad.calls import grading, selectors
+from cad.kernel.errors import Conflict, InvalidInput, RoleRefused, require_role
+from cad.kernel.events import CONTROL_ROOM, publish, service, service_transaction
+from cad.kernel.normalise import address_key, name_key, phone_key, postcode_key
+from cad.kernel.roles import ALL_ROLES, has_role, user_roles
 from cad.models import (
     Area,
     Channel,
@@ -31,8 +33,12 @@ from cad.models import (
     ResponseTarget,
     UserAvailability,
 )
-from cad.normalise import address_key, name_key, phone_key, postcode_key
-from cad.roles import ALL_ROLES, has_role, user_roles
+from dispatch.models import Unit
+from dispatch.selectors import terminal_user_ids
+from dispatch.services import CLOCK_FIELDS, clock_reschedule, incident_units_release
+from intelligence.selectors import check_hits, check_summary
+from intelligence.services import intel_check_run
+from schemes.selectors import scheme_lookup
 
 User = get_user_model()
 
@@ -84,8 +90,6 @@ def user_create_or_update(
     user.save()
     user.groups.set([Group.objects.get(name=role)])
     if unit_callsign:
-        from dispatch.models import Unit
-
         unit = Unit.objects.filter(callsign=unit_callsign.upper()).first()
         if unit is None:
             raise InvalidInput({"unit": [f"No unit with callsign {unit_callsign}."]})
@@ -318,7 +322,6 @@ def contact_create(
             summary=summary,
             created_by=actor,
         )
-        from intelligence.services import intel_check_run
 
         check = intel_check_run(actor=actor, contact=contact, manual=False, now=now)
         _assess_contact(contact, check=check, now=now)
@@ -596,7 +599,6 @@ def _assess_contact(contact: Contact, *, check, now: datetime) -> None:
     """A contact with no incident is assessed as a call is: its summary's words and the
     hits of the check just run on it raise the domestic abuse prompt, which must then be
     answered."""
-    from intelligence.selectors import check_hits
 
     facts = grading.CallFacts(
         opening_code="",
@@ -669,11 +671,8 @@ def _assessment(
     A caller that has just written the opening code, narrative or persons passes them
     instead of having them read back. What is read here (schemes, the latest check,
     previous contacts) is left on the incident for the representation of the same request
-    (`cad.selectors.incident_representation`), which would otherwise read it again.
+    (`cad.calls.selectors.incident_representation`), which would otherwise read it again.
     """
-    from cad import selectors
-    from intelligence.selectors import check_summary
-    from schemes.selectors import scheme_lookup
 
     if code is None:
         code = OpeningCode.objects.filter(code=incident.opening_code).first()
@@ -729,7 +728,6 @@ def _apply_assessment(incident: Incident, assessment: grading.Assessment) -> Non
 
 
 def _incident_data(incident: Incident, *, label: str | None = None, **extra) -> dict:
-    from cad import selectors
 
     label = label or selectors.opening_code_label(incident.opening_code)
     selectors.remember_for_representation(incident, opening_code_label=label)
@@ -828,8 +826,6 @@ def incident_create(
             incident=incident,
             created_by=actor,
         )
-        from cad import selectors
-        from intelligence.services import intel_check_run
 
         intel_check_run(actor=actor, incident=incident, manual=False, now=now)
         assessment = _assessment(
@@ -984,7 +980,6 @@ def incident_grade(
     elif not below_recommendation:
         incident.downgrade_flagged_at = None
     incident.response_due_at = _response_due(incident, grade, appointment_at)
-    from dispatch.services import clock_reschedule
 
     clock_reschedule(incident=incident, now=now, save=False)  # sets the clock on `incident`
     incident.save()
@@ -1072,7 +1067,6 @@ def incident_add_entry(*, actor, incident, text: str, now: datetime | None = Non
     text = _text(errors, "text", text, required=True, label="The text")
     if errors:
         raise InvalidInput(errors)
-    from dispatch.selectors import terminal_user_ids
 
     incident = _lock_open_incident(incident)
     entry = NarrativeEntry.objects.create(incident=incident, at=now, author=actor, text=text)
@@ -1124,7 +1118,6 @@ def incident_close(
     incident.closing_code = closing_code
     incident.closing_summary = summary
     incident.closed_at = now
-    from dispatch.services import CLOCK_FIELDS, incident_units_release
 
     # A closed incident must not keep units committed (or show them as busy).
     incident_units_release(actor=actor, incident=incident, now=now, locked_by_caller=True)

@@ -4,7 +4,7 @@ standard (DARIS) reports.
 Every figure is computed in PostgreSQL with aggregate queries (counts with FILTER,
 `percentile_cont`, grouping sets, window functions) over the rows the services wrote
 alongside their events; timelines read the event log itself. Nothing loops over rows in
-Python. Each report returns raw values in `reports.Table`s, which pages, CSV and JSON
+Python. Each report returns raw values in `figures.Table`s, which pages, CSV and JSON
 format alike.
 """
 
@@ -52,10 +52,10 @@ from cad.models import (
     GradeChange,
     Incident,
 )
-from dispatch import reports
 from dispatch.models import Divert
 from dispatch.models_qart import QartFinding, QartReview, UrgentReview
-from dispatch.reports import INT, MINUTES, MOMENT, PCT, Column, Period, Report, Series, Table
+from reports import figures
+from reports.figures import INT, MINUTES, MOMENT, PCT, Column, Period, Report, Series, Table
 from schemes import rules as scheme_rules
 from schemes.models import (
     DecisionKind,
@@ -137,7 +137,7 @@ def _missed_target(now: datetime, prefix: str = "") -> Q:
 
 
 def _ratio(part, whole):
-    return reports.percent(part, whole)
+    return figures.percent(part, whole)
 
 
 # --- the DIVERT tag list ------------------------------------------------------------------
@@ -229,8 +229,8 @@ def divert_filters_from(params, *, tz) -> DivertFilters:
     """Read the list's query parameters; InvalidInput-style errors as PeriodError."""
     errors: dict[str, list[str]] = {}
     try:
-        start, end = reports.parse_range(params.get("from"), params.get("to"), tz=tz)
-    except reports.PeriodError as error:
+        start, end = figures.parse_range(params.get("from"), params.get("to"), tz=tz)
+    except figures.PeriodError as error:
         errors.update(error.errors)
         start = end = None
     statuses = _values(params.get("status"))
@@ -249,7 +249,7 @@ def divert_filters_from(params, *, tz) -> DivertFilters:
             f"Sort by one of: {', '.join(sorted(DIVERT_ORDERINGS))} (prefix - for descending)."
         ]
     if errors:
-        raise reports.PeriodError(errors)
+        raise figures.PeriodError(errors)
     return DivertFilters(
         start=start,
         end=end,
@@ -459,9 +459,9 @@ def _response_row(values: dict) -> dict:
     row["percent_within_target"] = _ratio(
         row["within_target"], row["within_target"] + row["breaches"]
     )
-    row["median_minutes"] = reports.minutes(row["median_seconds"])
-    row["p90_minutes"] = reports.minutes(row["p90_seconds"])
-    row["unresourced_minutes"] = reports.minutes(row.get("unresourced_seconds") or 0.0)
+    row["median_minutes"] = figures.minutes(row["median_seconds"])
+    row["p90_minutes"] = figures.minutes(row["p90_seconds"])
+    row["unresourced_minutes"] = figures.minutes(row.get("unresourced_seconds") or 0.0)
     return row
 
 
@@ -497,7 +497,7 @@ def response_time_report(period: Period, *, now: datetime) -> Report:
             "their deadline. Unresourced: minutes with no unit before the first arrival."
         ),
     )
-    chart = reports.bar_chart(
+    chart = figures.bar_chart(
         title="% within target",
         categories=[f"{row['grade']} {row['area']}" for row in rows] + ["All"],
         series=[
@@ -561,8 +561,8 @@ def _divert_aggregates(now: datetime) -> dict:
 def _divert_row(values: dict) -> dict:
     row = dict(values)
     row["percent_overridden"] = _ratio(row["overridden"], row["approved"] + row["overridden"])
-    row["median_review_minutes"] = reports.minutes(row["median_review_seconds"])
-    row["median_replacement_minutes"] = reports.minutes(row["median_replacement_seconds"])
+    row["median_review_minutes"] = figures.minutes(row["median_review_seconds"])
+    row["median_replacement_minutes"] = figures.minutes(row["median_replacement_seconds"])
     row["percent_original_within_target"] = _ratio(
         row["original_within_target"],
         row["original_within_target"] + row["original_missed_target"],
@@ -601,7 +601,7 @@ def divert_report(period: Period, *, now: datetime) -> Report:
         ),
     )
     categories = [row["from_grade"] for row in rows] + ["All"]
-    chart = reports.bar_chart(
+    chart = figures.bar_chart(
         title="Controller decisions",
         categories=categories,
         series=[
@@ -609,7 +609,7 @@ def divert_report(period: Period, *, now: datetime) -> Report:
             Series(
                 "Overridden",
                 [row["overridden"] for row in rows] + [total["overridden"]],
-                reports.SERIES_FILLS[1],
+                figures.SERIES_FILLS[1],
             ),
         ],
         chart_id="diverts-chart",
@@ -685,7 +685,7 @@ NO_ESCALATIONS = {"escalated_overdue": 0, "escalated_owner_absent": 0}
 def _contact_row(values: dict) -> dict:
     row = dict(values)
     row["percent_on_time"] = _ratio(row["acknowledged_on_time"], row["decided"])
-    row["median_ack_minutes"] = reports.minutes(row["median_ack_seconds"])
+    row["median_ack_minutes"] = figures.minutes(row["median_ack_seconds"])
     return row
 
 
@@ -731,7 +731,7 @@ def contact_report(period: Period, *, now: datetime) -> Report:
         total=total,
         note="% acknowledged on time is over follow-ups acknowledged or past their due time.",
     )
-    chart = reports.bar_chart(
+    chart = figures.bar_chart(
         title="% follow-ups acknowledged on time",
         categories=[row["channel"] for row in rows] + ["All"],
         series=[
@@ -849,7 +849,7 @@ def scheme_report(period: Period, *, now: datetime) -> Report:
         ),
     )
     with_percent = [row for row in rows if row["percent"] is not None]
-    chart = reports.bar_chart(
+    chart = figures.bar_chart(
         title="Special schemes (%)",
         categories=[row["measure"] for row in with_percent],
         series=[Series("%", [row["percent"] for row in with_percent])],
@@ -973,7 +973,7 @@ def grading_report(period: Period, *, now: datetime) -> Report:
             else ""
         ),
     )
-    chart = reports.bar_chart(
+    chart = figures.bar_chart(
         title="Graded below the recommendation, and DA prompts answered not DA",
         categories=[row["recommended_grade"] for row in rows] + ["All"],
         series=[
@@ -984,7 +984,7 @@ def grading_report(period: Period, *, now: datetime) -> Report:
             Series(
                 "Answered not DA",
                 [row["answered_not_da"] for row in rows] + [total["answered_not_da"]],
-                reports.SERIES_FILLS[1],
+                figures.SERIES_FILLS[1],
             ),
         ],
         chart_id="grading-chart",

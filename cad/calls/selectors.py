@@ -10,7 +10,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cad import grading
+from cad.calls import grading
+from cad.kernel.normalise import address_key, name_key, phone_key
+from cad.kernel.roles import has_role
 from cad.models import (
     Contact,
     Event,
@@ -21,8 +23,9 @@ from cad.models import (
     Person,
     UserAvailability,
 )
-from cad.normalise import address_key, name_key, phone_key
-from cad.roles import has_role
+from dispatch.selectors import assignments_for_incident
+from intelligence.selectors import check_summary, lookup_hits
+from schemes.selectors import scheme_lookup
 
 PREVIOUS_LIMIT = 20
 SUMMARY_CHARS = 160
@@ -143,7 +146,6 @@ def _scheme_items(lookup) -> list[dict]:
 
 
 def incident_schemes(incident: Incident, now: datetime | None = None) -> list[dict]:
-    from schemes.selectors import scheme_lookup
 
     lookup = scheme_lookup(
         phone=incident.caller_phone, address=incident.address, postcode=incident.postcode, now=now
@@ -152,7 +154,7 @@ def incident_schemes(incident: Incident, now: datetime | None = None) -> list[di
 
 
 # What a service read about an incident (its assessment; an event's opening-code label),
-# kept on the instance for the response of the same request (see `cad.services`).
+# kept on the instance for the response of the same request (see `cad.calls.services`).
 _READ_FOR_REPRESENTATION = "_read_for_representation"
 
 
@@ -168,8 +170,6 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
     transaction are used as they are (once) instead of being read again; so are the
     persons, narrative, assignments and grade history of an incident it has just created.
     """
-    from dispatch.selectors import assignments_for_incident
-    from intelligence.selectors import check_summary
 
     known = incident.__dict__.pop(_READ_FOR_REPRESENTATION, {})
     persons = known["persons"] if "persons" in known else list(incident.persons.order_by("id"))
@@ -308,8 +308,6 @@ def open_incidents(limit: int = 200) -> list[Incident]:
 
 def lookup(*, phone: str = "", address: str = "", postcode: str = "", name: str = "", now=None):
     """What a call handler sees while typing: previous contacts, schemes, intelligence hits."""
-    from intelligence.selectors import lookup_hits
-    from schemes.selectors import scheme_lookup
 
     now = now or timezone.now()
     phone_k = phone_key(phone)
@@ -405,8 +403,6 @@ def follow_ups_due(now: datetime, limit: int = 500) -> list[int]:
 
 
 def contact_representation(contact: Contact, *, viewer) -> dict:
-    from intelligence.selectors import check_summary
-    from schemes.selectors import scheme_lookup
 
     lookup_result = scheme_lookup(
         phone=contact.caller_phone, address=contact.address, postcode=contact.postcode

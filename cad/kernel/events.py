@@ -2,7 +2,7 @@
 
 `publish` appends an `Event` row and, only after the transaction commits, pokes the
 channel-layer groups of the event's audience. Screens then read the event rows they
-may see from the database (see `cad.consumers`), so a lost poke costs seconds, not
+may see from the database (see `cad.kernel.consumers`), so a lost poke costs seconds, not
 an alert, and ids arrive with no gap and no duplicate.
 
 Ids are in commit order: a transaction takes a transaction-scoped advisory lock before it
@@ -31,8 +31,8 @@ from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cad.kernel.roles import ALL_ROLES, user_roles
 from cad.models import Event
-from cad.roles import ALL_ROLES
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,6 @@ def user(user_id: int) -> str:
 
 
 def audience_for_user(user_obj) -> list[str]:
-    from cad.roles import user_roles
 
     return [role(name) for name in sorted(user_roles(user_obj))] + [user(user_obj.pk)]
 
@@ -203,8 +202,3 @@ def visible_events(user_obj, since: int, limit: int, audience: Iterable[str] | N
     """Events after `since` that this user may see, oldest first."""
     audience = list(audience) if audience is not None else audience_for_user(user_obj)
     return Event.objects.filter(id__gt=since, audience__overlap=audience).order_by("id")[:limit]
-
-
-def latest_event_id() -> int:
-    """Pages render state as of this id; their live connection resumes from it."""
-    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0

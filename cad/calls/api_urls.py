@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cad import api
+from cad.calls import api
 
 urlpatterns: list = [
     path("contacts/", api.ContactListCreateView.as_view(), name="api-contacts"),

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from cad.errors import Conflict, InvalidInput, require_role
-from cad.events import publish, service
+from cad.kernel.errors import Conflict, InvalidInput, require_role
+from cad.kernel.events import publish, service
 from dispatch.models import Divert
 from dispatch.models_qart import QartFinding, QartReview, UrgentReview
 

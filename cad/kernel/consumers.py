@@ -4,7 +4,7 @@ Each screen joins the channel-layer groups of its audience (its roles and its us
 group message is a poke, "events up to id N that this group may see have committed"; the
 screen then sends every event after the last id it sent that its user may see, read from
 the event table. The client's heartbeat does the same, so a lost poke costs a heartbeat,
-never an alert. Ids are drawn in commit order (`cad.events`), so this yields no gap and no
+never an alert. Ids are drawn in commit order (`cad.kernel.events`), so this yields no gap and no
 duplicate even when pokes arrive late, out of order or not at all.
 """
 
@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from cad import events
+from cad.kernel import events
+from cad.models import Event
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
         for group in self.audience:
             await self.channel_layer.group_add(group, self.channel_name)
         if self.last_sent is None:
-            self.last_sent = await database_sync_to_async(events.latest_event_id)()
+            self.last_sent = await database_sync_to_async(Event.latest_id)()
         await self.catch_up()
         # "hello" follows the replay: from here on the screen is live.
         await self.send_json({"kind": "hello", "server_time": timezone.now().isoformat()})

@@ -2,7 +2,8 @@
 
 from django.urls import NoReverseMatch, reverse
 
-from cad.roles import has_role
+from cad.kernel.roles import has_role
+from cad.models import Event
 
 NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("Home", "home", ("__any__",)),
@@ -48,7 +49,5 @@ def navigation(request):
     # between the two is replayed by the page's live connection, not skipped.
     last_event_id = getattr(request, "last_event_id", None)
     if last_event_id is None:
-        from cad.events import latest_event_id
-
-        last_event_id = latest_event_id()
+        last_event_id = Event.latest_id()
     return {"nav_links": links, "last_event_id": last_event_id}

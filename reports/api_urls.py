@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from dispatch import report_api
-from dispatch.report_selectors import REPORTS
+from reports import api as report_api
+from reports.selectors import REPORTS
 
 urlpatterns: list = [
     path("diverts/", report_api.DivertListView.as_view(), name="api-diverts"),

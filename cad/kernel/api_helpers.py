@@ -2,8 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 
-from cad.errors import RoleRefused
-from cad.roles import record_refusal
+from cad.kernel.errors import RoleRefused
+from cad.kernel.roles import record_refusal
 
 
 def run_service(request, call):

@@ -25,11 +25,10 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cad.errors import InvalidInput
-from dispatch import qart_services, reports
-from dispatch import report_selectors as selectors
+from cad.kernel.errors import InvalidInput
 from dispatch.models import Divert
 from dispatch.models_qart import QartFinding
+from reports import figures, qart_services, selectors
 
 TAG_LIST_ROLES = ("qart", "supervisor", "controller", "inspector")
 REPORT_ROLES = ("qart", "supervisor")
@@ -115,7 +114,7 @@ def _filters(request):
         return selectors.divert_filters_from(
             request.query_params, tz=timezone.get_current_timezone()
         )
-    except reports.PeriodError as error:
+    except figures.PeriodError as error:
         raise InvalidInput(error.errors) from None
 
 
@@ -354,31 +353,31 @@ PERIOD_PARAMETERS = [
 ]
 
 
-def report_period(request) -> tuple[reports.Period, datetime]:
+def report_period(request) -> tuple[figures.Period, datetime]:
     """(period, as_of) from ?from=&to=&as_of=; 400 with the field on a bad value."""
     now, tz = timezone.now(), timezone.get_current_timezone()
     params = request.query_params
     errors: dict = {}
     period = as_of = None
     try:
-        period = reports.parse_period(params.get("from"), params.get("to"), now=now, tz=tz)
-    except reports.PeriodError as error:
+        period = figures.parse_period(params.get("from"), params.get("to"), now=now, tz=tz)
+    except figures.PeriodError as error:
         errors.update(error.errors)
     try:
-        as_of = reports.parse_as_of(params.get("as_of"), now=now, tz=tz)
-    except reports.PeriodError as error:
+        as_of = figures.parse_as_of(params.get("as_of"), now=now, tz=tz)
+    except figures.PeriodError as error:
         errors.update(error.errors)
     if errors:
         raise InvalidInput(errors)
     return period, as_of
 
 
-def csv_response(report: reports.Report) -> HttpResponse:
+def csv_response(report: figures.Report) -> HttpResponse:
     tz = timezone.get_current_timezone()
     start = report.period.start.astimezone(tz)
     end = report.period.end.astimezone(tz)
     response = HttpResponse(
-        reports.to_csv(report.tables, tz), content_type="text/csv; charset=utf-8"
+        figures.to_csv(report.tables, tz), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = (
         f'attachment; filename="{report.key}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'

@@ -13,11 +13,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cad import events, selectors, services
-from cad.api_helpers import parsed, run_service, run_service_on
-from cad.errors import require_role
+from cad.calls import selectors, services
+from cad.kernel import events
+from cad.kernel.api_helpers import parsed, run_service, run_service_on
+from cad.kernel.errors import require_role
+from cad.kernel.roles import ANY_ROLE
 from cad.models import Channel, Contact, Grade, Incident, ResponseTarget
-from cad.roles import ANY_ROLE
 
 # A JSON array of objects, for list endpoints whose items are built by selectors.
 OBJECT_LIST = inline_serializer("ObjectListItem", fields={}, many=True)
@@ -85,7 +86,7 @@ class EventListView(APIView):
 
 
 # --- contacts, incidents, follow-ups and absence --------------------------------------------
-# Serializers only check shapes; every rule lives in cad.services.
+# Serializers only check shapes; every rule lives in cad.calls.services.
 
 INCIDENT_READ_ROLES = (
     "call_handler",

@@ -1,0 +1,4 @@
+"""The shared kernel: the event log, roles, errors, normalisation and API helpers.
+
+It imports no domain app: dispatch, schemes, intelligence and call handling build on it.
+"""
