@@ -218,7 +218,7 @@ def test_the_seed_case_through_the_api(people):
             too_low.status_code == 400 and "rationale" in too_low.json(),
             "PRIORITY without a rationale, below the IMMEDIATE recommendation, was accepted "
             f"({too_low.status_code}; grade_floor={incident['grade_floor']!r}): "
-            "cad/grading.py sets a floor only for an active scheme, so once the scheme is "
+            "cad/calls/grading.py sets a floor only for an active scheme, so once the scheme is "
             "withdrawn a current domestic abuse threat has no floor",
         )
         if refused:

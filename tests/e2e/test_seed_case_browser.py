@@ -374,7 +374,7 @@ def step_4_the_999_call(s: Story) -> None:
         refused == 1,
         f"{reference}: PRIORITY without a rationale, below the IMMEDIATE recommendation, was "
         "accepted on the call handler's screen (grade_floor is null once the scheme is "
-        "withdrawn: cad/grading.py sets a floor only for an active scheme)",
+        "withdrawn: cad/calls/grading.py sets a floor only for an active scheme)",
     ):
         assert Incident.objects.get(pk=incident.pk).grade is None
         s.say("4. PRIORITY without a rationale: refused on screen")
