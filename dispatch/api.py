@@ -13,13 +13,12 @@ from rest_framework.views import APIView
 
 from cad.kernel.api_helpers import parsed, run_service
 from cad.kernel.errors import RoleRefused
-from cad.kernel.roles import has_role, record_refusal
+from cad.kernel.policy import allows
+from cad.kernel.policy import roles as policy_roles
+from cad.kernel.roles import record_refusal
 from cad.models import Area, Incident
 from dispatch import selectors, services
 from dispatch.models import Assignment, Divert, Unit
-
-CONTROL_ROOM = ("dispatcher", "controller", "inspector", "supervisor")
-BOARD_ROLES = ("supervisor", "inspector", "controller")
 
 
 class UnitRowSerializer(serializers.Serializer):
@@ -60,7 +59,7 @@ class UnitCreateSerializer(serializers.Serializer):
 class UnitListCreateView(APIView):
     """Units with their status and current incident; admins add units."""
 
-    roles_by_method = {"GET": (*CONTROL_ROOM, "call_handler", "admin"), "POST": ("admin",)}
+    roles_by_method = {"GET": policy_roles("unit.list"), "POST": policy_roles("unit.create")}
 
     @extend_schema(responses=UnitRows)
     def get(self, request):
@@ -85,7 +84,7 @@ class UnitStatusSerializer(serializers.Serializer):
 class UnitStatusView(APIView):
     """A unit's terminal (its own unit only) or a dispatcher sets the unit's status."""
 
-    roles = ("unit", "dispatcher")
+    roles = policy_roles("unit.set_status")
 
     @extend_schema(request=UnitStatusSerializer, responses=UnitRow)
     def post(self, request, callsign):
@@ -105,7 +104,7 @@ class AssignSerializer(serializers.Serializer):
 class IncidentAssignView(APIView):
     """Send a unit to an incident; 409 if it is committed to another open incident."""
 
-    roles = ("dispatcher", "inspector")
+    roles = policy_roles("unit.assign")
 
     @extend_schema(request=AssignSerializer, responses={201: AssignmentOut})
     def post(self, request, pk):
@@ -123,13 +122,13 @@ class IncidentAssignView(APIView):
 class AssignmentDetailView(APIView):
     """What the unit received: the assignment and the whole incident (every narrative line)."""
 
-    roles = (*CONTROL_ROOM, "unit")
+    roles = policy_roles("assignment.read")
 
     @extend_schema(responses=dict)
     def get(self, request, pk):
         assignment = get_object_or_404(Assignment.objects.select_related("unit", "incident"), pk=pk)
         own = assignment.unit.terminal_user_id == request.user.pk
-        if not own and not has_role(request.user, *CONTROL_ROOM):
+        if not own and not allows(request.user, "assignment.read_any"):
             record_refusal(user=request.user, path=request.path, method="GET", required=("owner",))
             raise RoleRefused("A unit terminal sees its own unit's assignments only.")
         return Response(selectors.circulation(assignment))
@@ -138,7 +137,7 @@ class AssignmentDetailView(APIView):
 class AssignmentAcknowledgeView(APIView):
     """The unit confirms it has received the whole incident."""
 
-    roles = ("unit",)
+    roles = policy_roles("assignment.acknowledge")
 
     @extend_schema(request=None, responses=AssignmentOut)
     def post(self, request, pk):
@@ -159,7 +158,7 @@ class DivertSerializer(serializers.Serializer):
 class UnitDivertView(APIView):
     """Move a committed unit to another incident; the one it leaves is tagged DIVERT."""
 
-    roles = ("dispatcher",)
+    roles = policy_roles("unit.divert")
 
     @extend_schema(request=DivertSerializer, responses={201: DivertOut})
     def post(self, request, callsign):
@@ -186,7 +185,7 @@ class ReviewSerializer(serializers.Serializer):
 class DivertReviewView(APIView):
     """The controller records the comparative risk and approves or overrides."""
 
-    roles = ("controller",)
+    roles = policy_roles("divert.review")
 
     @extend_schema(request=ReviewSerializer, responses=DivertOut)
     def post(self, request, pk):
@@ -211,7 +210,7 @@ class ReplacementSerializer(serializers.Serializer):
 class DivertReplacementView(APIView):
     """The ops-room inspector (or a dispatcher) sends another unit to the diverted-from call."""
 
-    roles = ("inspector", "dispatcher")
+    roles = policy_roles("divert.replace")
 
     @extend_schema(request=ReplacementSerializer, responses=DivertOut)
     def post(self, request, pk):
@@ -232,7 +231,7 @@ class ChallengeSerializer(serializers.Serializer):
 class DivertChallengeView(APIView):
     """A challenge to an override, referred to the dispatch duty officer."""
 
-    roles = ("controller", "dispatcher", "inspector", "supervisor", "crime_manager")
+    roles = policy_roles("divert.challenge")
 
     @extend_schema(request=ChallengeSerializer, responses=DivertOut)
     def post(self, request, pk):
@@ -257,7 +256,7 @@ class ChallengeOutcomeSerializer(serializers.Serializer):
 class DivertChallengeOutcomeView(APIView):
     """The duty officer's decision on a referred challenge."""
 
-    roles = ("supervisor",)
+    roles = policy_roles("divert.resolve_challenge")
 
     @extend_schema(request=ChallengeOutcomeSerializer, responses=DivertOut)
     def post(self, request, pk):
@@ -290,7 +289,7 @@ OverdueRows = inline_serializer(
 class OverdueBoardView(APIView):
     """Incidents in warning, breached, unresourced or unacknowledged; most urgent first."""
 
-    roles = BOARD_ROLES
+    roles = policy_roles("board.overdue")
 
     @extend_schema(responses=OverdueRows)
     def get(self, request):

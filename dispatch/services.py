@@ -14,9 +14,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cad.kernel.errors import Conflict, InvalidInput, RoleRefused, require_role
+from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
 from cad.kernel.events import publish, service, service_transaction
-from cad.kernel.roles import has_role
+from cad.kernel.policy import allows, require
+from cad.kernel.policy import roles as policy_roles
 from cad.models import GRADE_ORDER, Area, Grade, Incident, NarrativeEntry
 from dispatch import clocks
 from dispatch.models import (
@@ -32,10 +33,10 @@ from dispatch.selectors import unresourced_allowance
 DIVERT_TAG = "DIVERT"
 
 # Audiences (roles) by kind of event.
-CONTROL = ("dispatcher", "controller", "inspector", "supervisor")
+CONTROL = policy_roles("hears.dispatch")
 # QART reviews every divert: its tag list follows them live.
-DIVERT_AUDIENCE = (*CONTROL, "qart")
-SUPERVISION = ("supervisor", "inspector", "controller", "dispatcher")
+DIVERT_AUDIENCE = policy_roles("hears.divert")
+SUPERVISION = policy_roles("hears.clock")
 
 CLOCK_EVENT_KINDS = {
     Escalation.Level.CLOCK_WARNING: "incident.clock.warning",
@@ -299,7 +300,7 @@ def _record_status(unit: Unit, *, actor, now: datetime) -> None:
 
 @service
 def unit_create(*, actor, callsign: str, area: str = Area.URBAN) -> Unit:
-    require_role(actor, "admin")
+    require(actor, "unit.create")
     callsign = (callsign or "").strip().upper()
     errors: dict[str, list[str]] = {}
     if not callsign or len(callsign) > 32 or not callsign.replace("-", "").isalnum():
@@ -423,7 +424,7 @@ def unit_assign(
     *, actor, incident: Incident | int, unit: Unit | str, now: datetime | None = None
 ) -> Assignment:
     """Send an available unit to an incident. 409 if it is committed elsewhere (divert it)."""
-    require_role(actor, "dispatcher", "inspector")
+    require(actor, "unit.assign")
     now = _now(now)
     unit = _lock_unit(unit)
     incident_id = incident.pk if isinstance(incident, Incident) else incident
@@ -441,7 +442,7 @@ def assignment_acknowledge(
     *, actor, assignment: Assignment | int, now: datetime | None = None
 ) -> Assignment:
     """The unit confirms it has received the whole incident."""
-    require_role(actor, "unit")
+    require(actor, "assignment.acknowledge")
     now = _now(now)
     assignment_id = assignment.pk if isinstance(assignment, Assignment) else assignment
     assignment = (
@@ -487,12 +488,12 @@ def unit_status_set(*, actor, unit: Unit | str, status: str, now: datetime | Non
     `unavailable` ends the assignment, and an incident left with no unit before
     anyone arrived is unresourced again.
     """
-    require_role(actor, "unit", "dispatcher")
+    require(actor, "unit.set_status")
     now = _now(now)
     if status not in Unit.Status.values:
         raise InvalidInput({"status": [f"Status must be one of: {', '.join(Unit.Status.values)}."]})
     unit = _lock_unit(unit)
-    if not has_role(actor, "dispatcher") and unit.terminal_user_id != actor.pk:
+    if not allows(actor, "unit.set_any_status") and unit.terminal_user_id != actor.pk:
         raise RoleRefused("A unit terminal can only change its own unit's status.")
     if status == unit.status:
         return unit
@@ -632,7 +633,7 @@ def assignment_ack_sweep(*, now: datetime | None = None, batch: int = 100) -> in
                     "assignment.unacknowledged",
                     incident=incident,
                     unit_callsign=assignment.unit.callsign,
-                    roles=("dispatcher", "controller", "supervisor"),
+                    roles=policy_roles("hears.unacknowledged"),
                     users=[assignment.assigned_by_id] if assignment.assigned_by_id else [],
                     at=now,
                     data={
@@ -687,7 +688,7 @@ def unit_divert(
     A is tagged DIVERT and is unresourced if no other unit is on it; a controller
     review opens with its own deadline.
     """
-    require_role(actor, "dispatcher")
+    require(actor, "unit.divert")
     now = _now(now)
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
@@ -765,7 +766,7 @@ def divert_review(
     now: datetime | None = None,
 ) -> Divert:
     """The controller weighs the comparative risk and approves or overrides the divert."""
-    require_role(actor, "controller")
+    require(actor, "divert.review")
     now = _now(now)
     rationale = (rationale or "").strip()
     errors: dict[str, list[str]] = {}
@@ -910,7 +911,7 @@ def divert_replace(
     *, actor, divert: Divert | int, unit: Unit | str, now: datetime | None = None
 ) -> Divert:
     """The ops-room inspector (or a dispatcher tasked by them) sends another unit to A."""
-    require_role(actor, "inspector", "dispatcher")
+    require(actor, "divert.replace")
     now = _now(now)
     if not unit:
         raise InvalidInput({"unit": ["A unit callsign is required."]})
@@ -939,7 +940,7 @@ def divert_challenge_refer(
     now: datetime | None = None,
 ) -> Divert:
     """Record a challenge to an override and its referral to the dispatch duty officer."""
-    require_role(actor, "controller", "dispatcher", "inspector", "supervisor", "crime_manager")
+    require(actor, "divert.challenge")
     now = _now(now)
     challenge, referred_to = (challenge or "").strip(), (referred_to or "").strip()
     errors: dict[str, list[str]] = {}
@@ -972,7 +973,7 @@ def divert_challenge_refer(
         incident=divert.from_incident,
         unit_callsign=divert.unit.callsign,
         divert_id=divert.pk,
-        roles=("supervisor", "controller", "inspector"),
+        roles=policy_roles("hears.oversight"),
         at=now,
         data=_divert_data(divert, challenge_referred_at=_iso(now)),
     )
@@ -984,7 +985,7 @@ def divert_challenge_resolve(
     *, actor, divert: Divert | int, outcome: str, now: datetime | None = None
 ) -> Divert:
     """The duty officer's decision on a referred challenge."""
-    require_role(actor, "supervisor")
+    require(actor, "divert.resolve_challenge")
     now = _now(now)
     outcome = (outcome or "").strip()
     if not outcome:
@@ -1006,7 +1007,7 @@ def divert_challenge_resolve(
         incident=divert.from_incident,
         unit_callsign=divert.unit.callsign,
         divert_id=divert.pk,
-        roles=("supervisor", "controller", "inspector"),
+        roles=policy_roles("hears.oversight"),
         at=now,
         data=_divert_data(divert, challenge_resolved_at=_iso(now)),
     )
@@ -1044,14 +1045,14 @@ def _sweep_divert(divert: Divert, now: datetime) -> int:
             "divert.review_overdue",
             divert.review_due_at,
         )
-        roles = ("supervisor", "controller", "inspector")
+        roles = policy_roles("hears.oversight")
     elif divert.status == Divert.Status.AWAITING_REPLACEMENT:
         level, kind, due = (
             Escalation.Level.REPLACEMENT_OVERDUE,
             "divert.replacement_overdue",
             divert.replacement_due_at,
         )
-        roles = ("supervisor", "inspector", "dispatcher", "controller")
+        roles = policy_roles("hears.clock")
     else:
         return 0
     if due is None or due > now:

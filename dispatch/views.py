@@ -9,11 +9,11 @@ from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cad.kernel.roles import has_role, role_required
+from cad.kernel.policy import allows
+from cad.kernel.policy import roles as policy_roles
+from cad.kernel.roles import role_required
 from dispatch import selectors
 from dispatch.models import Assignment, Unit
-
-BOARD_VIEW_ROLES = ("dispatcher", "controller", "inspector", "supervisor")
 
 
 def _template_exists(name: str) -> bool:
@@ -37,7 +37,7 @@ def _render(request, page: str, partial: str, context: dict):
     return render(request, template, context)
 
 
-@role_required(*BOARD_VIEW_ROLES)
+@role_required(*policy_roles("board.dispatch"))
 def board(request):
     """The dispatcher's board: open incidents by urgency, units, assign and divert."""
     now = timezone.now()
@@ -52,13 +52,13 @@ def board(request):
         {
             "incidents": incidents,
             "units": [selectors.unit_row(unit) for unit in units],
-            "can_dispatch": has_role(request.user, "dispatcher"),
+            "can_dispatch": allows(request.user, "unit.divert"),
             "pending_reviews": selectors.divert_review_queue().count(),
         },
     )
 
 
-@role_required("controller", "supervisor")
+@role_required(*policy_roles("queue.divert_review"))
 def review_queue(request):
     """The controller's queue: diverts awaiting a comparative-risk review."""
     return _render(
@@ -68,13 +68,13 @@ def review_queue(request):
         {
             "diverts": list(selectors.divert_review_queue()),
             "overridden": list(selectors.recent_overrides()),
-            "can_review": has_role(request.user, "controller"),
-            "can_challenge": has_role(request.user, "controller", "supervisor"),
+            "can_review": allows(request.user, "divert.review"),
+            "can_challenge": allows(request.user, "queue.divert_review"),
         },
     )
 
 
-@role_required("inspector", "dispatcher", "supervisor")
+@role_required(*policy_roles("queue.replacement"))
 def replacement_queue(request):
     """The ops-room inspector's queue: approved diverts whose incident needs another unit."""
     rows = [selectors.unit_row(unit) for unit in Unit.objects.select_related("incident")]
@@ -86,12 +86,12 @@ def replacement_queue(request):
         {
             "diverts": list(selectors.replacement_queue()),
             "available_units": available,
-            "can_replace": has_role(request.user, "inspector", "dispatcher"),
+            "can_replace": allows(request.user, "divert.replace"),
         },
     )
 
 
-@role_required("supervisor", "inspector", "controller")
+@role_required(*policy_roles("board.overdue"))
 def overdue_board(request):
     """The supervisor's board: every clock, unit and divert that needs attention."""
     return _render(
@@ -107,7 +107,7 @@ def overdue_board(request):
     )
 
 
-@role_required("unit")
+@role_required(*policy_roles("terminal"))
 def terminal(request):
     """The unit's terminal: its current assignment with the whole incident."""
     unit = selectors.unit_for_terminal(request.user)

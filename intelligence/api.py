@@ -20,15 +20,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cad.kernel.errors import InvalidInput
-from cad.kernel.roles import has_role
+from cad.kernel.policy import allows
+from cad.kernel.policy import roles as policy_roles
 from cad.models import Contact, Incident
 from intelligence import selectors, services
 from intelligence.models import CheckRequest, IntelligenceLog
 from intelligence.validation import report_bound
 
-SUMMARY_ROLES = ("call_handler", "dispatcher", "supervisor", "intelligence", "oic")
+SUMMARY_ROLES = policy_roles("intel.summary")
 FULL_ROLES = services.FULL_VIEW_ROLES
-REPORT_ROLES = ("supervisor", "intelligence", "admin")
+REPORT_ROLES = policy_roles("intel.access_report")
 
 
 class HitSerializer(serializers.Serializer):
@@ -271,7 +272,7 @@ class LogDetailView(APIView):
 class LogAccessListView(APIView):
     """Who has seen a log, when and why."""
 
-    roles = REPORT_ROLES + ("oic",)
+    roles = policy_roles("intel.log_access")
 
     @extend_schema(
         responses=inline_serializer(
@@ -356,7 +357,7 @@ class RequestListView(APIView):
     """Check requests: the support desk's queue, or a requester's own requests."""
 
     roles_by_method = {
-        "GET": ("intelligence", "supervisor") + services.REQUEST_ROLES,
+        "GET": (*policy_roles("intel.request_queue"), *policy_roles("intel.request")),
         "POST": services.REQUEST_ROLES,
     }
 
@@ -377,7 +378,7 @@ class RequestListView(APIView):
         status_filter = params.get("status", "")
         if status_filter and status_filter not in {*CheckRequest.Status.values, "unanswered"}:
             raise InvalidInput({"status": ["open, claimed, answered or unanswered."]})
-        desk = has_role(request.user, "intelligence", "supervisor")
+        desk = allows(request.user, "intel.request_queue")
         mine = params.get("mine") in {"1", "true"} or not desk
         claimed_by_me = desk and params.get("claimed") == "me"
         rows = selectors.request_queue(
@@ -411,7 +412,7 @@ class RequestListView(APIView):
 
 
 class RequestClaimView(APIView):
-    roles = ("intelligence",)
+    roles = policy_roles("intel.answer")
 
     @extend_schema(request=None, responses=RequestOut)
     def post(self, request, request_id: int):
@@ -420,7 +421,7 @@ class RequestClaimView(APIView):
 
 
 class RequestAnswerView(APIView):
-    roles = ("intelligence",)
+    roles = policy_roles("intel.answer")
 
     @extend_schema(
         request=inline_serializer("IntelAnswerIn", {"answer": serializers.CharField()}),

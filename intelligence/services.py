@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from cad.kernel.errors import Conflict, InvalidInput, require_role
 from cad.kernel.events import publish, service_transaction
+from cad.kernel.policy import require
+from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE
 from intelligence import RISK_KINDS
 from intelligence.models import (
@@ -35,11 +37,11 @@ from intelligence.selectors import (
 )
 from intelligence.validation import CleanLog, clean_log
 
-CHECKED_AUDIENCE = ("call_handler", "dispatcher", "supervisor")
-MANUAL_CHECK_ROLES = ("call_handler", "intelligence")
-LOG_WRITE_ROLES = ("intelligence",)
-FULL_VIEW_ROLES = ("intelligence", "supervisor", "oic")
-REQUEST_ROLES = ("call_handler", "dispatcher", "supervisor")
+CHECKED_AUDIENCE = policy_roles("hears.intel_checked")
+MANUAL_CHECK_ROLES = policy_roles("intel.check")
+LOG_WRITE_ROLES = policy_roles("intel.write")
+FULL_VIEW_ROLES = policy_roles("intel.read_full")
+REQUEST_ROLES = policy_roles("intel.request")
 REASON_MIN = 5
 
 
@@ -319,7 +321,7 @@ def intel_log_view(
             "intelligence.log_viewed",
             actor=actor,
             data={"log": log.pk, "access": access.pk},
-            roles=("supervisor",),
+            roles=policy_roles("hears.intel_supervision"),
             at=now,
         )
     return log, access
@@ -360,7 +362,7 @@ def intel_request_create(
                 "contact": row.contact_id,
                 "due_at": row.due_at.isoformat(),
             },
-            roles=("intelligence",),
+            roles=policy_roles("hears.intel_desk"),
             users=[actor.pk],
             at=now,
         )
@@ -372,7 +374,7 @@ def _locked_request(request_id: int) -> CheckRequest:
 
 
 def intel_request_claim(*, actor, request_id: int, now: datetime | None = None) -> CheckRequest:
-    require_role(actor, "intelligence")
+    require(actor, "intel.answer")
     now = now or timezone.now()
     with service_transaction():
         row = _locked_request(request_id)
@@ -389,7 +391,7 @@ def intel_request_claim(*, actor, request_id: int, now: datetime | None = None) 
             actor=actor,
             incident=row.incident,
             data={"request": row.pk, "claimed_by": actor.username},
-            roles=("intelligence",),
+            roles=policy_roles("hears.intel_desk"),
             users=[row.requested_by_id],
             at=now,
         )
@@ -399,7 +401,7 @@ def intel_request_claim(*, actor, request_id: int, now: datetime | None = None) 
 def intel_request_answer(
     *, actor, request_id: int, answer: str, now: datetime | None = None
 ) -> CheckRequest:
-    require_role(actor, "intelligence")
+    require(actor, "intel.answer")
     answer = (answer or "").strip()
     if not answer:
         raise InvalidInput({"answer": ["An answer is required."]})
@@ -435,7 +437,9 @@ def intel_request_answer(
                 "contact": row.contact_id,
                 "was_escalated": row.escalated_at is not None,
             },
-            roles=("intelligence", "supervisor") if row.escalated_at else ("intelligence",),
+            roles=(*policy_roles("hears.intel_desk"), *policy_roles("hears.intel_supervision"))
+            if row.escalated_at
+            else policy_roles("hears.intel_desk"),
             users=[row.requested_by_id],
             at=now,
         )
@@ -475,7 +479,7 @@ def intel_request_escalate_due(*, now: datetime | None = None) -> list[int]:
                     "due_at": row.due_at.isoformat(),
                     "status": row.status,
                 },
-                roles=("supervisor",),
+                roles=policy_roles("hears.intel_supervision"),
                 users=[row.requested_by_id],
                 at=now,
             )

@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods
 
 from cad.kernel.errors import InvalidInput
+from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import role_required
 from intelligence import selectors, services
 from intelligence.api import REPORT_ROLES
@@ -72,7 +73,7 @@ def log_detail(request, log_id: int):
     )
 
 
-@role_required("intelligence", "supervisor")
+@role_required(*policy_roles("intel.request_queue"))
 def request_queue(request):
     mine = request.GET.get("mine") == "1"
     rows = list(

@@ -26,13 +26,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cad.kernel.errors import InvalidInput
+from cad.kernel.policy import roles as policy_roles
 from dispatch.models import Divert
 from dispatch.models_qart import QartFinding
 from reports import figures, qart_services, selectors
 
-TAG_LIST_ROLES = ("qart", "supervisor", "controller", "inspector")
-REPORT_ROLES = ("qart", "supervisor")
-URGENT_QUEUE_ROLES = ("qart", "supervisor")
+TAG_LIST_ROLES = policy_roles("qart.divert_tags")
+REPORT_ROLES = policy_roles("reports.read")
+URGENT_QUEUE_ROLES = policy_roles("qart.urgent_queue")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
@@ -244,7 +245,7 @@ class QartReviewOut(serializers.Serializer):
 class QartReviewView(APIView):
     """QART's findings on a divert: record one (qart), or list them (qart, supervisor)."""
 
-    roles_by_method = {"POST": ("qart",), "GET": URGENT_QUEUE_ROLES}
+    roles_by_method = {"POST": policy_roles("qart.review"), "GET": URGENT_QUEUE_ROLES}
 
     @extend_schema(responses=QartReviewOut(many=True))
     def get(self, request, pk: int):

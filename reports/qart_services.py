@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from cad.kernel.errors import Conflict, InvalidInput, require_role
 from cad.kernel.events import publish, service
+from cad.kernel.policy import roles as policy_roles
 from dispatch.models import Divert
 from dispatch.models_qart import QartFinding, QartReview, UrgentReview
 
-QART_ROLES = ("qart",)
+QART_ROLES = policy_roles("qart.review")
 # Who hears about QART findings and urgent reviews on their screens.
-QART_AUDIENCE = ("qart", "supervisor")
+QART_AUDIENCE = policy_roles("hears.qart")
 NOTES_LIMIT = 10_000
 # An adverse finding or an urgent review must say why.
 NOTES_REQUIRED = (QartFinding.INAPPROPRIATE, QartFinding.URGENT_REVIEW)

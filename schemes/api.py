@@ -24,21 +24,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cad.kernel.errors import InvalidInput
+from cad.kernel.policy import roles as policy_roles
 from schemes import selectors, services
 from schemes.models import Scheme, SchemeStatus
 
-VIEW_ROLES = ("oic", "crime_manager", "intelligence", "supervisor")
-LOOKUP_ROLES = (
-    "call_handler",
-    "dispatcher",
-    "controller",
-    "inspector",
-    "supervisor",
-    "unit",
-    "oic",
-    "crime_manager",
-    "intelligence",
-)
 LIST_STATUSES = [*SchemeStatus.values, "in_force"]
 
 
@@ -258,7 +247,7 @@ def scheme_payload(scheme: Scheme, *, now=None, detail: bool = False) -> dict:
 class SchemeListView(APIView):
     """List schemes by status (oic/crime manager/intelligence/supervisor); create one."""
 
-    roles_by_method = {"GET": VIEW_ROLES, "POST": ("oic", "intelligence")}
+    roles_by_method = {"GET": policy_roles("scheme.read"), "POST": policy_roles("scheme.request")}
 
     @extend_schema(
         parameters=[
@@ -289,7 +278,7 @@ class SchemeListView(APIView):
 class SchemeDetailView(APIView):
     """One scheme with its contact log, decisions, tasks and timeline (event log)."""
 
-    roles = VIEW_ROLES
+    roles = policy_roles("scheme.read")
 
     @extend_schema(responses=SchemeOut)
     def get(self, request, scheme_id: int):
@@ -299,7 +288,7 @@ class SchemeDetailView(APIView):
 class SchemeContactView(APIView):
     """The scheme's OIC records a contact or an attempted contact with the victim."""
 
-    roles = ("oic",)
+    roles = policy_roles("scheme.record_contact")
 
     @extend_schema(request=ContactIn, responses={201: SchemeOut})
     def post(self, request, scheme_id: int):
@@ -313,7 +302,7 @@ class SchemeContactView(APIView):
 class SchemeExtendView(APIView):
     """New planned end (at most six months from now) with a rationale."""
 
-    roles = ("oic", "crime_manager")
+    roles = policy_roles("scheme.decide")
 
     @extend_schema(request=ExtendIn, responses=SchemeOut)
     def post(self, request, scheme_id: int):
@@ -326,7 +315,7 @@ class SchemeWithdrawView(APIView):
     """Withdraw now (or, with at_planned_end, end it at its planned end) with a rationale;
     400 naming the missing step unless a `withdrawal` contact attempt is recorded."""
 
-    roles = ("oic", "crime_manager")
+    roles = policy_roles("scheme.decide")
 
     @extend_schema(request=WithdrawIn, responses=SchemeOut)
     def post(self, request, scheme_id: int):
@@ -338,7 +327,7 @@ class SchemeWithdrawView(APIView):
 class SchemeReassignView(APIView):
     """The BCU crime manager hands the scheme to another OIC."""
 
-    roles = ("crime_manager",)
+    roles = policy_roles("scheme.reassign_oic")
 
     @extend_schema(request=ReassignIn, responses=SchemeOut)
     def post(self, request, scheme_id: int):
@@ -350,7 +339,7 @@ class SchemeReassignView(APIView):
 class SchemeLookupView(APIView):
     """What call handling sees: schemes in force (grade floor IMMEDIATE) and history."""
 
-    roles = LOOKUP_ROLES
+    roles = policy_roles("scheme.lookup")
 
     @extend_schema(
         parameters=[

@@ -26,7 +26,9 @@ from django.utils import timezone
 from cad.kernel.errors import Conflict, InvalidInput, RoleRefused, require_role
 from cad.kernel.events import publish, service_transaction
 from cad.kernel.normalise import address_key, phone_key, postcode_key, premises_key
-from cad.kernel.roles import has_role, record_refusal
+from cad.kernel.policy import allows, require
+from cad.kernel.policy import roles as policy_roles
+from cad.kernel.roles import record_refusal
 from schemes import rules
 from schemes.models import (
     ContactOutcome,
@@ -47,12 +49,12 @@ from schemes.selectors import day_text
 log = logging.getLogger(__name__)
 User = get_user_model()
 
-CREATE_ROLES = ("oic", "intelligence")
-DECISION_ROLES = ("oic", "crime_manager")
-CONTACT_ROLES = ("oic",)
+CREATE_ROLES = policy_roles("scheme.request")
+DECISION_ROLES = policy_roles("scheme.decide")
+CONTACT_ROLES = policy_roles("scheme.record_contact")
 # Who hears that a marker came into force or ended: its banner changes on their screens.
-IN_FORCE_AUDIENCE = ("crime_manager", "supervisor", "call_handler", "dispatcher", "controller")
-ESCALATION_AUDIENCE = ("crime_manager", "supervisor")
+IN_FORCE_AUDIENCE = policy_roles("hears.scheme_in_force")
+ESCALATION_AUDIENCE = policy_roles("hears.scheme_escalation")
 # A contact time a little in the future is clock skew between devices, not a mistake.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -86,7 +88,7 @@ def _oic_user(username: str, field: str = "oic"):
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise InvalidInput({field: [f"No user {username!r}."]})
-    if not has_role(user, "oic"):
+    if not allows(user, "scheme.be_oic"):
         raise InvalidInput({field: [f"{username} does not hold the OIC role."]})
     return user
 
@@ -95,12 +97,18 @@ def _locked(scheme_id) -> Scheme:
     return Scheme.objects.select_for_update().select_related("oic").get(pk=scheme_id)
 
 
+def _manager_may(actor, roles: tuple[str, ...]) -> bool:
+    """A role that may act on any scheme, when the action allows it, needs no ownership."""
+    over_all = policy_roles("scheme.act_on_any")
+    return any(role in roles for role in over_all) and allows(actor, "scheme.act_on_any")
+
+
 def _check_may_act(actor, scheme_id, action: str, roles: tuple[str, ...]) -> None:
     """The role check, then ownership: an OIC acts on their own schemes only.
 
     Runs before the write transaction so that a refusal is recorded (and kept)."""
     require_role(actor, *roles)
-    if "crime_manager" in roles and has_role(actor, "crime_manager"):
+    if _manager_may(actor, roles):
         return
     oic_id = Scheme.objects.filter(pk=scheme_id).values_list("oic_id", flat=True).first()
     if oic_id is None:
@@ -117,7 +125,7 @@ def _check_may_act(actor, scheme_id, action: str, roles: tuple[str, ...]) -> Non
 
 def _recheck_owner(actor, scheme: Scheme, roles: tuple[str, ...]) -> None:
     # The OIC may have changed between the first check and the lock.
-    if "crime_manager" in roles and has_role(actor, "crime_manager"):
+    if _manager_may(actor, roles):
         return
     if scheme.oic_id != actor.pk:
         raise RoleRefused("Only this scheme's OIC (or a BCU crime manager) may do this.")
@@ -597,7 +605,7 @@ def scheme_reassign_oic(
     *, actor, scheme_id: int, oic: str, rationale: str, now: datetime | None = None
 ) -> Scheme:
     """The BCU crime manager hands a scheme to another OIC (absent or unresponsive OIC)."""
-    require_role(actor, "crime_manager")
+    require(actor, "scheme.reassign_oic")
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     rationale = _text(rationale)

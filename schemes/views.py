@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from cad.kernel.errors import InvalidInput
-from cad.kernel.roles import ANY_ROLE, has_role, role_required
+from cad.kernel.policy import allows
+from cad.kernel.policy import roles as policy_roles
+from cad.kernel.roles import ANY_ROLE, role_required
 from schemes import rules, selectors, services
 from schemes.models import (
     ContactOutcome,
@@ -24,10 +26,6 @@ from schemes.models import (
     RiskLevel,
     Scheme,
 )
-
-VIEW_ROLES = ("oic", "crime_manager", "intelligence", "supervisor")
-REQUEST_ROLES = ("oic", "intelligence")
-QUEUE_ROLES = ("crime_manager", "supervisor")
 
 REQUEST_FIELDS = (
     "victim_name",
@@ -55,7 +53,7 @@ def start_of_day(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-@role_required("oic")
+@role_required(*policy_roles("scheme.mine"))
 def my_schemes(request):
     now = timezone.now()
     rows = [selectors.scheme_row(s, now) for s in selectors.my_schemes(request.user, now)]
@@ -65,7 +63,7 @@ def my_schemes(request):
     return render(request, "schemes/mine.html", context)
 
 
-@role_required(*QUEUE_ROLES)
+@role_required(*policy_roles("scheme.queue"))
 def manager_queue(request):
     now = timezone.now()
     context = {
@@ -78,7 +76,7 @@ def manager_queue(request):
     return render(request, "schemes/queue.html", context)
 
 
-@role_required(*REQUEST_ROLES)
+@role_required(*policy_roles("scheme.request"))
 def scheme_request(request):
     """Form 4564: everything needed to set up the marker, and who must tell the victim."""
     now = timezone.now()
@@ -124,7 +122,7 @@ def scheme_request(request):
                 )
                 return redirect("schemes:detail", scheme_id=scheme.pk)
         status = 400
-    elif has_role(request.user, "oic"):
+    elif allows(request.user, "scheme.be_oic"):
         values["oic"] = request.user.username
     return render(
         request,
@@ -144,8 +142,8 @@ def scheme_request(request):
 
 def detail_context(request, scheme: Scheme, now: datetime) -> dict:
     user = request.user
-    is_manager = has_role(user, "crime_manager")
-    is_oic = scheme.oic_id == user.pk and has_role(user, "oic")
+    is_manager = allows(user, "scheme.act_on_any")
+    is_oic = scheme.oic_id == user.pk and allows(user, "scheme.be_oic")
     item = selectors.scheme_item(scheme, now)
     decisions = list(scheme.decisions.select_related("by", "previous_oic", "new_oic"))
     return {
@@ -171,7 +169,7 @@ def detail_context(request, scheme: Scheme, now: datetime) -> dict:
     }
 
 
-@role_required(*VIEW_ROLES)
+@role_required(*policy_roles("scheme.read"))
 def scheme_detail(request, scheme_id: int):
     try:
         scheme = selectors.scheme_get(scheme_id)

@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 from cad.calls import selectors, services
 from cad.kernel import events
 from cad.kernel.api_helpers import parsed, run_service, run_service_on
-from cad.kernel.errors import require_role
+from cad.kernel.policy import require
+from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE
 from cad.models import Channel, Contact, Grade, Incident, ResponseTarget
 
@@ -88,18 +89,6 @@ class EventListView(APIView):
 # --- contacts, incidents, follow-ups and absence --------------------------------------------
 # Serializers only check shapes; every rule lives in cad.calls.services.
 
-INCIDENT_READ_ROLES = (
-    "call_handler",
-    "dispatcher",
-    "controller",
-    "inspector",
-    "supervisor",
-    "qart",
-    "unit",
-    "intelligence",
-    "admin",
-)
-
 
 class FollowUpSerializer(serializers.Serializer):
     owner = serializers.CharField(max_length=150)
@@ -119,7 +108,7 @@ class ContactCreateSerializer(serializers.Serializer):
 class ContactListCreateView(APIView):
     """Record a contact with the public, whether or not an incident follows."""
 
-    roles_by_method = {"POST": services.CONTACT_ROLES, "GET": services.CONTACT_ROLES}
+    roles = policy_roles("contact.record")
 
     @extend_schema(request=ContactCreateSerializer, responses={201: dict})
     def post(self, request):
@@ -162,7 +151,7 @@ class ContactListCreateView(APIView):
 
 
 class ContactDetailView(APIView):
-    roles = services.CONTACT_ROLES + ("supervisor",)
+    roles = policy_roles("contact.record")
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
@@ -192,7 +181,7 @@ class ContactDomesticAbuseSerializer(serializers.Serializer):
 class ContactDomesticAbuseView(APIView):
     """Answer a contact's possible domestic abuse prompt (once)."""
 
-    roles = services.CONTACT_ROLES
+    roles = policy_roles("contact.record")
 
     @extend_schema(request=ContactDomesticAbuseSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
@@ -232,7 +221,7 @@ class ContactCompleteView(APIView):
 class ContactReassignView(APIView):
     """A supervisor hands an escalated or re-routed follow-up to someone on duty."""
 
-    roles = services.SUPERVISOR_ROLES
+    roles = policy_roles("follow_up.supervise")
 
     @extend_schema(request=FollowUpSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
@@ -259,7 +248,7 @@ class FollowUpListView(APIView):
         if request.query_params.get("scope") == "supervisor":
             run_service(
                 request,
-                lambda: require_role(request.user, *services.SUPERVISOR_ROLES),
+                lambda: require(request.user, "follow_up.supervise"),
             )
             return Response(selectors.supervisor_follow_ups())
         return Response(selectors.my_follow_ups(request.user))
@@ -284,7 +273,10 @@ class IncidentCreateSerializer(serializers.Serializer):
 
 
 class IncidentListCreateView(APIView):
-    roles_by_method = {"POST": services.INCIDENT_CREATE_ROLES, "GET": INCIDENT_READ_ROLES}
+    roles_by_method = {
+        "POST": policy_roles("incident.create"),
+        "GET": policy_roles("incident.read"),
+    }
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: dict})
     def post(self, request):
@@ -341,7 +333,7 @@ class IncidentListCreateView(APIView):
 
 
 class IncidentDetailView(APIView):
-    roles = INCIDENT_READ_ROLES
+    roles = policy_roles("incident.read")
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
@@ -362,7 +354,7 @@ class GradeSerializer(serializers.Serializer):
 
 
 class IncidentGradeView(APIView):
-    roles = services.GRADE_ROLES
+    roles = policy_roles("incident.grade")
 
     @extend_schema(request=GradeSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
@@ -389,7 +381,7 @@ class EntrySerializer(serializers.Serializer):
 
 
 class IncidentEntryView(APIView):
-    roles = services.ENTRY_ROLES
+    roles = policy_roles("incident.add_entry")
 
     @extend_schema(request=EntrySerializer, responses={201: dict})
     def post(self, request, pk):
@@ -418,7 +410,7 @@ class CloseSerializer(serializers.Serializer):
 
 
 class IncidentCloseView(APIView):
-    roles = services.CLOSE_ROLES
+    roles = policy_roles("incident.close")
 
     @extend_schema(request=CloseSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
@@ -436,7 +428,7 @@ class IncidentCloseView(APIView):
 
 
 class IncidentDowngradeReviewView(APIView):
-    roles = services.SUPERVISOR_ROLES
+    roles = policy_roles("incident.review_downgrade")
 
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
@@ -452,7 +444,7 @@ class CallLookupView(APIView):
     """What the call handler's screen shows while typing: previous contacts, special
     schemes and intelligence hit summaries for a phone, address or name."""
 
-    roles = services.CONTACT_ROLES
+    roles = policy_roles("contact.record")
 
     @extend_schema(
         parameters=[
@@ -492,7 +484,7 @@ class AbsenceSerializer(serializers.Serializer):
 class UserAbsenceView(APIView):
     """Mark a user absent from/to; their open follow-ups go to the supervisor at once."""
 
-    roles = services.ABSENCE_ROLES
+    roles = policy_roles("absence.set")
 
     @extend_schema(request=AbsenceSerializer, responses={201: dict})
     def post(self, request, username):
@@ -514,7 +506,7 @@ class UserAbsenceView(APIView):
 
 
 class AbsenceListView(APIView):
-    roles = services.ABSENCE_ROLES
+    roles = policy_roles("absence.set")
 
     @extend_schema(responses=OBJECT_LIST)
     def get(self, request):
@@ -530,7 +522,7 @@ class ResponseTargetSerializer(serializers.Serializer):
 class ResponseTargetView(APIView):
     """Attendance targets by grade and area; administrators change them."""
 
-    roles_by_method = {"GET": (ANY_ROLE,), "POST": ("admin",)}
+    roles_by_method = {"GET": (ANY_ROLE,), "POST": policy_roles("response_targets.set")}
 
     @extend_schema(responses=OBJECT_LIST)
     def get(self, request):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cad.calls import grading
 from cad.kernel.normalise import address_key, name_key, phone_key
-from cad.kernel.roles import has_role
+from cad.kernel.policy import allows
 from cad.models import (
     Contact,
     Event,
@@ -506,4 +506,4 @@ def supervisor_board_items(now=None) -> list[dict]:
 
 
 def viewer_may_review_downgrade(viewer) -> bool:
-    return has_role(viewer, "supervisor")
+    return allows(viewer, "follow_up.supervise")

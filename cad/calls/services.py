@@ -13,9 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cad.calls import grading, selectors
-from cad.kernel.errors import Conflict, InvalidInput, RoleRefused, require_role
-from cad.kernel.events import CONTROL_ROOM, publish, service, service_transaction
+from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
+from cad.kernel.events import publish, service, service_transaction
 from cad.kernel.normalise import address_key, name_key, phone_key, postcode_key
+from cad.kernel.policy import allows, require
+from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ALL_ROLES, has_role, user_roles
 from cad.models import (
     Area,
@@ -43,22 +45,7 @@ from schemes.selectors import scheme_lookup
 User = get_user_model()
 
 # Roles that take calls from the public and so may record a contact.
-CONTACT_ROLES = (
-    "call_handler",
-    "dispatcher",
-    "controller",
-    "inspector",
-    "supervisor",
-    "oic",
-    "crime_manager",
-)
-INCIDENT_CREATE_ROLES = ("call_handler",)
-GRADE_ROLES = ("call_handler", "supervisor")
-ENTRY_ROLES = ("call_handler", "dispatcher", "controller", "inspector", "supervisor", "unit")
-CLOSE_ROLES = ("call_handler", "dispatcher", "controller", "inspector", "supervisor")
-ABSENCE_ROLES = ("supervisor", "admin")
-SUPERVISOR_ROLES = ("supervisor",)
-FOLLOW_UP_AUDIENCE = (*CONTROL_ROOM,)
+FOLLOW_UP_AUDIENCE = policy_roles("hears.control_room")
 THRIVE_FIELDS = ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")
 # Free text that callers and lines read: generous but bounded.
 MAX_TEXT = 5000
@@ -284,7 +271,7 @@ def contact_create(
     """Record a contact with the public (even when no incident follows), optionally with a
     follow-up for a named owner, and run the intelligence check on it."""
     now = now or timezone.now()
-    require_role(actor, *CONTACT_ROLES)
+    require(actor, "contact.record")
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
         errors["channel"] = [f"Channel must be one of: {', '.join(Channel.values)}."]
@@ -364,13 +351,13 @@ def _lock_follow_up(contact) -> FollowUp:
 def follow_up_acknowledge(*, actor, contact, now: datetime | None = None) -> FollowUp:
     """The owner takes responsibility; a supervisor may take one that reached the board."""
     now = now or timezone.now()
-    require_role(actor, *ALL_ROLES)
+    require(actor, "follow_up.act")
     record = _lock_follow_up(contact)
     if record.status in (FollowUp.Status.ACKNOWLEDGED, FollowUp.Status.DONE):
         raise Conflict(f"This follow-up is already {record.get_status_display().lower()}.")
     is_owner = record.owner_id == actor.pk
     supervisor_may = record.status in (FollowUp.Status.OVERDUE, FollowUp.Status.REROUTED)
-    if not is_owner and not (supervisor_may and has_role(actor, *SUPERVISOR_ROLES)):
+    if not is_owner and not (supervisor_may and allows(actor, "follow_up.supervise")):
         raise RoleRefused(
             "Only the follow-up's owner (or a supervisor once escalated) may do this."
         )
@@ -399,7 +386,9 @@ def follow_up_complete(*, actor, contact, outcome: str, now: datetime | None = N
     record = _lock_follow_up(contact)
     if record.status != FollowUp.Status.ACKNOWLEDGED:
         raise Conflict("Acknowledge the follow-up before completing it.")
-    if record.acknowledged_by_id != actor.pk and not has_role(actor, *SUPERVISOR_ROLES):
+    if record.acknowledged_by_id != actor.pk and not has_role(
+        actor, *policy_roles("follow_up.supervise")
+    ):
         raise RoleRefused("Only whoever acknowledged the follow-up (or a supervisor) may do this.")
     record.status = FollowUp.Status.DONE
     record.completed_at = now
@@ -415,7 +404,7 @@ def follow_up_reassign(
 ) -> FollowUp:
     """A supervisor hands an escalated or re-routed follow-up to someone on duty."""
     now = now or timezone.now()
-    require_role(actor, *SUPERVISOR_ROLES)
+    require(actor, "follow_up.supervise")
     errors: dict = {}
     owner = _resolve_owner(errors, owner)
     due_at = _aware(errors, "follow_up", due_at, "The due time")
@@ -492,7 +481,7 @@ def user_absence_set(
 ) -> UserAvailability:
     """Mark a user absent from/to; their open follow-ups go to the supervisor at once."""
     now = now or timezone.now()
-    require_role(actor, *ABSENCE_ROLES)
+    require(actor, "absence.set")
     errors: dict = {}
     starts_at = _aware(errors, "starts_at", starts_at, "The start")
     ends_at = _aware(errors, "ends_at", ends_at, "The end")
@@ -519,7 +508,7 @@ def user_absence_set(
             "ends_at": ends_at.isoformat() if ends_at else None,
             "summary": f"{user.username} marked absent",
         },
-        roles=("supervisor", "admin"),
+        roles=policy_roles("hears.absence"),
         users=[user.pk],
         at=now,
     )
@@ -618,7 +607,7 @@ def contact_da_answer(
     """Answer a contact's possible domestic abuse prompt: record it as domestic abuse, or say
     why it is not. Answered once; the answer is on the event log."""
     now = now or timezone.now()
-    require_role(actor, *CONTACT_ROLES)
+    require(actor, "contact.record")
     errors: dict[str, list[str]] = {}
     if not isinstance(domestic_abuse, bool):
         errors["domestic_abuse"] = ["domestic_abuse must be true or false."]
@@ -763,7 +752,7 @@ def incident_create(
     """Open an incident from a call: record the contact, run the intelligence check and the
     scheme lookup, and work out the recommendation, floor, flags and DA prompt."""
     now = now or timezone.now()
-    require_role(actor, *INCIDENT_CREATE_ROLES)
+    require(actor, "incident.create")
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
         errors["channel"] = [f"Channel must be one of: {', '.join(Channel.values)}."]
@@ -912,7 +901,7 @@ def incident_grade(
     """Grade (or re-grade) an incident. Below the floor needs a rationale; a raised DA prompt
     must be answered; the deadline runs from when the call was received."""
     now = now or timezone.now()
-    require_role(actor, *GRADE_ROLES)
+    require(actor, "incident.grade")
     incident = _lock_open_incident(incident)
     errors: dict[str, list[str]] = {}
     if grade not in Grade.values:
@@ -1041,7 +1030,7 @@ def incident_grade(
 def incident_downgrade_review(*, actor, incident, now: datetime | None = None) -> Incident:
     """A supervisor has looked at a grade below the recommendation (it leaves the board)."""
     now = now or timezone.now()
-    require_role(actor, *SUPERVISOR_ROLES)
+    require(actor, "incident.review_downgrade")
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.below_recommendation or incident.downgrade_reviewed_at:
         raise Conflict("There is no downgrade waiting for review on this incident.")
@@ -1062,7 +1051,7 @@ def incident_downgrade_review(*, actor, incident, now: datetime | None = None) -
 def incident_add_entry(*, actor, incident, text: str, now: datetime | None = None):
     """Append to the narrative (never edited or deleted) and weigh the new words."""
     now = now or timezone.now()
-    require_role(actor, *ENTRY_ROLES)
+    require(actor, "incident.add_entry")
     errors: dict = {}
     text = _text(errors, "text", text, required=True, label="The text")
     if errors:
@@ -1101,7 +1090,7 @@ def incident_close(
     *, actor, incident, closing_code: str, summary: str, now: datetime | None = None
 ) -> Incident:
     now = now or timezone.now()
-    require_role(actor, *CLOSE_ROLES)
+    require(actor, "incident.close")
     errors: dict = {}
     if closing_code not in ClosingCode.values:
         errors["closing_code"] = [f"Closing code must be one of: {', '.join(ClosingCode.values)}."]

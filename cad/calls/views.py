@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cad.calls import selectors, services
-from cad.calls.api import INCIDENT_READ_ROLES
 from cad.kernel.errors import InvalidInput
+from cad.kernel.policy import allows
+from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE, ROLE_LABELS, has_role, role_required, user_roles
 from cad.models import ClosingCode, Contact, Grade, Incident
 from intelligence.selectors import check_summary
@@ -24,7 +25,7 @@ def home(request):
     )
 
 
-@role_required(*services.INCIDENT_CREATE_ROLES)
+@role_required(*policy_roles("incident.create"))
 def call_screen(request):
     """The call handler's screen: lookups while typing, save, then grade."""
     users = (
@@ -48,7 +49,7 @@ def call_screen(request):
     )
 
 
-@role_required(*INCIDENT_READ_ROLES)
+@role_required(*policy_roles("incident.read"))
 def incident_list(request):
     return render(
         request,
@@ -57,7 +58,7 @@ def incident_list(request):
     )
 
 
-@role_required(*INCIDENT_READ_ROLES)
+@role_required(*policy_roles("incident.read"))
 def incident_page(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
     data = selectors.incident_representation(incident, viewer=request.user)
@@ -73,10 +74,12 @@ def incident_page(request, pk):
             "grade_changes": incident.grade_changes.select_related("actor"),
             "grades": Grade.choices,
             "closing_codes": ClosingCode.choices,
-            "may_grade": has_role(request.user, *services.GRADE_ROLES),
-            "may_add_entry": has_role(request.user, *services.ENTRY_ROLES),
-            "may_close": has_role(request.user, *services.CLOSE_ROLES),
-            "may_review_downgrade": has_role(request.user, *services.SUPERVISOR_ROLES)
+            "may_grade": allows(request.user, "incident.grade"),
+            "may_add_entry": allows(request.user, "incident.add_entry"),
+            "may_close": allows(request.user, "incident.close"),
+            "may_review_downgrade": has_role(
+                request.user, *policy_roles("incident.review_downgrade")
+            )
             and incident.below_recommendation
             and not incident.downgrade_reviewed_at,
             "intel": check_summary(incident=incident),
@@ -88,7 +91,7 @@ def incident_page(request, pk):
     )
 
 
-@role_required(*services.CONTACT_ROLES)
+@role_required(*policy_roles("contact.record"))
 def contact_page(request, pk):
     contact = get_object_or_404(Contact, pk=pk)
     data = selectors.contact_representation(contact, viewer=request.user)
@@ -98,7 +101,7 @@ def contact_page(request, pk):
 @role_required(ANY_ROLE)
 def follow_ups(request):
     """My follow-ups (acknowledge them here); supervisors also see escalated ones."""
-    is_supervisor = has_role(request.user, *services.SUPERVISOR_ROLES)
+    is_supervisor = allows(request.user, "follow_up.supervise")
     return render(
         request,
         "cad/follow_ups.html",
@@ -111,7 +114,7 @@ def follow_ups(request):
     )
 
 
-@role_required(*services.ABSENCE_ROLES)
+@role_required(*policy_roles("absence.set"))
 def availability(request):
     """Supervisors and admins mark users absent (their follow-ups re-route at once)."""
     users = get_user_model().objects.filter(is_active=True).order_by("username")

@@ -31,6 +31,7 @@ from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ALL_ROLES, user_roles
 from cad.models import Event
 
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 EVENT_ORDER_LOCK = 212723687
 
 # Who sees a kind by default. Services may pass an explicit audience instead.
-CONTROL_ROOM = ("call_handler", "dispatcher", "controller", "inspector", "supervisor")
+CONTROL_ROOM = policy_roles("hears.control_room")
 
 
 def role(name: str) -> str:

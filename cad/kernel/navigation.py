@@ -2,33 +2,30 @@
 
 from django.urls import NoReverseMatch, reverse
 
-from cad.kernel.roles import has_role
+from cad.kernel.policy import roles as policy_roles
+from cad.kernel.roles import ANY_ROLE, has_role
 from cad.models import Event
 
 NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
-    ("Home", "home", ("__any__",)),
-    ("New call", "cad:call_screen", ("call_handler",)),
-    (
-        "Incidents",
-        "cad:incidents",
-        ("call_handler", "dispatcher", "controller", "inspector", "supervisor", "qart", "admin"),
-    ),
-    ("Follow-ups", "cad:follow_ups", ("__any__",)),
-    ("Absence", "cad:availability", ("supervisor", "admin")),
-    ("Intelligence", "intelligence:search", ("intelligence", "supervisor", "oic")),
-    ("Check requests", "intelligence:request-queue", ("intelligence",)),
-    ("Intel access", "intelligence:access-report", ("supervisor", "intelligence", "admin")),
-    ("Dispatch board", "dispatch:board", ("dispatcher", "controller", "inspector", "supervisor")),
-    ("Divert reviews", "dispatch:review-queue", ("controller", "supervisor")),
-    ("Replacements", "dispatch:replacement-queue", ("inspector", "dispatcher", "supervisor")),
-    ("Overdue", "dispatch:overdue", ("supervisor", "inspector", "controller")),
-    ("Terminal", "dispatch:terminal", ("unit",)),
-    ("My schemes", "schemes:mine", ("oic",)),
-    ("Scheme queue", "schemes:queue", ("crime_manager", "supervisor")),
-    ("Request scheme", "schemes:request", ("oic", "intelligence")),
-    ("DIVERT tags", "reports:divert-tags", ("qart", "supervisor", "controller", "inspector")),
-    ("Urgent reviews", "reports:urgent-reviews", ("qart", "supervisor")),
-    ("Reports", "reports:index", ("qart", "supervisor")),
+    ("Home", "home", (ANY_ROLE,)),
+    ("New call", "cad:call_screen", policy_roles("incident.create")),
+    ("Incidents", "cad:incidents", policy_roles("incident.list")),
+    ("Follow-ups", "cad:follow_ups", policy_roles("follow_up.act")),
+    ("Absence", "cad:availability", policy_roles("absence.set")),
+    ("Intelligence", "intelligence:search", policy_roles("intel.read_full")),
+    ("Check requests", "intelligence:request-queue", policy_roles("intel.answer")),
+    ("Intel access", "intelligence:access-report", policy_roles("intel.access_report")),
+    ("Dispatch board", "dispatch:board", policy_roles("board.dispatch")),
+    ("Divert reviews", "dispatch:review-queue", policy_roles("queue.divert_review")),
+    ("Replacements", "dispatch:replacement-queue", policy_roles("queue.replacement")),
+    ("Overdue", "dispatch:overdue", policy_roles("board.overdue")),
+    ("Terminal", "dispatch:terminal", policy_roles("terminal")),
+    ("My schemes", "schemes:mine", policy_roles("scheme.mine")),
+    ("Scheme queue", "schemes:queue", policy_roles("scheme.queue")),
+    ("Request scheme", "schemes:request", policy_roles("scheme.request")),
+    ("DIVERT tags", "reports:divert-tags", policy_roles("qart.divert_tags")),
+    ("Urgent reviews", "reports:urgent-reviews", policy_roles("qart.urgent_queue")),
+    ("Reports", "reports:index", policy_roles("reports.read")),
 ]
 
 
