@@ -39,3 +39,8 @@ urlpatterns = [
     path("dispatch/", include("dispatch.urls")),
     path("reports/", include("reports.urls")),
 ]
+
+handler400 = "cad.kernel.bad_input.bad_request"
+handler403 = "cad.kernel.bad_input.permission_denied"
+handler404 = "cad.kernel.bad_input.page_not_found"
+handler500 = "cad.kernel.bad_input.server_error"

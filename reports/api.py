@@ -36,6 +36,8 @@ REPORT_ROLES = policy_roles("reports.read")
 URGENT_QUEUE_ROLES = policy_roles("qart.urgent_queue")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# Far beyond any real list; an offset beyond it would overflow the database's integers.
+MAX_PAGE = 1_000_000
 
 
 class CSVRenderer(BaseRenderer):
@@ -136,7 +138,7 @@ def _positive(params, name: str, default: int, maximum: int | None = None) -> in
 def page_of(queryset, params) -> tuple[list, int, int, int]:
     """(rows, total, page, page_size) for ?page=&page_size=."""
     size = _positive(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    page = _positive(params, "page", 1)
+    page = _positive(params, "page", 1, MAX_PAGE)
     start = (page - 1) * size
     with selectors.no_jit():
         total = queryset.count()

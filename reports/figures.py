@@ -54,6 +54,16 @@ def _parse_moment(value: str, tz: tzinfo, *, end_of_day: bool) -> datetime:
 
 
 BAD_MOMENT = "Give a date (YYYY-MM-DD) or a date and time (ISO 8601)."
+# Far enough either side of any record; beyond it date arithmetic would overflow.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+OUT_OF_RANGE = f"Give a moment between the years {EARLIEST_YEAR} and {LATEST_YEAR}."
+
+
+def _moment_in_range(value: str, tz: tzinfo, *, end_of_day: bool) -> datetime:
+    moment = _parse_moment(value, tz, end_of_day=end_of_day)
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise OverflowError(OUT_OF_RANGE)
+    return moment
 
 
 def parse_range(
@@ -67,12 +77,16 @@ def parse_range(
     start = end = None
     if from_value:
         try:
-            start = _parse_moment(from_value, tz, end_of_day=False)
+            start = _moment_in_range(from_value, tz, end_of_day=False)
+        except OverflowError:
+            errors["from"] = [OUT_OF_RANGE]
         except ValueError:
             errors["from"] = [BAD_MOMENT]
     if to_value:
         try:
-            end = _parse_moment(to_value, tz, end_of_day=True)
+            end = _moment_in_range(to_value, tz, end_of_day=True)
+        except OverflowError:
+            errors["to"] = [OUT_OF_RANGE]
         except ValueError:
             errors["to"] = [BAD_MOMENT]
     if not errors and start is not None and end is not None and start >= end:
@@ -113,7 +127,9 @@ def parse_as_of(value: str | None, *, now: datetime, tz: tzinfo) -> datetime:
     if not value:
         return now
     try:
-        moment = _parse_moment(value, tz, end_of_day=False)
+        moment = _moment_in_range(value, tz, end_of_day=False)
+    except OverflowError:
+        raise PeriodError({"as_of": [OUT_OF_RANGE]}) from None
     except ValueError:
         raise PeriodError({"as_of": [BAD_MOMENT]}) from None
     if moment > now:

@@ -180,3 +180,83 @@ def test_hostile_text_is_stored_verbatim_and_rendered_escaped_on_every_page(api_
     browser = Client()
     browser.force_login(make_user("call_handler"))
     assert ESCAPED in browser.get(f"/incidents/{incident.id}/").content.decode()
+
+
+# --- refused in one place (cad.kernel.bad_input) ---------------------------------------
+
+QUERY_CASES = [
+    ("intelligence", "/api/v1/intelligence/logs/?kind=%00", "kind"),
+    ("intelligence", "/api/v1/intelligence/logs/1/?reason=a%00b", "reason"),
+    ("supervisor", "/api/v1/intelligence/access-report/?user=%00", "user"),
+    ("qart", "/api/v1/diverts/?user=%00", "user"),
+    ("qart", "/api/v1/diverts/?unit=%00", "unit"),
+    ("qart", "/api/v1/diverts/?incident=%00", "incident"),
+    ("qart", "/api/v1/diverts/?to=9999-12-31", "to"),
+    ("qart", "/api/v1/diverts/?from=0001-01-01", "from"),
+    ("qart", "/api/v1/reports/diverts/?to=9999-12-31", "to"),
+    ("qart", "/api/v1/reports/diverts/?from=0001-01-01", "from"),
+    ("qart", "/api/v1/diverts/?page=9223372036854775808", "page"),
+    ("qart", "/api/v1/diverts/?page=9223372036854775807", "page"),
+    ("dispatcher", "/api/v1/incidents/?status=%00", "status"),
+]
+
+
+@pytest.mark.parametrize(("role", "path", "field"), QUERY_CASES)
+def test_hostile_query_parameters_get_a_json_400_naming_the_field(api_for, role, path, field):
+    response = api_for(role).get(path)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "body", "field"),
+    [
+        ("call_handler", "/api/v1/intelligence/requests/", {"question": "a\u0000b"}, "question"),
+        ("call_handler", "/api/v1/contacts/", {"channel": "101", "summary": "\u0000"}, "summary"),
+        (
+            "call_handler",
+            "/api/v1/incidents/",
+            {"persons": [{"name": "A\u0000"}]},
+            "persons.0.name",
+        ),
+    ],
+)
+def test_nul_characters_in_a_json_body_are_refused_and_nothing_written(
+    api_for, role, path, body, field
+):
+    response = api_for(role).post(path, body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Contact.objects.exists() and not Incident.objects.exists()
+
+
+def test_a_body_beyond_the_limit_gets_json_not_an_html_page(handler):
+    response = handler.generic(
+        "POST", "/api/v1/contacts/", b"x" * (3 * 1024 * 1024), "application/json"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert not Contact.objects.exists()
+
+
+def test_report_pages_refuse_out_of_range_dates_without_a_server_error(make_user):
+    client = Client()
+    client.force_login(make_user("qart"))
+    response = client.get("/reports/diverts/", {"to": "9999-12-31"})
+    assert response.status_code in (200, 400)
+    assert b"between the years" in response.content
+
+
+def test_a_nul_in_a_page_form_is_refused_before_the_view(make_user):
+    client = Client()
+    client.force_login(make_user("supervisor"))
+    response = client.post("/availability/", {"user": "a\x00b", "reason": "x"})
+    assert response.status_code == 400
+    assert b"NUL characters" in response.content
+
+
+def test_unknown_api_paths_answer_json(api_for):
+    response = api_for("dispatcher").get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
