@@ -275,7 +275,7 @@ class IncidentCreateSerializer(serializers.Serializer):
 class IncidentListCreateView(APIView):
     roles_by_method = {
         "POST": policy_roles("incident.create"),
-        "GET": policy_roles("incident.read"),
+        "GET": policy_roles("incident.list"),
     }
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: dict})
@@ -337,7 +337,7 @@ class IncidentDetailView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
-        incident = get_object_or_404(Incident, pk=pk)
+        incident = get_object_or_404(selectors.incidents_readable_by(request.user), pk=pk)
         return Response(selectors.incident_representation(incident, viewer=request.user))
 
 
@@ -385,7 +385,7 @@ class IncidentEntryView(APIView):
 
     @extend_schema(request=EntrySerializer, responses={201: dict})
     def post(self, request, pk):
-        incident = get_object_or_404(Incident, pk=pk)
+        incident = get_object_or_404(selectors.incidents_readable_by(request.user), pk=pk)
         data = parsed(EntrySerializer, request)
         entry = run_service(
             request,

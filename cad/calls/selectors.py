@@ -31,6 +31,14 @@ PREVIOUS_LIMIT = 20
 SUMMARY_CHARS = 160
 
 
+def incidents_readable_by(user):
+    """Every incident; for a unit terminal, only those its unit is or was assigned to."""
+    incidents = Incident.objects.all()
+    if allows(user, "incident.read_any"):
+        return incidents
+    return incidents.filter(assignments__unit__terminal_user=user).distinct()
+
+
 def opening_codes(*, active_only: bool = True) -> list[dict]:
     rows = OpeningCode.objects.all()
     if active_only:

@@ -1052,6 +1052,8 @@ def incident_add_entry(*, actor, incident, text: str, now: datetime | None = Non
     """Append to the narrative (never edited or deleted) and weigh the new words."""
     now = now or timezone.now()
     require(actor, "incident.add_entry")
+    if not selectors.incidents_readable_by(actor).filter(pk=incident.pk).exists():
+        raise RoleRefused("A unit adds entries only to the incidents it is or was assigned to.")
     errors: dict = {}
     text = _text(errors, "text", text, required=True, label="The text")
     if errors:

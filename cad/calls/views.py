@@ -10,7 +10,7 @@ from cad.kernel.errors import InvalidInput
 from cad.kernel.policy import allows
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE, ROLE_LABELS, has_role, role_required, user_roles
-from cad.models import ClosingCode, Contact, Grade, Incident
+from cad.models import ClosingCode, Contact, Grade
 from intelligence.selectors import check_summary
 from schemes.selectors import scheme_lookup
 
@@ -49,7 +49,7 @@ def call_screen(request):
     )
 
 
-@role_required(*policy_roles("incident.read"))
+@role_required(*policy_roles("incident.list"))
 def incident_list(request):
     return render(
         request,
@@ -60,7 +60,7 @@ def incident_list(request):
 
 @role_required(*policy_roles("incident.read"))
 def incident_page(request, pk):
-    incident = get_object_or_404(Incident, pk=pk)
+    incident = get_object_or_404(selectors.incidents_readable_by(request.user), pk=pk)
     data = selectors.incident_representation(incident, viewer=request.user)
 
     return render(

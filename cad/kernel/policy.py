@@ -37,8 +37,10 @@ POLICY: dict[str, tuple[str, ...]] = {
     "follow_up.supervise": (SUPERVISOR,),
     # --- incidents ------------------------------------------------------------------------
     "incident.create": (CALL_HANDLER,),
+    # A unit reads only the incidents its unit is or was assigned to (the others: 404).
     "incident.read": (*CONTROL_ROOM, QART, UNIT, INTELLIGENCE, ADMIN),
-    "incident.list": (*CONTROL_ROOM, QART, ADMIN),
+    "incident.read_any": (*CONTROL_ROOM, QART, INTELLIGENCE, ADMIN),
+    "incident.list": (*CONTROL_ROOM, QART, INTELLIGENCE, ADMIN),
     "incident.grade": (CALL_HANDLER, SUPERVISOR),
     "incident.add_entry": (*CONTROL_ROOM, UNIT),
     "incident.close": CONTROL_ROOM,
@@ -68,7 +70,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "scheme.record_contact": (OIC,),
     "scheme.decide": (OIC, CRIME_MANAGER),
     "scheme.reassign_oic": (CRIME_MANAGER,),
-    "scheme.lookup": (*CONTROL_ROOM, UNIT, OIC, CRIME_MANAGER, INTELLIGENCE),
+    "scheme.lookup": (*CONTROL_ROOM, OIC, CRIME_MANAGER, INTELLIGENCE),
     "scheme.queue": (CRIME_MANAGER, SUPERVISOR),
     "scheme.mine": (OIC,),
     "scheme.be_oic": (OIC,),

@@ -193,7 +193,9 @@ def test_anonymous_is_401(anon_api):
 def test_get_incident_for_reading_roles_and_403_for_others(api_for):
     incident = incident_factory()
     assert api_for("dispatcher").get(f"/api/v1/incidents/{incident.id}/").status_code == 200
-    assert api_for("unit").get(f"/api/v1/incidents/{incident.id}/").status_code == 200
+    assert (
+        api_for("unit").get(f"/api/v1/incidents/{incident.id}/").status_code == 404
+    )  # not its unit's
     oic = api_for("oic")
     assert oic.get(f"/api/v1/incidents/{incident.id}/").status_code == 403
     assert AccessRefusal.objects.filter(user=oic.user).exists()

@@ -51,7 +51,7 @@ API = [
     ("POST", "/api/v1/contacts/999999/complete/", EVERY),
     ("POST", "/api/v1/contacts/999999/reassign/", {"supervisor"}),
     ("GET", "/api/v1/follow-ups/", EVERY),
-    ("GET", "/api/v1/incidents/", INCIDENT_READERS),
+    ("GET", "/api/v1/incidents/", INCIDENT_READERS - {"unit"}),
     ("POST", "/api/v1/incidents/", {"call_handler"}),
     ("GET", "/api/v1/incidents/999999/", INCIDENT_READERS),
     ("POST", "/api/v1/incidents/999999/grade/", {"call_handler", "supervisor"}),
@@ -90,7 +90,7 @@ API = [
     ("POST", "/api/v1/intelligence/requests/999999/answer/", {"intelligence"}),
     ("GET", "/api/v1/schemes/", SCHEME_READERS),
     ("POST", "/api/v1/schemes/", {"oic", "intelligence"}),
-    ("GET", "/api/v1/schemes/lookup/", EVERY - {"qart", "admin"}),
+    ("GET", "/api/v1/schemes/lookup/", EVERY - {"qart", "admin", "unit"}),
     ("GET", "/api/v1/schemes/999999/", SCHEME_READERS),
     ("POST", "/api/v1/schemes/999999/contacts/", {"oic"}),
     ("POST", "/api/v1/schemes/999999/extend/", {"oic", "crime_manager"}),
@@ -135,7 +135,7 @@ API = [
 PAGES = [
     ("/", EVERY),
     ("/calls/new/", {"call_handler"}),
-    ("/incidents/", INCIDENT_READERS),
+    ("/incidents/", INCIDENT_READERS - {"unit"}),
     ("/incidents/999999/", INCIDENT_READERS),
     ("/contacts/999999/", CALL_TAKERS),
     ("/follow-ups/", EVERY),
@@ -232,3 +232,37 @@ def test_the_matrix_covers_every_route():
         if not any(route_matches(route, path) for path in covered):
             missing.append(route)
     assert missing == []
+
+
+def test_a_unit_reads_only_the_incidents_its_unit_is_or_was_assigned_to(make_user):
+    """Others are a 404 on the API and the page, and take no narrative entry from it."""
+    from dispatch import services as dispatch_services
+    from dispatch.models import Unit
+    from tests.factories import incident_factory
+
+    terminal = make_user("unit", username="matrix-terminal")
+    dispatcher = make_user("dispatcher")
+    unit = Unit.objects.create(callsign="MX1", area="urban", terminal_user=terminal)
+    mine = incident_factory(grade="IMMEDIATE", narrative="Neighbour reports shouting.")
+    former = incident_factory(grade="PRIORITY", narrative="Shop reports a theft.")
+    other = incident_factory(grade="IMMEDIATE", narrative="Caller's ex is at the door.")
+    dispatch_services.unit_assign(actor=dispatcher, incident=former, unit=unit)
+    dispatch_services.unit_status_set(actor=dispatcher, unit=unit, status="available")
+    dispatch_services.unit_assign(actor=dispatcher, incident=mine, unit=unit)
+
+    api = api_client(terminal)
+    page = Client()
+    page.force_login(terminal)
+    for readable in (mine, former):
+        assert api.get(f"/api/v1/incidents/{readable.pk}/").status_code == 200
+        assert page.get(f"/incidents/{readable.pk}/").status_code == 200
+    assert api.get(f"/api/v1/incidents/{other.pk}/").status_code == 404
+    assert page.get(f"/incidents/{other.pk}/").status_code == 404
+    entry = api.post(f"/api/v1/incidents/{other.pk}/entries/", {"text": "x"}, format="json")
+    assert entry.status_code == 404
+    assert not other.narrative.filter(text="x").exists()
+    assert api.get("/api/v1/incidents/", {"status": "closed"}).status_code == 403
+    assert api.get("/api/v1/schemes/lookup/", {"address": "1 Road"}).status_code == 403
+    assert page.get("/incidents/").status_code == 403
+    # The dispatcher, whose role reads every incident, still does.
+    assert api_client(dispatcher).get(f"/api/v1/incidents/{other.pk}/").status_code == 200
