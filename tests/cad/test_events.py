@@ -189,7 +189,8 @@ def test_every_commit_pokes_and_the_last_poke_names_the_last_event():
 def event_order_lock_holders() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted",
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [events.EVENT_ORDER_LOCK],
         )
         return cursor.fetchone()[0]
@@ -246,7 +247,8 @@ def waiting_for_the_event_order_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
-            "AND NOT granted",
+            "AND NOT granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [events.EVENT_ORDER_LOCK],
         )
         return cursor.fetchone()[0] > 0
