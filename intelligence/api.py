@@ -57,7 +57,7 @@ class AccessOut(serializers.Serializer):
     log = serializers.IntegerField()
     user = serializers.CharField()
     at = serializers.DateTimeField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(required=False, help_text="Not shown to admin.")
     channel = serializers.CharField()
 
 
@@ -282,7 +282,10 @@ class LogAccessListView(APIView):
     )
     def get(self, request, log_id: int):
         log = get_object_or_404(IntelligenceLog, pk=log_id)
-        return Response({"log": log.pk, "accesses": selectors.log_accesses(log)})
+        accesses = selectors.log_accesses(log)
+        if not allows(request.user, "intel.access_reasons"):
+            accesses = [{k: v for k, v in row.items() if k != "reason"} for row in accesses]
+        return Response({"log": log.pk, "accesses": accesses})
 
 
 class CSVRenderer(BaseRenderer):
@@ -322,11 +325,14 @@ class AccessReportView(APIView):
             dict(selectors.access_dict(row), kind=row.log.kind, summary=row.log.summary)
             for row in rows
         ]
+        fields = ["id", "at", "user", "log", "kind", "reason", "channel"]
+        if not allows(request.user, "intel.access_reasons"):
+            for record in records:
+                del record["reason"], record["summary"]
+            fields.remove("reason")
         if params.get("format") == "csv":
             out = io.StringIO()
-            writer = csv.DictWriter(
-                out, fieldnames=["id", "at", "user", "log", "kind", "reason", "channel"]
-            )
+            writer = csv.DictWriter(out, fieldnames=fields)
             writer.writeheader()
             for record in records:
                 writer.writerow({key: record[key] for key in writer.fieldnames})

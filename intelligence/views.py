@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods
 
 from cad.kernel.errors import InvalidInput
+from cad.kernel.policy import allows
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import role_required
 from intelligence import selectors, services
@@ -111,5 +112,10 @@ def access_report(request):
     return render(
         request,
         "intelligence/access_report.html",
-        {"rows": rows, "params": params, "error": error},
+        {
+            "rows": rows,
+            "params": params,
+            "error": error,
+            "show_reasons": allows(request.user, "intel.access_reasons"),
+        },
     )

@@ -81,6 +81,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "intel.write": (INTELLIGENCE,),
     "intel.read_full": (INTELLIGENCE, SUPERVISOR, OIC),
     "intel.access_report": (SUPERVISOR, INTELLIGENCE, ADMIN),
+    # Who viewed what and when is for audit; why, and what the log says, is not admin's.
+    "intel.access_reasons": (SUPERVISOR, INTELLIGENCE),
     "intel.log_access": (SUPERVISOR, INTELLIGENCE, ADMIN, OIC),
     "intel.request": (CALL_HANDLER, DISPATCHER, SUPERVISOR),
     "intel.request_queue": (INTELLIGENCE, SUPERVISOR),

@@ -251,3 +251,25 @@ def test_access_list_and_report(api_for, log):
 def test_access_report_wrong_role(api_for, role):
     assert api_for(role).get(REPORT).status_code == 403
     assert refused(REPORT) == 1
+
+
+def test_admin_audits_who_viewed_what_but_not_why_nor_what_it_says(api_for, log, make_user):
+    from django.test import Client
+
+    api_for("oic").get(f"{LOGS}{log.pk}/", {"reason": "Investigation 123"})
+    admin = api_for("admin")
+    rows = admin.get(REPORT).json()["accesses"]
+    assert [(row["log"], row["kind"]) for row in rows] == [(log.pk, "marac")]
+    assert "reason" not in rows[0] and "summary" not in rows[0]
+    csv_text = admin.get(REPORT, {"format": "csv"}).content.decode()
+    assert csv_text.splitlines()[0] == "id,at,user,log,kind,channel"
+    assert "Investigation 123" not in csv_text and log.summary not in csv_text
+    per_log = admin.get(f"{LOGS}{log.pk}/accesses/").json()["accesses"]
+    assert per_log and all("reason" not in row for row in per_log)
+    page = Client()
+    page.force_login(make_user("admin"))
+    response = page.get("/intelligence/access/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f">{log.pk}</a>" in html
+    assert "Investigation 123" not in html and log.summary not in html
