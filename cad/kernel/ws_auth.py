@@ -6,13 +6,11 @@ other clients (terminals, telephony) send `Authorization: Token <key>` and no Or
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.conf import settings
-from django.http.request import validate_host
+from django.http.request import split_domain_port, validate_host
 
 
 @database_sync_to_async
@@ -61,9 +59,19 @@ class ScreenOriginValidator:
 
     @staticmethod
     def allowed(scope) -> bool:
+        """A browser's handshake comes from this site's own origin (scheme, host and port
+        as the browser reached it) or a configured trusted one; a token client sends none."""
         origin = header(scope, b"origin")
         if origin is None:
             authorization = header(scope, b"authorization") or ""
             return authorization.startswith("Token ")
-        host = urlparse(origin).hostname
-        return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)
+        if origin in settings.CSRF_TRUSTED_ORIGINS:
+            return True
+        host = header(scope, b"host") or ""
+        scheme = "https" if scope.get("scheme") in ("wss", "https") else "http"
+        domain, _port = split_domain_port(host)
+        return (
+            bool(domain)
+            and validate_host(domain, settings.ALLOWED_HOSTS)
+            and origin == f"{scheme}://{host}"
+        )

@@ -6,6 +6,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
+from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from cad.asgi import application
@@ -44,7 +45,8 @@ async def receive_frames(communicator, count):
 @pytest.mark.django_db(transaction=True)
 def test_anonymous_websocket_is_refused():
     async def scenario():
-        communicator, connected, code = await open_screen([(b"origin", b"http://127.0.0.1")])
+        same_origin = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
+        communicator, connected, code = await open_screen(same_origin)
         assert not connected
         assert code == 4401
 
@@ -59,6 +61,32 @@ def test_a_foreign_origin_is_refused(make_user):
         communicator, connected, code = await open_screen(headers)
         assert not connected
         assert code == 4403
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "origin",
+    [b"http://localhost:6666", b"https://127.0.0.1:8000", b"http://127.0.0.1:8001", b"null"],
+)
+def test_an_origin_differing_in_scheme_host_or_port_is_refused(make_user, origin):
+    """Only the page's own origin may open a browser's socket (the session cookie rides
+    along with any origin's handshake)."""
+    user = make_user("dispatcher")
+    client = Client()
+    client.force_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    base = [(b"host", b"127.0.0.1:8000"), (b"cookie", cookie)]
+
+    async def scenario():
+        _, connected, code = await open_screen([(b"origin", origin), *base])
+        assert (connected, code) == (False, 4403)
+        communicator, connected, _ = await open_screen(
+            [(b"origin", b"http://127.0.0.1:8000"), *base]
+        )
+        assert connected
+        await communicator.disconnect()
 
     async_to_sync(scenario)()
 
