@@ -180,8 +180,8 @@ def reset_and_seed(n: int, k: int, clients: int) -> tuple[list[int], list]:
     from django.contrib.auth.models import Group
     from django.db import connection
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
+    from cad.kernel.tokens import issue_token
     from cad.models import Incident
 
     with connection.cursor() as cursor:
@@ -197,9 +197,8 @@ def reset_and_seed(n: int, k: int, clients: int) -> tuple[list[int], list]:
     )
     users = list(user_model.objects.filter(username__in=wanted).order_by("username"))
     group.user_set.add(*users)
-    for user in users:
-        Token.objects.get_or_create(user=user)
-    tokens = list(Token.objects.filter(user__in=users).order_by("user__username"))
+    # Keys are shown once and stored hashed: each run issues its own.
+    tokens = [issue_token(user)[1] for user in users]
 
     now = timezone.now()
     target = timedelta(minutes=60)
@@ -228,7 +227,7 @@ def reset_and_seed(n: int, k: int, clients: int) -> tuple[list[int], list]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cad_incident")
     chosen = random.sample(range(1, n + 1), k)
-    return chosen, [token.key for token in tokens]
+    return chosen, tokens
 
 
 def schedule_deadlines(ids: list[int], start: datetime, spacing: float) -> dict[int, datetime]:

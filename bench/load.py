@@ -120,7 +120,8 @@ def bench_users(prefix: str, role: str, count: int) -> list:
     """Token users for the benchmark (no password: they authenticate by token only)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
+
+    from cad.kernel.tokens import issue_token
 
     user_model = get_user_model()
     names = [f"bench-{prefix}-{index:04d}" for index in range(count)]
@@ -131,12 +132,8 @@ def bench_users(prefix: str, role: str, count: int) -> list:
     user_model.objects.bulk_create(fresh)
     users = list(user_model.objects.filter(username__in=names).order_by("username"))
     Group.objects.get(name=role).user_set.add(*users)
-    have = set(Token.objects.filter(user__in=users).values_list("user_id", flat=True))
-    Token.objects.bulk_create(
-        [Token(user=user, key=Token.generate_key()) for user in users if user.pk not in have]
-    )
-    tokens = dict(Token.objects.filter(user__in=users).values_list("user_id", "key"))
-    return [tokens[user.pk] for user in users]
+    # Keys are shown once and stored hashed: each run issues its own.
+    return [issue_token(user)[1] for user in users]
 
 
 def bench_units(count: int) -> list[tuple[str, str]]:

@@ -30,3 +30,6 @@ class CadConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_opening_codes, sender=self, dispatch_uid="cad.opening_codes")
+        from cad.kernel import tokens
+
+        tokens.connect_signals()

@@ -32,6 +32,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
 if DEBUG or TESTING:
     ALLOWED_HOSTS += ["localhost", "127.0.0.1", "[::1]", "testserver"]
+# API tokens: one per device and login, stored hashed, expiring (django-rest-knox).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("CAD_TOKEN_HOURS", "12"))),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 CAD_DATA_DIR = Path(os.environ.get("CAD_DATA_DIR", BASE_DIR / ".cad-data"))
@@ -44,7 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "channels",
     "axes",
@@ -223,7 +228,7 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "cad.api_auth.TokenWithRolesAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cad.kernel.roles.HasRole"],

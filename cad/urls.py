@@ -6,9 +6,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from cad.calls import api, views
+from cad.kernel import tokens
 
 cad_api_urlpatterns = [
-    path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    path("auth/token/", tokens.TokenView.as_view(), name="api-token"),
+    path("auth/logout/", tokens.LogoutView.as_view(), name="api-logout"),
     path("events/", api.EventListView.as_view(), name="api-events"),
 ]
 

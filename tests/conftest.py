@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from cad.kernel.tokens import issue_token
 
 PASSWORD = "correct-horse-battery"
 OUTPUT_DIR = Path(__file__).resolve().parent.parent / "test-output"
@@ -81,8 +82,8 @@ def api_for(make_user) -> Callable:
     def make(role: str | None = None, user=None):
         user = user or make_user(role)
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, token_key = issue_token(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
         client.user = user
         return client
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,39 +23,6 @@ from cad.models import Channel, Contact, Grade, Incident, ResponseTarget
 OBJECT_LIST = inline_serializer("ObjectListItem", fields={}, many=True)
 # The most recent incidents a list returns; older ones are found by reference.
 INCIDENT_LIST_LIMIT = 500
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=256, trim_whitespace=False)
-
-
-class TokenView(APIView):
-    """Exchange a username and password for an API token (lockout applies)."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    roles = ()
-
-    @extend_schema(
-        request=TokenRequestSerializer,
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
-    )
-    def post(self, request):
-        payload = TokenRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,  # axes needs the Django request to count failures
-            username=payload.validated_data["username"],
-            password=payload.validated_data["password"],
-        )
-        if user is None:
-            return Response(
-                {"non_field_errors": ["Unable to log in with the username and password given."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 class EventFrameSerializer(serializers.Serializer):

@@ -16,15 +16,19 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError
+from django.db.models import Q
 from django.utils import timezone
+from knox.models import AuthToken
 
 from cad.kernel import events
 from cad.models import Event
 
 log = logging.getLogger(__name__)
 
-CLOSE_UNAUTHENTICATED = 4401
+CLOSE_UNAUTHENTICATED = 4401  # live.js: "signed out: reload to log in"
+User = get_user_model()
 
 
 class ScreenConsumer(AsyncJsonWebsocketConsumer):
@@ -66,10 +70,28 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             await self.catch_up()
 
     async def receive_json(self, content, **kwargs):
-        # Heartbeat: answer, and catch up in case a poke was lost (Redis restarted).
+        # Heartbeat: still signed in? Then answer, and catch up in case a poke was lost.
         if content.get("type") == "ping":
+            if not await database_sync_to_async(self.still_signed_in)():
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+                return
             await self.send_json({"kind": "pong", "server_time": timezone.now().isoformat()})
             await self.catch_up()
+
+    async def screen_revoked(self, message):
+        """The user was deactivated or changed their password: their screens close."""
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    def still_signed_in(self) -> bool:
+        """The user is active, and the token or session the screen opened with still lives."""
+        if not User.objects.filter(pk=self.user.pk, is_active=True).exists():
+            return False
+        digest = self.scope.get("auth_token_digest")
+        if digest is not None:
+            live = Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
+            return AuthToken.objects.filter(live, digest=digest).exists()
+        session = self.scope.get("session")
+        return session is not None and session.exists(session.session_key)
 
     async def catch_up(self):
         """Send every event after the last one sent that this screen may see.

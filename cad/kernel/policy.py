@@ -29,6 +29,7 @@ OVERSIGHT = (SUPERVISOR, INSPECTOR, CONTROLLER)
 
 POLICY: dict[str, tuple[str, ...]] = {
     # --- people -----------------------------------------------------------------------
+    "auth.logout": (ANY_ROLE,),
     "absence.set": (SUPERVISOR, ADMIN),
     "response_targets.set": (ADMIN,),
     # --- contacts and follow-ups --------------------------------------------------------

@@ -11,16 +11,18 @@ from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
+from knox.auth import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 
 @database_sync_to_async
-def user_for_token(key: str):
-    from rest_framework.authtoken.models import Token
-
+def token_for_key(key: str):
+    """The live token with this key (knox: hashed, expiring, its user active), or None."""
     try:
-        return Token.objects.select_related("user").get(key=key).user
-    except Token.DoesNotExist:
+        _user, token = TokenAuthentication().authenticate_credentials(key.encode())
+    except AuthenticationFailed:
         return None
+    return token
 
 
 def header(scope, name: bytes) -> str | None:
@@ -34,9 +36,10 @@ class TokenAuthMiddleware(BaseMiddleware):
     async def __call__(self, scope, receive, send):
         authorization = header(scope, b"authorization")
         if authorization and authorization.startswith("Token "):
-            token_user = await user_for_token(authorization.removeprefix("Token ").strip())
-            if token_user is not None and token_user.is_active:
-                scope["user"] = token_user
+            token = await token_for_key(authorization.removeprefix("Token ").strip())
+            if token is not None:
+                scope["user"] = token.user
+                scope["auth_token_digest"] = token.digest
         return await super().__call__(scope, receive, send)
 
 

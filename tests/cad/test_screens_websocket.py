@@ -7,10 +7,10 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from cad.asgi import application
 from cad.kernel import events
+from cad.kernel.tokens import issue_token
 
 
 def publish_committed(kind, roles):
@@ -22,8 +22,8 @@ def publish_committed(kind, roles):
 
 
 def token_headers(user):
-    token, _ = Token.objects.get_or_create(user=user)
-    return [(b"authorization", f"Token {token.key}".encode())]
+    _, token_key = issue_token(user)
+    return [(b"authorization", f"Token {token_key}".encode())]
 
 
 async def open_screen(headers, since=None):

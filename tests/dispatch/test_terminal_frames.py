@@ -5,9 +5,9 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from rest_framework.authtoken.models import Token
 
 from cad.asgi import application
+from cad.kernel.tokens import issue_token
 from dispatch import services
 from dispatch.models import Divert
 
@@ -31,13 +31,13 @@ def test_terminal_receives_its_assignment_and_the_override(make_user, make_incid
     call_a, call_b = make_incident("PRIORITY"), make_incident("IMMEDIATE")
     unit = make_unit("ALPHA1", terminal_user=terminal_user)
     make_unit("BRAVO1", terminal_user=other_terminal)
-    token = Token.objects.create(user=terminal_user)
+    _, token_key = issue_token(terminal_user)
 
     async def scenario():
         communicator = WebsocketCommunicator(
             application,
             "/ws/screens/?since=0",
-            headers=[(b"authorization", f"Token {token.key}".encode())],
+            headers=[(b"authorization", f"Token {token_key}".encode())],
         )
         connected, _ = await communicator.connect(timeout=5)
         assert connected

@@ -19,9 +19,9 @@ from datetime import datetime
 import psutil
 from django.db.models import Max
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from cad.calls.services import response_target_set
+from cad.kernel.tokens import issue_token
 from cad.models import Event, Incident
 from dispatch.models import Escalation
 from tests.factories import role_user
@@ -109,7 +109,7 @@ def test_due_alerts_and_screens_survive_worker_redis_web_faults_and_a_second_bea
     settings.CHANNEL_LAYERS = {}
     response_target_set(grade="IMMEDIATE", seconds=TARGET)
     people = [
-        (role, user, Token.objects.create(user=user).key)
+        (role, user, issue_token(user)[1])
         for role, count in SCREENS
         for user in [make_user(role) for _ in range(count)]
     ]

@@ -3,8 +3,8 @@
 import asyncio
 
 from asgiref.sync import async_to_sync
-from rest_framework.authtoken.models import Token
 
+from cad.kernel.tokens import issue_token
 from cad.models import Event
 from tests.screen_client import ScreenClient
 
@@ -31,7 +31,7 @@ def publish_through_stack_redis(stack, kind, count):
 
 
 def test_screens_resume_without_gap_or_duplicate_across_restarts(stack, make_user):
-    token = Token.objects.create(user=make_user("dispatcher")).key
+    token = issue_token(make_user("dispatcher"))[1]
 
     async def scenario():
         clients = [ScreenClient(stack.base_url, token, heartbeat=1.0) for _ in range(5)]

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from cad.kernel.tokens import issue_token
 from tests.faults.timeline import process_db_ports
 from tests.stack import Stack
 
@@ -50,7 +50,7 @@ def web_backends(web) -> set[int]:
 
 
 def test_requests_leave_no_database_connections_behind(deployed_web, make_user):
-    token = Token.objects.create(user=make_user("dispatcher")).key
+    token = issue_token(make_user("dispatcher"))[1]
 
     def get(_):
         request = urllib.request.Request(

@@ -5,9 +5,9 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
-from rest_framework.authtoken.models import Token
 
 from cad.asgi import application
+from cad.kernel.tokens import issue_token
 from cad.models import AccessRefusal
 from intelligence.models import IntelligenceCheck
 from intelligence.services import intel_check_run, intel_log_view
@@ -84,8 +84,8 @@ def test_realtime_frames_never_carry_intelligence_text(make_log, make_incident, 
         kind="marac", summary=SECRET_SUMMARY, details=SECRET_DETAILS, phones=["07700900123"]
     )
     supervisor = make_user("supervisor")
-    token, _ = Token.objects.get_or_create(user=supervisor)
-    headers = [(b"authorization", f"Token {token.key}".encode())]
+    _, token_key = issue_token(supervisor)
+    headers = [(b"authorization", f"Token {token_key}".encode())]
     incident = make_incident(phone="07700 900123")
     intel_check_run(actor=handler, incident=incident, now=NOW)
     intel_log_view(actor=supervisor, log_id=log.pk, reason="Risk review for the call")

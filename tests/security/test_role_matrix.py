@@ -9,10 +9,10 @@ gets past it (200, 400, 404 or 409) and a refused one gets 403, which is logged.
 import pytest
 from django.test import Client
 from django.urls import get_resolver
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cad.kernel.roles import ALL_ROLES
+from cad.kernel.tokens import issue_token
 from cad.models import AccessRefusal
 from tests.security.test_declared_roles import PUBLIC, walk
 
@@ -43,6 +43,7 @@ BOARD = frozenset({"supervisor", "inspector", "controller"})
 # (method, path, roles allowed past the role check)
 API = [
     ("GET", "/api/v1/events/", EVERY),
+    ("POST", "/api/v1/auth/logout/", EVERY),
     ("GET", "/api/v1/contacts/", CALL_TAKERS),
     ("POST", "/api/v1/contacts/", CALL_TAKERS),
     ("GET", "/api/v1/contacts/999999/", CALL_TAKERS),
@@ -174,7 +175,7 @@ def users(make_user):
 def api_client(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)[1]}")
     return client
 
 
