@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cad.kernel.schema.declare_error_responses",
+    ],
 }
 
 # Content-Security-Policy: no inline scripts or styles anywhere; data goes in json_script.

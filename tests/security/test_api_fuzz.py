@@ -1,8 +1,9 @@
 """Schemathesis against the published OpenAPI schema, with every role's token.
 
-No operation may answer with a 5xx, and every documented response must match the
-schema, whoever calls it and whatever they send. Each operation's cases come from
-schemathesis's Hypothesis strategy and are sent in-process to the WSGI application.
+No operation may answer with a 5xx or with a status its schema does not declare, and every
+response must match the schema, whoever calls it and whatever they send. Each operation's
+cases come from schemathesis's Hypothesis strategy and are sent in-process to the WSGI
+application.
 """
 
 import pytest
@@ -12,7 +13,10 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from cad.kernel.roles import ALL_ROLES
 from cad.kernel.tokens import issue_token
@@ -68,7 +72,12 @@ def test_no_server_errors_and_responses_match_the_schema(api_schema, role_header
                     f"{role}: {case.method} {case.formatted_path} -> {response.status_code}"
                 )
                 case.validate_response(
-                    response, checks=[not_a_server_error, response_schema_conformance]
+                    response,
+                    checks=[
+                        not_a_server_error,
+                        status_code_conformance,
+                        response_schema_conformance,
+                    ],
                 )
 
         try:
@@ -79,3 +88,16 @@ def test_no_server_errors_and_responses_match_the_schema(api_schema, role_header
     assert failures == []
     assert len(called) >= len(operations) * len(role_headers)
     assert any(status < 300 for status in called)  # permitted roles really got through
+
+
+def test_the_schema_declares_each_operations_error_responses(anon_api, db):
+    schema = anon_api.get("/api/v1/schema/", {"format": "json"}).json()
+    create = schema["paths"]["/api/v1/incidents/"]["post"]["responses"]
+    assert {"400", "401", "403", "409"} <= set(create)
+    detail = schema["paths"]["/api/v1/incidents/{id}/"]["get"]["responses"]
+    assert {"400", "401", "403", "404"} <= set(detail)
+    token = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    assert "429" in token and "401" not in token
+    assert create["403"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }

@@ -1,0 +1,58 @@
+"""The OpenAPI schema declares the error responses every operation can give.
+
+Registered as a drf-spectacular post-processing hook (SPECTACULAR_SETTINGS). Bad input is a
+400 before any view runs (`cad.kernel.bad_input`), every operation but the token exchange
+needs a token (401) and a role (403), an id in the path may name nothing (404), and a
+write may find the state does not allow it (409).
+"""
+
+from __future__ import annotations
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": '{"detail": "..."} or {"field": ["message", ...]}',
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+
+MEANINGS = {
+    "400": "Bad input: the fields named, and nothing written.",
+    "401": "No valid token or session.",
+    "403": "The role does not allow this (the refusal is logged).",
+    "404": "No such object, or not one this user may read.",
+    "409": "The state does not allow this action now.",
+    "429": "Too many failed logins: locked for a while.",
+}
+OPEN = {"/api/v1/auth/token/", "/api/v1/schema/"}
+
+
+def error_statuses(path: str, method: str) -> list[str]:
+    statuses = ["400"]
+    if path not in OPEN:
+        statuses += ["401", "403"]
+    if "{" in path:
+        statuses.append("404")
+    if method in {"post", "put", "patch", "delete"}:
+        statuses.append("409")
+    if path == "/api/v1/auth/token/":
+        statuses.append("429")
+    return statuses
+
+
+def declare_error_responses(result, generator, request, public):
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code in error_statuses(path, method):
+                responses.setdefault(
+                    code,
+                    {
+                        "description": MEANINGS[code],
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
+    return result
