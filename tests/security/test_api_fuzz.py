@@ -85,6 +85,9 @@ def test_no_server_errors_and_responses_match_the_schema(api_schema, role_header
         except (Exception, BaseExceptionGroup) as error:  # report every operation at the end
             failures.append(f"{operation.method.upper()} {operation.path}: {describe(error)}")
 
+    print(
+        f"fuzz: {len(called)} requests, {len(role_headers)} callers, {len(operations)} operations"
+    )
     assert failures == []
     assert len(called) >= len(operations) * len(role_headers)
     assert any(status < 300 for status in called)  # permitted roles really got through

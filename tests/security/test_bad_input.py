@@ -260,3 +260,32 @@ def test_unknown_api_paths_answer_json(api_for):
     response = api_for("dispatcher").get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+EXTREMES = ["9999-12-31", "0001-01-01", "9999-12-31T23:59:59+14:00", "a\x00b", "9" * 30, "-1"]
+READERS = ["qart", "supervisor", "intelligence", "dispatcher", "admin", "oic", "unit"]
+
+
+def test_no_query_parameter_of_any_operation_turns_an_extreme_value_into_a_500(api_for, anon_api):
+    """Every GET operation's every documented parameter, with values that overflow dates
+    and integers or hold a NUL, for every reading role: an answer, never a server error."""
+    schema = anon_api.get("/api/v1/schema/", {"format": "json"}).json()
+    clients = [api_for(role) for role in READERS]
+    tried = 0
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if not get:
+            continue
+        url = path
+        for name, value in (("id", "1"), ("callsign", "X1"), ("username", "someone")):
+            url = url.replace(f"{{{name}}}", value)
+        url = url.replace("{log_id}", "1").replace("{request_id}", "1").replace("{scheme_id}", "1")
+        names = [p["name"] for p in get.get("parameters", []) if p["in"] == "query"]
+        for name in names:
+            for value in EXTREMES:
+                for client in clients:
+                    response = client.get(url, {name: value})
+                    tried += 1
+                    assert response.status_code < 500, (path, name, value, response.status_code)
+    assert tried > 500
+    print(f"extreme values: {tried} requests, {len(READERS)} roles")
