@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from cad.models import Event, FollowUp, FollowUpEscalation, Incident
@@ -62,10 +63,10 @@ def people(api_for):
     }
     for callsign, name in [("ALPHA1", "alpha"), ("BRAVO2", "bravo")]:
         ok(clients["admin"].post("/api/v1/units/", {"callsign": callsign}, format="json"), 201)
-        clients[name] = api_for("unit")
+        # The terminal's account first, then its token: setting a password revokes tokens.
         call_command(
             "create_user",
-            clients[name].user.username,
+            f"terminal-{name}",
             "--role",
             "unit",
             "--password",
@@ -74,6 +75,7 @@ def people(api_for):
             callsign,
             stdout=io.StringIO(),
         )
+        clients[name] = api_for(user=get_user_model().objects.get(username=f"terminal-{name}"))
     return clients
 
 
