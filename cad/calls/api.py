@@ -225,6 +225,83 @@ class PersonSerializer(serializers.Serializer):
     role = serializers.CharField(max_length=16, required=False)
 
 
+# --- the incident as the API gives it (typed for the OpenAPI schema) -------------------
+
+
+def any_object() -> serializers.DictField:
+    """An object whose fields the schema leaves open (a field instance is bound once)."""
+    return serializers.DictField()
+
+
+class NarrativeEntryOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    author = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+
+
+class PersonOut(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    dob = serializers.DateField(allow_null=True)
+    role = serializers.CharField(allow_blank=True)
+
+
+class IntelligenceOut(serializers.Serializer):
+    checked_at = serializers.DateTimeField(allow_null=True)
+    hits = serializers.ListField(child=any_object(), help_text="Summaries only.")
+
+
+class IncidentOut(serializers.Serializer):
+    """An incident: API.md's fields first, then what the screens and terminals show."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    grade = serializers.ChoiceField(choices=Grade.values, allow_null=True)
+    recommended_grade = serializers.ChoiceField(choices=Grade.values, allow_null=True)
+    grade_floor = serializers.ChoiceField(choices=Grade.values, allow_null=True)
+    domestic_abuse = serializers.BooleanField(allow_null=True)
+    da_prompt = serializers.BooleanField()
+    risk_flags = serializers.ListField(child=serializers.CharField(allow_blank=True))
+    response_due_at = serializers.DateTimeField(allow_null=True)
+    clock_state = serializers.CharField(allow_blank=True)
+    resourced = serializers.BooleanField()
+    tags = serializers.ListField(child=serializers.CharField())
+    narrative = NarrativeEntryOut(many=True)
+    intelligence = IntelligenceOut()
+    schemes = serializers.ListField(child=any_object())
+    previous_contacts = serializers.ListField(child=any_object())
+    assignments = serializers.ListField(child=any_object())
+    channel = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    caller_phone = serializers.CharField(allow_blank=True)
+    caller_name = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
+    postcode = serializers.CharField(allow_blank=True)
+    area = serializers.CharField()
+    opening_code = serializers.CharField(allow_blank=True)
+    opening_code_label = serializers.CharField(allow_blank=True)
+    persons = PersonOut(many=True)
+    risk_reasons = serializers.ListField(
+        child=any_object(), help_text="Each flag with the words or the log that raised it."
+    )
+    recommendation_reason = serializers.CharField(allow_blank=True)
+    grade_rationale = serializers.CharField(allow_blank=True)
+    below_recommendation = serializers.BooleanField()
+    da_rationale = serializers.CharField(allow_blank=True)
+    thrive = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    appointment_at = serializers.DateTimeField(allow_null=True)
+    warning_at = serializers.DateTimeField(allow_null=True)
+    graded_at = serializers.DateTimeField(allow_null=True)
+    first_arrival_at = serializers.DateTimeField(allow_null=True)
+    closing_code = serializers.CharField(allow_blank=True, allow_null=True)
+    closing_summary = serializers.CharField(allow_blank=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    repeat_contact = serializers.BooleanField()
+    grade_history = serializers.ListField(child=any_object())
+    url = serializers.CharField()
+
+
 class IncidentCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.values)
     caller_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -243,7 +320,7 @@ class IncidentListCreateView(APIView):
         "GET": policy_roles("incident.list"),
     }
 
-    @extend_schema(request=IncidentCreateSerializer, responses={201: dict})
+    @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentOut})
     def post(self, request):
         data = parsed(IncidentCreateSerializer, request)
         incident = run_service(
@@ -300,7 +377,7 @@ class IncidentListCreateView(APIView):
 class IncidentDetailView(APIView):
     roles = policy_roles("incident.read")
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=IncidentOut)
     def get(self, request, pk):
         incident = get_object_or_404(selectors.incidents_readable_by(request.user), pk=pk)
         return Response(selectors.incident_representation(incident, viewer=request.user))
@@ -321,7 +398,7 @@ class GradeSerializer(serializers.Serializer):
 class IncidentGradeView(APIView):
     roles = policy_roles("incident.grade")
 
-    @extend_schema(request=GradeSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=GradeSerializer, responses=IncidentOut)
     def post(self, request, pk):
         def grade():
             data = parsed(GradeSerializer, request)
@@ -377,7 +454,7 @@ class CloseSerializer(serializers.Serializer):
 class IncidentCloseView(APIView):
     roles = policy_roles("incident.close")
 
-    @extend_schema(request=CloseSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=CloseSerializer, responses=IncidentOut)
     def post(self, request, pk):
         def close():
             data = parsed(CloseSerializer, request)
@@ -395,7 +472,7 @@ class IncidentCloseView(APIView):
 class IncidentDowngradeReviewView(APIView):
     roles = policy_roles("incident.review_downgrade")
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=IncidentOut)
     def post(self, request, pk):
         incident = get_object_or_404(Incident, pk=pk)
         incident = run_service(

@@ -104,3 +104,22 @@ def test_the_schema_declares_each_operations_error_responses(anon_api, db):
     assert create["403"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+
+
+def test_a_real_incident_matches_its_typed_schema(api_schema, role_headers):
+    """The incident's fields, as the schema types them, on a graded DA incident with a
+    narrative, persons, intelligence, flags and a grade history."""
+    from tests.factories import incident_factory
+
+    incident = incident_factory(
+        grade="IMMEDIATE",
+        narrative="My ex is outside banging on the door, he says he'll kill me.",
+        persons=[{"name": "Ms A", "dob": "1985-03-02", "role": "victim"}],
+        domestic_abuse=True,
+    )
+    operation = api_schema["/api/v1/incidents/{id}/"]["GET"]
+    case = operation.Case(path_parameters={"id": incident.pk})
+    response = case.call(headers=role_headers["dispatcher"])
+    assert response.status_code == 200
+    assert response.json()["risk_reasons"]
+    case.validate_response(response, checks=[response_schema_conformance])
