@@ -2,15 +2,19 @@
 
 Each screen joins the channel-layer groups of its audience (its roles and its user). A
 group message is a poke, "events up to id N that this group may see have committed"; the
-screen then sends every event after the last id it sent that its user may see, read from
-the event table. The client's heartbeat does the same, so a lost poke costs a heartbeat,
-never an alert. Ids are drawn in commit order (`cad.kernel.events`), so this yields no gap and no
-duplicate even when pokes arrive late, out of order or not at all.
+screen then sends every event after the last one it read that its user may see, read from
+the event table (the screens of a process woken together share one read: `events_after`).
+The client's heartbeat does the same, so a lost poke costs a heartbeat, never an alert.
+Ids are drawn in commit order (`cad.kernel.events`), so this yields no gap and no duplicate
+even when pokes arrive late, out of order or not at all.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import logging
+import weakref
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -38,7 +42,7 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
-        self.audience = await database_sync_to_async(events.audience_for_user)(user)
+        self.audience = frozenset(await database_sync_to_async(events.audience_for_user)(user))
         self.last_sent = self.parse_since()
         await self.accept()
         # Join before the replay, so that no poke falls between the two.
@@ -46,7 +50,7 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         if self.last_sent is None:
             self.last_sent = await database_sync_to_async(Event.latest_id)()
-        await self.catch_up()
+        await self.replay()
         # "hello" follows the replay: from here on the screen is live.
         await self.send_json({"kind": "hello", "server_time": timezone.now().isoformat()})
 
@@ -66,7 +70,7 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
 
     async def event_poke(self, message):
         """A group message: events up to `upto` have committed."""
-        if message.get("upto", 0) > self.last_sent:
+        if message.get("upto", 0) > self.read_to:
             await self.catch_up()
 
     async def receive_json(self, content, **kwargs):
@@ -100,14 +104,29 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
         the database away it sends nothing now; the next poke or heartbeat tries again."""
         while True:
             try:
-                batch = await database_sync_to_async(self.load_batch)()
+                batch = await events_after(self.read_to)
             except DatabaseError:
                 log.warning("screen catch-up failed; the next heartbeat retries", exc_info=True)
                 return
+            server_time = timezone.now().isoformat()
+            for event_id, audience, frame in batch:
+                if not audience.isdisjoint(self.audience):
+                    await self.send_json({**frame, "server_time": server_time})
+                    self.last_sent = event_id
+                self.read_to = event_id
+            if len(batch) < settings.CAD_SCREEN_REPLAY_BATCH:
+                return
+
+    async def replay(self):
+        """On connect: the events after `since` this screen may see, read for it alone
+        (a screen resuming from far back reads only its own)."""
+        while True:
+            batch = await database_sync_to_async(self.load_batch)()
             for frame in batch:
                 await self.send_json(frame)
                 self.last_sent = frame["id"]
             if len(batch) < settings.CAD_SCREEN_REPLAY_BATCH:
+                self.read_to = self.last_sent
                 return
 
     def load_batch(self) -> list[dict]:
@@ -116,3 +135,35 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             self.user, self.last_sent, settings.CAD_SCREEN_REPLAY_BATCH, audience=self.audience
         )
         return [events.frame(event, now) for event in rows]
+
+
+# --- one read for every screen that asks at the same moment ---------------------------------
+
+_reads_in_flight: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+shared_reads = itertools.count()  # next(shared_reads) - 1: reads so far in this process
+
+
+def _read_after(since: int) -> list[tuple[int, frozenset[str], dict]]:
+    next(shared_reads)
+    rows = Event.objects.filter(id__gt=since).order_by("id")[: settings.CAD_SCREEN_REPLAY_BATCH]
+    frames = []
+    for event in rows:
+        frame = events.frame(event)
+        del frame["server_time"]  # each screen adds its own as it sends
+        frames.append((event.id, frozenset(event.audience), frame))
+    return frames
+
+
+async def events_after(since: int) -> list[tuple[int, frozenset[str], dict]]:
+    """The events after `since` (one batch, in id order, for every audience).
+
+    A poke wakes every screen of a process at once, and they are mostly at the same id:
+    those asking while a read for the same id is under way share it, so an event costs a
+    process one read, not one per screen. Each screen keeps what its user may see."""
+    in_flight = _reads_in_flight.setdefault(asyncio.get_running_loop(), {})
+    read = in_flight.get(since)
+    if read is None:
+        read = asyncio.ensure_future(database_sync_to_async(_read_after)(since))
+        in_flight[since] = read
+        read.add_done_callback(lambda _done: in_flight.pop(since, None))
+    return await asyncio.shield(read)

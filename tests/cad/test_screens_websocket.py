@@ -288,3 +288,31 @@ def test_pokes_resume_by_themselves_after_the_redis_connection_is_lost(make_user
         await communicator.disconnect()
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_screens_woken_by_one_poke_share_one_read_of_the_event_log(make_user):
+    """An event costs a process about one read however many of its screens it wakes."""
+    from cad.kernel import consumers
+
+    headers = [token_headers(make_user(role)) for role in ["dispatcher"] * 6 + ["supervisor"] * 6]
+
+    async def scenario():
+        screens = []
+        for each in headers:
+            communicator, connected, _ = await open_screen(each)
+            assert connected
+            await communicator.receive_json_from(timeout=5)  # hello
+            screens.append(communicator)
+        reads_before = next(consumers.shared_reads)
+        event = await asyncio.to_thread(
+            publish_committed, "test.to_twelve", ["dispatcher", "supervisor"]
+        )
+        for communicator in screens:
+            assert [frame["id"] for frame in await receive_frames(communicator, 1)] == [event.id]
+        reads = next(consumers.shared_reads) - reads_before - 1
+        for communicator in screens:
+            await communicator.disconnect()
+        return reads
+
+    assert 1 <= async_to_sync(scenario)() <= 3

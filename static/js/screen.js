@@ -1,0 +1,206 @@
+// What every screen shares, in one place: the CSRF token and JSON calls to the API, live
+// fragments re-rendered by the server that keep what a person is typing, and moving through
+// a list with the keyboard.
+//
+//   liveFragment(region, { kinds: ["unit."] })   // region[data-fragment-url], live
+//   await refreshFragment(region)                // once, now
+//   rowKeys(container)                           // J/K or arrows, Enter opens data-href
+import { onEvent } from "./live.js";
+
+// --- the API ---------------------------------------------------------------------------
+
+export function csrfToken() {
+  const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return field ? field.value : "";
+}
+
+// {ok, status, data}: data is the JSON answer, or null when there is none.
+export async function api(method, url, body) {
+  const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (method !== "GET") {
+    options.headers["Content-Type"] = "application/json";
+    options.headers["X-CSRFToken"] = csrfToken();
+    options.body = JSON.stringify(body || {});
+  }
+  const response = await fetch(url, options);
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  return { ok: response.ok, status: response.status, data };
+}
+
+export function apiPost(url, body = {}) {
+  return api("POST", url, body);
+}
+
+// One line for a refusal: {"detail": "..."} or {"field": ["message", ...]}.
+export function errorText(result) {
+  if (!result.data) return `Refused (${result.status}).`;
+  if (typeof result.data.detail === "string") return result.data.detail;
+  return Object.entries(result.data)
+    .map(([field, messages]) => `${field}: ${[].concat(messages).join(" ")}`)
+    .join(" · ");
+}
+
+export function say(element, text, state = "ok") {
+  if (!element) return;
+  element.textContent = text;
+  element.dataset.state = state;
+}
+
+// Whether a key press belongs to a field someone is typing in (keyboard shortcuts stand back).
+export function typing(eventOrElement) {
+  const target = eventOrElement?.target ?? eventOrElement;
+  return target instanceof Element && target.closest("input, textarea, select, [contenteditable]") !== null;
+}
+
+// --- live fragments ----------------------------------------------------------------------
+
+function fieldKey(field) {
+  if (field.dataset.keep) return `keep:${field.dataset.keep}`;
+  if (field.id) return `id:${field.id}`;
+  return null;
+}
+
+function fieldFor(region, key) {
+  const [kind, name] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+  const selector = kind === "keep" ? `[data-keep="${CSS.escape(name)}"]` : `#${CSS.escape(name)}`;
+  return region.querySelector(selector);
+}
+
+// Replace a region's HTML with the server's, keeping what was typed in its fields (by
+// data-keep or id), where the focus and the caret were, and the selected row.
+export function swapKeeping(region, html) {
+  const kept = new Map();
+  for (const field of region.querySelectorAll("input, textarea, select")) {
+    const key = fieldKey(field);
+    if (key && field.type !== "hidden" && field.type !== "checkbox" && field.type !== "radio") {
+      kept.set(key, field.value);
+    }
+  }
+  const active = document.activeElement;
+  const focusKey = active && region.contains(active) ? fieldKey(active) : null;
+  const caret = focusKey && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+  const template = document.createElement("template");
+  template.innerHTML = html; // server-rendered, auto-escaped HTML of this site; no scripts
+  region.replaceChildren(template.content);
+  for (const [key, value] of kept) {
+    const field = fieldFor(region, key);
+    if (field) field.value = value;
+  }
+  if (focusKey) {
+    const field = fieldFor(region, focusKey);
+    field?.focus();
+    if (field && caret) {
+      try {
+        field.setSelectionRange(...caret);
+      } catch {
+        // Not a text field: the focus is enough.
+      }
+    }
+  }
+  const selected = region.dataset.selectedHref;
+  if (selected) region.querySelector(`[data-href="${CSS.escape(selected)}"]`)?.classList.add("selected");
+  region.dispatchEvent(new CustomEvent("cad:refreshed", { bubbles: true }));
+}
+
+const refreshing = new WeakMap();
+
+// Fetch region[data-fragment-url] and swap it in; resolves to the region. Calls made while
+// one runs collapse into one more fetch after it.
+export function refreshFragment(region) {
+  let state = refreshing.get(region);
+  if (!state) {
+    state = { running: null, again: false };
+    refreshing.set(region, state);
+  }
+  if (state.running) {
+    state.again = true;
+    return state.running;
+  }
+  state.running = (async () => {
+    do {
+      state.again = false;
+      const response = await fetch(region.dataset.fragmentUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "text/html" },
+      });
+      if (!response.ok) throw new Error(`fragment answered ${response.status}`);
+      swapKeeping(region, await response.text());
+    } while (state.again);
+    return region;
+  })().finally(() => {
+    state.running = null;
+  });
+  return state.running;
+}
+
+// Re-render `region` whenever a frame of one of `kinds` arrives (and `when(frame)` holds),
+// a moment later so one commit's frames cost one fetch; and every `backstopMs` anyway.
+export function liveFragment(region, { kinds = [""], when = () => true, delayMs = 30, backstopMs = 30000 } = {}) {
+  let timer = null;
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      refreshFragment(region).catch((error) => console.warn("refresh failed", error));
+    }, delayMs);
+  }
+  onEvent((frame) => {
+    if (kinds.some((kind) => frame.kind.startsWith(kind)) && when(frame)) schedule();
+  });
+  if (backstopMs) setInterval(schedule, backstopMs);
+  return { refresh: schedule };
+}
+
+// --- lists by keyboard --------------------------------------------------------------------
+
+// The item `step` away from the one whose `keyAttr` is `current` (the first or last if none).
+export function moveSelection(getItems, keyAttr, current, step) {
+  const items = Array.from(getItems());
+  if (!items.length) return null;
+  let index = items.findIndex((item) => item.getAttribute(keyAttr) === current);
+  index = index < 0 ? (step > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, index + step));
+  return items[index];
+}
+
+export function markSelected(items, keyAttr, value) {
+  for (const item of items) {
+    const selected = value !== null && item.getAttribute(keyAttr) === value;
+    item.setAttribute("aria-selected", selected ? "true" : "false");
+  }
+}
+
+// J/K (or arrow keys) move through the container's rows[data-href]; Enter or a click opens one.
+export function rowKeys(container, rowSelector = "tbody tr[data-href]") {
+  const rows = () => [...container.querySelectorAll(rowSelector)];
+  const select = (row) => {
+    for (const other of rows()) other.classList.remove("selected");
+    if (!row) return;
+    row.classList.add("selected");
+    container.dataset.selectedHref = row.dataset.href;
+    row.scrollIntoView({ block: "nearest" });
+    row.querySelector("a")?.focus({ preventScroll: true });
+  };
+  document.addEventListener("keydown", (event) => {
+    if (typing(event) || event.altKey || event.ctrlKey || event.metaKey) return;
+    const list = rows();
+    if (!list.length) return;
+    const index = list.findIndex((row) => row.classList.contains("selected"));
+    if (event.key === "j" || event.key === "ArrowDown") {
+      select(list[Math.min(index + 1, list.length - 1)]);
+      event.preventDefault();
+    } else if (event.key === "k" || event.key === "ArrowUp") {
+      select(list[Math.max(index - 1, 0)]);
+      event.preventDefault();
+    } else if (event.key === "Enter" && index >= 0 && document.activeElement?.tagName !== "A") {
+      location.href = list[index].dataset.href;
+    }
+  });
+  container.addEventListener("click", (event) => {
+    const row = event.target.closest("tr[data-href]");
+    if (row && !event.target.closest("a")) location.href = row.dataset.href;
+  });
+}
