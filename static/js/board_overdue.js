@@ -1,10 +1,10 @@
 // The supervisor's overdue board: live, most urgent first, with a sound on every new breach.
 import { showAlert, onEvent } from "./live.js";
-import { liveRegion } from "./dispatch_common.js";
+import { liveFragment } from "./screen.js";
 
 const region = document.getElementById("overdue-live");
 
-liveRegion(region, ["incident.", "unit.", "assignment.", "divert.", "contact.", "scheme.", "intelligence."]);
+liveFragment(region, { kinds: ["incident.", "unit.", "assignment.", "divert.", "contact.", "scheme.", "intelligence."] });
 
 onEvent((frame) => {
   const data = frame.data || {};

@@ -1,30 +1,7 @@
 // Helpers shared by the call handler's screen, the incident page and the follow-ups page.
 
-export function csrfToken() {
-  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-  return input ? input.value : "";
-}
-
-export async function api(method, url, body) {
-  const options = {
-    method,
-    credentials: "same-origin",
-    headers: { Accept: "application/json" },
-  };
-  if (method !== "GET") {
-    options.headers["Content-Type"] = "application/json";
-    options.headers["X-CSRFToken"] = csrfToken();
-    options.body = JSON.stringify(body || {});
-  }
-  const response = await fetch(url, options);
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  return { ok: response.ok, status: response.status, data };
-}
+// The API and its CSRF token come from the one helper every screen shares.
+export { api, csrfToken } from "./screen.js";
 
 export function el(tag, text, className) {
   const node = document.createElement(tag);

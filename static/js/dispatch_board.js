@@ -1,6 +1,6 @@
 // The dispatcher's board: live incidents and units; keyboard selection, assign and divert.
 import { showAlert, onEvent } from "./live.js";
-import { apiPost, errorText, liveRegion, markSelected, moveSelection, say, typing } from "./dispatch_common.js";
+import { apiPost, errorText, liveFragment, markSelected, moveSelection, say, typing } from "./screen.js";
 
 const region = document.getElementById("board-live");
 const form = document.getElementById("dispatch-command");
@@ -138,7 +138,7 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-liveRegion(region, ["incident.", "unit.", "assignment.", "divert."]);
+liveFragment(region, { kinds: ["incident.", "unit.", "assignment.", "divert."] });
 
 onEvent((frame) => {
   const data = frame.data || {};

@@ -1,6 +1,6 @@
 // The ops-room inspector's queue: approved diverts whose incident still needs a unit.
 import { showAlert, onEvent } from "./live.js";
-import { apiPost, errorText, liveRegion, markSelected, moveSelection, say, typing } from "./dispatch_common.js";
+import { apiPost, errorText, liveFragment, markSelected, moveSelection, say, typing } from "./screen.js";
 
 const region = document.getElementById("replacement-live");
 let selected = null;
@@ -49,7 +49,7 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-liveRegion(region, ["divert.", "unit.", "incident.clock."]);
+liveFragment(region, { kinds: ["divert.", "unit.", "incident.clock."] });
 
 onEvent((frame) => {
   const data = frame.data || {};

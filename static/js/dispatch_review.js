@@ -1,6 +1,6 @@
 // The controller's divert-review queue: live, with approve/override and challenge referral.
 import { showAlert, onEvent } from "./live.js";
-import { apiPost, errorText, liveRegion, markSelected, moveSelection, say, typing } from "./dispatch_common.js";
+import { apiPost, errorText, liveFragment, markSelected, moveSelection, say, typing } from "./screen.js";
 
 const region = document.getElementById("review-live");
 let selected = null;
@@ -62,7 +62,7 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-liveRegion(region, ["unit.diverted", "divert.", "incident.clock.", "incident.graded"]);
+liveFragment(region, { kinds: ["unit.diverted", "divert.", "incident.clock.", "incident.graded"] });
 
 onEvent((frame) => {
   const data = frame.data || {};

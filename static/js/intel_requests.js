@@ -1,10 +1,10 @@
 // The support desk's queue of check requests: claim, answer, live updates, keyboard first.
 import { onEvent, showAlert } from "./live.js";
+import { api as callApi, errorText } from "./screen.js";
 
 const table = document.getElementById("request-queue");
 const body = table.querySelector("tbody");
 const api = table.dataset.api;
-const csrf = document.getElementById("csrf-token").value;
 const panel = document.getElementById("answer-panel");
 const form = document.getElementById("answer-form");
 const text = document.getElementById("answer-text");
@@ -12,18 +12,9 @@ const errorBox = document.getElementById("answer-error");
 let answering = null;
 
 async function call(url, payload) {
-  const response = await fetch(url, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-    body: JSON.stringify(payload || {}),
-  });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const message = data.detail || Object.values(data).flat().join(" ") || response.statusText;
-    throw new Error(message);
-  }
-  return data;
+  const result = await callApi("POST", url, payload);
+  if (!result.ok) throw new Error(errorText(result));
+  return result.data;
 }
 
 function cell(text) {

@@ -1,7 +1,7 @@
 // The DIVERT tag list: filters, sorting and paging are links and a GET form; new diverts
 // and decisions arrive live and the current page is re-rendered in place.
 import { onEvent } from "./live.js";
-import { refreshFragment, rowKeys, say, typing } from "./report_common.js";
+import { refreshFragment, rowKeys, say, typing } from "./screen.js";
 
 const container = document.getElementById("divert-rows");
 const status = document.getElementById("tags-live-status");

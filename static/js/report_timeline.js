@@ -1,7 +1,7 @@
 // A divert's timeline: stays live while events about the divert or either incident
 // arrive, and records QART findings through the API (the form also works without it).
 import { onEvent } from "./live.js";
-import { refreshFragment } from "./report_common.js";
+import { api, refreshFragment } from "./screen.js";
 
 const container = document.getElementById("timeline-live");
 const watch = JSON.parse(document.getElementById("timeline-watch").textContent);
@@ -45,29 +45,14 @@ async function submit() {
   const body = { finding, notes: form.elements.notes.value };
   button.disabled = true;
   try {
-    const response = await fetch(form.dataset.apiUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        Accept: "application/json",
-        "Content-Type": "application/json",
-        "X-CSRFToken": form.elements.csrfmiddlewaretoken.value,
-      },
-      body: JSON.stringify(body),
-    });
-    let data = null;
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-    if (response.status === 201) {
+    const { status, data } = await api("POST", form.dataset.apiUrl, body);
+    if (status === 201) {
       form.reset();
       document.getElementById("qart-errors").replaceChildren();
       await refreshFragment(container);
       document.getElementById("findings-title")?.scrollIntoView({ block: "start" });
     } else {
-      showErrors(data, response.status);
+      showErrors(data, status);
     }
   } catch {
     showErrors(null, "nothing (connection lost)");

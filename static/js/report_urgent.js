@@ -1,6 +1,6 @@
 // The urgent-review queue: re-rendered live when QART opens or concludes a review.
 import { onEvent } from "./live.js";
-import { refreshFragment, rowKeys, say } from "./report_common.js";
+import { refreshFragment, rowKeys, say } from "./screen.js";
 
 const container = document.getElementById("urgent-rows");
 const status = document.getElementById("urgent-live-status");

@@ -1,6 +1,7 @@
 // The scheme page: record contacts and decisions through the API, show refusals where
 // the officer is looking (a withdrawal names the missing step), and stay live.
 import { refreshAll } from "./scheme_live.js";
+import { api, typing } from "./screen.js";
 
 const LABELS = {
   ends_at: "New planned end",
@@ -11,11 +12,6 @@ const LABELS = {
   notes: "Notes",
   oic: "New OIC",
 };
-
-function csrfToken() {
-  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-  return input ? input.value : "";
-}
 
 function formBody(form) {
   const body = {};
@@ -64,24 +60,9 @@ async function submit(form) {
   const status = document.getElementById("form-status");
   button.disabled = true;
   try {
-    const response = await fetch(form.dataset.apiUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        Accept: "application/json",
-        "Content-Type": "application/json",
-        "X-CSRFToken": csrfToken(),
-      },
-      body: JSON.stringify(formBody(form)),
-    });
-    let data = null;
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-    if (!response.ok) {
-      showErrors(form, response.status, data);
+    const { ok, status: code, data } = await api("POST", form.dataset.apiUrl, formBody(form));
+    if (!ok) {
+      showErrors(form, code, data);
       status.textContent = "Not saved: see the message in the form.";
       return;
     }
@@ -101,12 +82,12 @@ for (const form of document.querySelectorAll("form[data-api-form]")) {
   });
 }
 
-document.addEventListener("scheme:refreshed", applyState);
+document.addEventListener("cad:refreshed", applyState);
 applyState();
 
 document.addEventListener("keydown", (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
-  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  if (typing(event)) return;
   const form = document.querySelector(`form[data-shortcut="${event.key.toLowerCase()}"]`);
   if (!form || form.closest("[hidden]")) return;
   const first = form.querySelector("input, select, textarea");

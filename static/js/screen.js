@@ -71,18 +71,14 @@ function fieldFor(region, key) {
   return region.querySelector(selector);
 }
 
-// Replace a region's HTML with the server's, keeping what was typed in its fields (by
-// data-keep or id), where the focus and the caret were, and the selected row.
+// Replace a region's HTML with the server's, keeping what is being typed: fields marked
+// data-keep, and the field with the focus (by id), with its caret; and the selected row.
 export function swapKeeping(region, html) {
   const kept = new Map();
-  for (const field of region.querySelectorAll("input, textarea, select")) {
-    const key = fieldKey(field);
-    if (key && field.type !== "hidden" && field.type !== "checkbox" && field.type !== "radio") {
-      kept.set(key, field.value);
-    }
-  }
+  for (const field of region.querySelectorAll("[data-keep]")) kept.set(fieldKey(field), field.value);
   const active = document.activeElement;
   const focusKey = active && region.contains(active) ? fieldKey(active) : null;
+  if (focusKey && "value" in active) kept.set(focusKey, active.value);
   const caret = focusKey && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
   const template = document.createElement("template");
   template.innerHTML = html; // server-rendered, auto-escaped HTML of this site; no scripts

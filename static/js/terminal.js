@@ -1,6 +1,6 @@
 // The unit's terminal: the whole incident, acknowledge and status buttons, live.
 import { showAlert, onEvent } from "./live.js";
-import { apiPost, errorText, liveRegion, say, typing } from "./dispatch_common.js";
+import { apiPost, errorText, liveFragment, say, typing } from "./screen.js";
 
 const region = document.getElementById("terminal-live");
 
@@ -68,7 +68,7 @@ localTimes();
 
 // Every frame this terminal receives concerns its unit or its incident: re-render. Narrative
 // added by others is picked up by the short backstop as well.
-const live = liveRegion(region, [""], { backstopMs: 10000 });
+const live = liveFragment(region, { kinds: [""], backstopMs: 10000 });
 
 onEvent((frame) => {
   const data = frame.data || {};
