@@ -102,9 +102,10 @@ def contact_page(request, pk):
 def follow_ups(request):
     """My follow-ups (acknowledge them here); supervisors also see escalated ones."""
     is_supervisor = allows(request.user, "follow_up.supervise")
+    live_part = request.GET.get("part") == "live"
     return render(
         request,
-        "cad/follow_ups.html",
+        "cad/_follow_ups_live.html" if live_part else "cad/follow_ups.html",
         {
             "mine": selectors.my_follow_ups(request.user),
             "is_supervisor": is_supervisor,

@@ -1,8 +1,9 @@
-// Follow-ups: acknowledge, complete, or (supervisors) take or hand on; updates live.
-import { onEvent } from "./live.js";
-import { api, showErrors } from "./call_common.js";
+// Follow-ups: acknowledge, complete, or (supervisors) take or hand on; updated in place, live.
+import { showErrors } from "./call_common.js";
+import { api, liveFragment, refreshFragment } from "./screen.js";
 
 const errors = document.getElementById("follow-up-errors");
+const region = document.getElementById("follow-ups-live");
 
 async function act(button) {
   const contact = button.dataset.contact;
@@ -21,7 +22,8 @@ async function act(button) {
     showErrors(errors, status, data);
     return;
   }
-  window.location.reload();
+  errors.replaceChildren();
+  await refreshFragment(region);
 }
 
 document.addEventListener("click", (event) => {
@@ -29,8 +31,5 @@ document.addEventListener("click", (event) => {
   if (button) act(button);
 });
 
-let pending = null;
-onEvent(() => {
-  clearTimeout(pending);
-  pending = setTimeout(() => window.location.reload(), 500);
-}, "contact.follow_up");
+// Re-rendered in place when a follow-up changes: what someone is typing stays.
+liveFragment(region, { kinds: ["contact.follow_up"], delayMs: 200 });

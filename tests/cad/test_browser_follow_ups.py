@@ -52,3 +52,42 @@ def test_owner_acknowledges_and_the_supervisor_sees_the_overdue_one_live(
         timeout=5000,
     )
     assert "pc-b" in boss.inner_text("#escalated-follow-ups")
+
+
+def test_the_supervisors_list_updates_in_place_keeping_what_is_being_typed(
+    browser_login, live_asgi, make_user
+):
+    """A follow-up escalated while the supervisor hands another one on: the new row comes
+    in without a reload, and the half-typed owner keeps its text and the focus."""
+    owner = make_user("oic", username="pc-c")
+    supervisor = make_user("supervisor", username="sgt-k")
+    now = timezone.now()
+    first = contact_factory(
+        caller_phone="07700 900777",
+        summary="Call the victim back about bail conditions",
+        follow_up={"owner": owner, "due_at": now + timedelta(seconds=1)},
+        now=now - timedelta(hours=1),
+    )
+    FollowUp.objects.filter(contact=first).update(due_at=now - timedelta(minutes=2))
+    assert follow_ups_sweep() == 1
+
+    boss = browser_login(supervisor)
+    boss.goto(f"{live_asgi}/follow-ups/")
+    boss.wait_for_selector("#live-status[data-state=live]")
+    boss.evaluate("window.notReloaded = true")
+    owner_field = f"#escalated-follow-ups [data-owner-for='{first.id}']"
+    boss.click(owner_field)
+    boss.keyboard.type("pc-d")
+
+    second = contact_factory(
+        caller_phone="07700 900888",
+        summary="Check on the neighbour",
+        follow_up={"owner": owner, "due_at": now + timedelta(seconds=1)},
+        now=now - timedelta(hours=1),
+    )
+    FollowUp.objects.filter(contact=second).update(due_at=now - timedelta(minutes=1))
+    assert follow_ups_sweep() == 1
+    boss.wait_for_selector(f"#escalated-follow-ups tr[data-contact-id='{second.id}']")
+    assert boss.evaluate("window.notReloaded") is True
+    assert boss.input_value(owner_field) == "pc-d"
+    assert boss.evaluate("document.activeElement.dataset.ownerFor") == str(first.id)
