@@ -83,9 +83,14 @@ def request_queue(request):
         ]
     )
     answered = list(selectors.request_queue(status=CheckRequest.Status.ANSWERED)[:20])
+    # The live parts the page re-renders in place (static/js/intel_requests.js).
+    template = {
+        "queue": "intelligence/_request_rows.html",
+        "answered": "intelligence/_answered_rows.html",
+    }.get(request.GET.get("part"), "intelligence/request_queue.html")
     return render(
         request,
-        "intelligence/request_queue.html",
+        template,
         {
             "requests": [selectors.request_dict(row) for row in rows],
             "answered": [selectors.request_dict(row) for row in answered],

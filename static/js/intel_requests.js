@@ -1,9 +1,9 @@
 // The support desk's queue of check requests: claim, answer, live updates, keyboard first.
 import { onEvent, showAlert } from "./live.js";
-import { api as callApi, errorText } from "./screen.js";
+import { api as callApi, errorText, refreshFragment } from "./screen.js";
 
 const table = document.getElementById("request-queue");
-const body = table.querySelector("tbody");
+const body = document.getElementById("request-rows");
 const api = table.dataset.api;
 const panel = document.getElementById("answer-panel");
 const form = document.getElementById("answer-form");
@@ -17,73 +17,18 @@ async function call(url, payload) {
   return result.data;
 }
 
-function cell(text) {
-  const td = document.createElement("td");
-  td.textContent = text;
-  return td;
-}
+const answered = document.getElementById("answered-rows");
 
-function row(request) {
-  const tr = document.createElement("tr");
-  tr.id = `request-${request.id}`;
-  tr.dataset.requestId = request.id;
-  tr.tabIndex = 0;
-  const due = document.createElement("td");
-  const clock = document.createElement("span");
-  clock.dataset.clock = "";
-  clock.dataset.due = request.due_at;
-  clock.textContent = new Date(request.due_at).toLocaleTimeString("en-GB");
-  due.append(clock);
-  if (request.escalated_at) {
-    const tag = document.createElement("span");
-    tag.className = "tag tag-risk";
-    tag.textContent = "escalated";
-    due.append(" ", tag);
-  }
-  const status = request.claimed_by ? `${request.status} (${request.claimed_by})` : request.status;
-  const actions = document.createElement("td");
-  for (const [action, label] of [["claim", "Claim"], ["answer", "Answer"]]) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.dataset.action = action;
-    button.textContent = label;
-    actions.append(button, " ");
-  }
-  tr.append(due, cell(request.subject), cell(request.question), cell(request.requested_by), cell(status), actions);
-  return tr;
-}
-
+// Both tables are the server's own rows, re-rendered in place; the focused row keeps the focus.
 async function refresh() {
-  const filter = table.dataset.filter || "";
-  const response = await fetch(`${api}?status=unanswered${filter}`, { credentials: "same-origin" });
-  if (!response.ok) return;
-  const requests = await response.json();
-  const focusedId = document.activeElement?.closest("tr")?.dataset.requestId;
-  body.replaceChildren(...requests.map(row));
-  if (!requests.length) {
-    const tr = document.createElement("tr");
-    tr.className = "empty";
-    const td = cell("No requests waiting.");
-    td.colSpan = 6;
-    td.className = "muted";
-    tr.append(td);
-    body.append(tr);
+  try {
+    await Promise.all([refreshFragment(body), refreshFragment(answered)]);
+  } catch (error) {
+    console.warn("refresh failed", error);
+    return;
   }
-  document.getElementById("queue-count").textContent = `${requests.length} waiting`;
-  if (focusedId) document.getElementById(`request-${focusedId}`)?.focus();
-  await refreshAnswered();
-}
-
-async function refreshAnswered() {
-  const response = await fetch(`${api}?status=answered`, { credentials: "same-origin" });
-  if (!response.ok) return;
-  const rows = (await response.json()).slice(0, 20).map((request) => {
-    const tr = document.createElement("tr");
-    const when = new Date(request.answered_at).toLocaleString("en-GB");
-    tr.append(cell(when), cell(request.subject), cell(request.question), cell(request.answer), cell(request.answered_by));
-    return tr;
-  });
-  if (rows.length) document.querySelector("#answered-requests tbody").replaceChildren(...rows);
+  document.getElementById("queue-count").textContent =
+    `${body.querySelectorAll("tr[data-request-id]").length} waiting`;
 }
 
 async function claim(tr) {
