@@ -10,103 +10,98 @@ from __future__ import annotations
 
 from cad.kernel.errors import require_role
 from cad.kernel.roles import ALL_ROLES, ANY_ROLE, has_role
+from cad.kernel.roles import Role as R
 
-CALL_HANDLER = "call_handler"
-DISPATCHER = "dispatcher"
-CONTROLLER = "controller"
-INSPECTOR = "inspector"
-SUPERVISOR = "supervisor"
-QART = "qart"
-OIC = "oic"
-CRIME_MANAGER = "crime_manager"
-INTELLIGENCE = "intelligence"
-UNIT = "unit"
-ADMIN = "admin"
-
-CONTROL_ROOM = (CALL_HANDLER, DISPATCHER, CONTROLLER, INSPECTOR, SUPERVISOR)
-DISPATCH_DESK = (DISPATCHER, CONTROLLER, INSPECTOR, SUPERVISOR)
-OVERSIGHT = (SUPERVISOR, INSPECTOR, CONTROLLER)
+CONTROL_ROOM = (R.CALL_HANDLER, R.DISPATCHER, R.CONTROLLER, R.INSPECTOR, R.SUPERVISOR)
+DISPATCH_DESK = (R.DISPATCHER, R.CONTROLLER, R.INSPECTOR, R.SUPERVISOR)
+OVERSIGHT = (R.SUPERVISOR, R.INSPECTOR, R.CONTROLLER)
 
 POLICY: dict[str, tuple[str, ...]] = {
     # --- people -----------------------------------------------------------------------
     "auth.logout": (ANY_ROLE,),
-    "absence.set": (SUPERVISOR, ADMIN),
-    "response_targets.set": (ADMIN,),
+    "absence.set": (R.SUPERVISOR, R.ADMIN),
+    "response_targets.set": (R.ADMIN,),
     # --- contacts and follow-ups --------------------------------------------------------
-    "contact.record": (*CONTROL_ROOM, OIC, CRIME_MANAGER),
+    "contact.record": (*CONTROL_ROOM, R.OIC, R.CRIME_MANAGER),
     "follow_up.act": (ANY_ROLE,),
-    "follow_up.supervise": (SUPERVISOR,),
+    "follow_up.supervise": (R.SUPERVISOR,),
     # --- incidents ------------------------------------------------------------------------
-    "incident.create": (CALL_HANDLER,),
+    "incident.create": (R.CALL_HANDLER,),
     # A unit reads only the incidents its unit is or was assigned to (the others: 404).
-    "incident.read": (*CONTROL_ROOM, QART, UNIT, INTELLIGENCE, ADMIN),
-    "incident.read_any": (*CONTROL_ROOM, QART, INTELLIGENCE, ADMIN),
-    "incident.list": (*CONTROL_ROOM, QART, INTELLIGENCE, ADMIN),
-    "incident.grade": (CALL_HANDLER, SUPERVISOR),
-    "incident.add_entry": (*CONTROL_ROOM, UNIT),
+    "incident.read": (*CONTROL_ROOM, R.QART, R.UNIT, R.INTELLIGENCE, R.ADMIN),
+    "incident.read_any": (*CONTROL_ROOM, R.QART, R.INTELLIGENCE, R.ADMIN),
+    "incident.list": (*CONTROL_ROOM, R.QART, R.INTELLIGENCE, R.ADMIN),
+    "incident.grade": (R.CALL_HANDLER, R.SUPERVISOR),
+    "incident.add_entry": (*CONTROL_ROOM, R.UNIT),
     "incident.close": CONTROL_ROOM,
-    "incident.review_downgrade": (SUPERVISOR,),
+    "incident.review_downgrade": (R.SUPERVISOR,),
     # --- units, assignments and diverts ---------------------------------------------------
-    "unit.list": (*DISPATCH_DESK, CALL_HANDLER, ADMIN),
-    "unit.create": (ADMIN,),
-    "unit.set_status": (UNIT, DISPATCHER),
-    "unit.set_any_status": (DISPATCHER,),
-    "unit.assign": (DISPATCHER, INSPECTOR),
-    "assignment.read": (*DISPATCH_DESK, UNIT),
+    "unit.list": (*DISPATCH_DESK, R.CALL_HANDLER, R.ADMIN),
+    "unit.create": (R.ADMIN,),
+    "unit.set_status": (R.UNIT, R.DISPATCHER),
+    "unit.set_any_status": (R.DISPATCHER,),
+    "unit.assign": (R.DISPATCHER, R.INSPECTOR),
+    "assignment.read": (*DISPATCH_DESK, R.UNIT),
     "assignment.read_any": DISPATCH_DESK,
-    "assignment.acknowledge": (UNIT,),
-    "unit.divert": (DISPATCHER,),
-    "divert.review": (CONTROLLER,),
-    "divert.replace": (INSPECTOR, DISPATCHER),
-    "divert.challenge": (CONTROLLER, DISPATCHER, INSPECTOR, SUPERVISOR, CRIME_MANAGER),
-    "divert.resolve_challenge": (SUPERVISOR,),
+    "assignment.acknowledge": (R.UNIT,),
+    "unit.divert": (R.DISPATCHER,),
+    "divert.review": (R.CONTROLLER,),
+    "divert.replace": (R.INSPECTOR, R.DISPATCHER),
+    "divert.challenge": (R.CONTROLLER, R.DISPATCHER, R.INSPECTOR, R.SUPERVISOR, R.CRIME_MANAGER),
+    "divert.resolve_challenge": (R.SUPERVISOR,),
     "board.dispatch": DISPATCH_DESK,
     "board.overdue": OVERSIGHT,
-    "queue.divert_review": (CONTROLLER, SUPERVISOR),
-    "queue.replacement": (INSPECTOR, DISPATCHER, SUPERVISOR),
-    "terminal": (UNIT,),
+    "queue.divert_review": (R.CONTROLLER, R.SUPERVISOR),
+    "queue.replacement": (R.INSPECTOR, R.DISPATCHER, R.SUPERVISOR),
+    "terminal": (R.UNIT,),
     # --- special schemes ------------------------------------------------------------------
-    "scheme.read": (OIC, CRIME_MANAGER, INTELLIGENCE, SUPERVISOR),
-    "scheme.request": (OIC, INTELLIGENCE),
-    "scheme.record_contact": (OIC,),
-    "scheme.decide": (OIC, CRIME_MANAGER),
-    "scheme.reassign_oic": (CRIME_MANAGER,),
-    "scheme.lookup": (*CONTROL_ROOM, OIC, CRIME_MANAGER, INTELLIGENCE),
-    "scheme.queue": (CRIME_MANAGER, SUPERVISOR),
-    "scheme.mine": (OIC,),
-    "scheme.be_oic": (OIC,),
-    "scheme.act_on_any": (CRIME_MANAGER,),
+    "scheme.read": (R.OIC, R.CRIME_MANAGER, R.INTELLIGENCE, R.SUPERVISOR),
+    "scheme.request": (R.OIC, R.INTELLIGENCE),
+    "scheme.record_contact": (R.OIC,),
+    "scheme.decide": (R.OIC, R.CRIME_MANAGER),
+    "scheme.reassign_oic": (R.CRIME_MANAGER,),
+    "scheme.lookup": (*CONTROL_ROOM, R.OIC, R.CRIME_MANAGER, R.INTELLIGENCE),
+    "scheme.queue": (R.CRIME_MANAGER, R.SUPERVISOR),
+    "scheme.mine": (R.OIC,),
+    "scheme.be_oic": (R.OIC,),
+    "scheme.act_on_any": (R.CRIME_MANAGER,),
     # --- intelligence ---------------------------------------------------------------------
-    "intel.summary": (CALL_HANDLER, DISPATCHER, SUPERVISOR, INTELLIGENCE, OIC),
-    "intel.check": (CALL_HANDLER, INTELLIGENCE),
-    "intel.write": (INTELLIGENCE,),
-    "intel.read_full": (INTELLIGENCE, SUPERVISOR, OIC),
-    "intel.access_report": (SUPERVISOR, INTELLIGENCE, ADMIN),
+    "intel.summary": (R.CALL_HANDLER, R.DISPATCHER, R.SUPERVISOR, R.INTELLIGENCE, R.OIC),
+    "intel.check": (R.CALL_HANDLER, R.INTELLIGENCE),
+    "intel.write": (R.INTELLIGENCE,),
+    "intel.read_full": (R.INTELLIGENCE, R.SUPERVISOR, R.OIC),
+    "intel.access_report": (R.SUPERVISOR, R.INTELLIGENCE, R.ADMIN),
     # Who viewed what and when is for audit; why, and what the log says, is not admin's.
-    "intel.access_reasons": (SUPERVISOR, INTELLIGENCE),
-    "intel.log_access": (SUPERVISOR, INTELLIGENCE, ADMIN, OIC),
-    "intel.request": (CALL_HANDLER, DISPATCHER, SUPERVISOR),
-    "intel.request_queue": (INTELLIGENCE, SUPERVISOR),
-    "intel.answer": (INTELLIGENCE,),
-    # --- QART and reports -----------------------------------------------------------------
-    "qart.review": (QART,),
-    "qart.divert_tags": (QART, SUPERVISOR, CONTROLLER, INSPECTOR),
-    "qart.urgent_queue": (QART, SUPERVISOR),
-    "reports.read": (QART, SUPERVISOR),
+    "intel.access_reasons": (R.SUPERVISOR, R.INTELLIGENCE),
+    "intel.log_access": (R.SUPERVISOR, R.INTELLIGENCE, R.ADMIN, R.OIC),
+    "intel.request": (R.CALL_HANDLER, R.DISPATCHER, R.SUPERVISOR),
+    "intel.request_queue": (R.INTELLIGENCE, R.SUPERVISOR),
+    "intel.answer": (R.INTELLIGENCE,),
+    # --- R.QART and reports -----------------------------------------------------------------
+    "qart.review": (R.QART,),
+    "qart.divert_tags": (R.QART, R.SUPERVISOR, R.CONTROLLER, R.INSPECTOR),
+    "qart.urgent_queue": (R.QART, R.SUPERVISOR),
+    "reports.read": (R.QART, R.SUPERVISOR),
     # --- who hears which events -----------------------------------------------------------
     "hears.control_room": CONTROL_ROOM,
     "hears.dispatch": DISPATCH_DESK,
-    "hears.clock": (SUPERVISOR, INSPECTOR, CONTROLLER, DISPATCHER),
-    "hears.unacknowledged": (DISPATCHER, CONTROLLER, SUPERVISOR),
-    "hears.divert": (*DISPATCH_DESK, QART),
+    "hears.clock": (R.SUPERVISOR, R.INSPECTOR, R.CONTROLLER, R.DISPATCHER),
+    "hears.unacknowledged": (R.DISPATCHER, R.CONTROLLER, R.SUPERVISOR),
+    "hears.divert": (*DISPATCH_DESK, R.QART),
     "hears.oversight": OVERSIGHT,
-    "hears.absence": (SUPERVISOR, ADMIN),
-    "hears.scheme_in_force": (CRIME_MANAGER, SUPERVISOR, CALL_HANDLER, DISPATCHER, CONTROLLER),
-    "hears.scheme_escalation": (CRIME_MANAGER, SUPERVISOR),
-    "hears.intel_checked": (CALL_HANDLER, DISPATCHER, SUPERVISOR),
-    "hears.intel_desk": (INTELLIGENCE,),
-    "hears.intel_supervision": (SUPERVISOR,),
-    "hears.qart": (QART, SUPERVISOR),
+    "hears.absence": (R.SUPERVISOR, R.ADMIN),
+    "hears.scheme_in_force": (
+        R.CRIME_MANAGER,
+        R.SUPERVISOR,
+        R.CALL_HANDLER,
+        R.DISPATCHER,
+        R.CONTROLLER,
+    ),
+    "hears.scheme_escalation": (R.CRIME_MANAGER, R.SUPERVISOR),
+    "hears.intel_checked": (R.CALL_HANDLER, R.DISPATCHER, R.SUPERVISOR),
+    "hears.intel_desk": (R.INTELLIGENCE,),
+    "hears.intel_supervision": (R.SUPERVISOR,),
+    "hears.qart": (R.QART, R.SUPERVISOR),
 }
 
 
