@@ -8,6 +8,7 @@ app_name = "cad"
 
 urlpatterns: list = [
     path("calls/new/", views.call_screen, name="call_screen"),
+    path("calls/panels/", views.call_panels, name="call_panels"),
     path("incidents/", views.incident_list, name="incidents"),
     path("incidents/<int:pk>/", views.incident_page, name="incident"),
     path("contacts/<int:pk>/", views.contact_page, name="contact"),

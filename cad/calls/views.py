@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -58,14 +59,23 @@ def incident_list(request):
     )
 
 
+INCIDENT_PARTS = {
+    "head": "cad/_incident_head.html",
+    "flags": "cad/_incident_flags.html",
+    "narrative": "cad/_incident_narrative.html",
+    "side": "cad/_incident_side.html",
+}
+
+
 @role_required(*policy_roles("incident.read"))
 def incident_page(request, pk):
     incident = get_object_or_404(selectors.incidents_readable_by(request.user), pk=pk)
     data = selectors.incident_representation(incident, viewer=request.user)
-
+    # The page, or one of its live parts, which the page re-renders in place on each event.
+    template = INCIDENT_PARTS.get(request.GET.get("part", ""), "cad/incident.html")
     return render(
         request,
-        "cad/incident.html",
+        template,
         {
             "incident": incident,
             "data": data,
@@ -91,11 +101,61 @@ def incident_page(request, pk):
     )
 
 
+def _scheme_banners(items: list[dict]) -> dict:
+    return {
+        "active": [item for item in items if item.get("active")],
+        "history": [item for item in items if not item.get("active")],
+    }
+
+
+@role_required(*policy_roles("contact.record"))
+def call_panels(request):
+    """The call screen's panels, rendered here like every other page's: while the handler
+    types, what the phone, address or name finds (nothing recorded); once the incident is
+    saved, its own panels, and with `part=assessment` the recommendation and its reasons."""
+    incident_id = request.GET.get("incident", "")
+    if incident_id:
+        if not incident_id.isdigit():
+            raise Http404("No such incident.")
+        incident = get_object_or_404(
+            selectors.incidents_readable_by(request.user), pk=int(incident_id)
+        )
+        data = selectors.incident_representation(incident, viewer=request.user)
+        context = {
+            "data": data,
+            "scheme_lookup": _scheme_banners(data["schemes"]),
+            "previous": data["previous_contacts"],
+            "repeat": data["repeat_contact"],
+            "intel": data["intelligence"],
+            "preview": False,
+        }
+        if request.GET.get("part") == "assessment":
+            return render(request, "cad/_call_assessment.html", context)
+        return render(request, "cad/_call_lookup.html", context)
+    params = request.GET
+    data = selectors.lookup(
+        phone=params.get("phone", "")[:64],
+        address=params.get("address", "")[:300],
+        postcode=params.get("postcode", "")[:16],
+        name=params.get("name", "")[:200],
+    )
+    context = {
+        "scheme_lookup": _scheme_banners(data["schemes"]),
+        "previous": data["previous_contacts"],
+        "repeat": data["repeat_contact"],
+        "intel": {"checked_at": None, "hits": data["intelligence"]["hits"]},
+        "preview": True,
+    }
+    return render(request, "cad/_call_lookup.html", context)
+
+
 @role_required(*policy_roles("contact.record"))
 def contact_page(request, pk):
     contact = get_object_or_404(Contact, pk=pk)
     data = selectors.contact_representation(contact, viewer=request.user)
-    return render(request, "cad/contact.html", {"contact": contact, "data": data})
+    # The domestic abuse question is a part the page re-renders once it is answered.
+    template = "cad/_contact_da.html" if request.GET.get("part") == "da" else "cad/contact.html"
+    return render(request, template, {"contact": contact, "data": data})
 
 
 @role_required(ANY_ROLE)

@@ -18,3 +18,11 @@ def local_time(value, fmt: str = "%d %b %H:%M") -> str:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return timezone.localtime(moment).strftime(fmt)
+
+
+@register.filter
+def iso_value(value) -> str:
+    """A datetime or an ISO string, as the ISO string a <time datetime> holds."""
+    if not value:
+        return ""
+    return value if isinstance(value, str) else value.isoformat()

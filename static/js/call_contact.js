@@ -1,11 +1,5 @@
-// A contact's page: previous contacts and incidents for the same phone or address, and the
-// possible domestic abuse prompt, which must be answered here when no incident follows.
-import { api, el, renderPrevious, showErrors } from "./call_common.js";
-
-renderPrevious(
-  document.getElementById("previous-contacts"),
-  JSON.parse(document.getElementById("contact-previous").textContent),
-);
+// A contact's page (rendered by the server): the possible domestic abuse prompt, which must be answered here when no incident follows.
+import { api, refreshFragment, showErrors } from "./screen.js";
 
 const form = document.getElementById("contact-da-form");
 if (form) {
@@ -28,12 +22,8 @@ if (form) {
       showErrors(errors, status, data);
       return;
     }
-    const done = el("p", data.domestic_abuse ? "Recorded as domestic abuse" : `Not domestic abuse: ${data.da_rationale}`);
-    done.id = "contact-da-answer";
-    done.append(` — ${data.da_answered_by}`);
-    document.getElementById("contact-da").dataset.answered = "1";
-    document.getElementById("contact-da-title").lastChild.textContent = " answered";
-    form.replaceWith(done);
+    await refreshFragment(document.getElementById("contact-da-live"));
+    document.getElementById("contact-da-answer")?.focus();
   });
   // Alt+S records the answer from anywhere on the page, as on the call screen.
   document.addEventListener("keydown", (event) => {

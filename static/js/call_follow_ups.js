@@ -1,5 +1,5 @@
 // Follow-ups: acknowledge, complete, or (supervisors) take or hand on; updated in place, live.
-import { showErrors } from "./call_common.js";
+import { showErrors } from "./screen.js";
 import { api, liveFragment, refreshFragment } from "./screen.js";
 
 const errors = document.getElementById("follow-up-errors");

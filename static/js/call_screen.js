@@ -1,8 +1,7 @@
 // The call handler's screen: lookups while typing, save the incident, then grade it.
 // Keyboard first: Alt+S save, Alt+C contact only, Alt+G grade, Alt+N next call.
 import { onEvent } from "./live.js";
-import { renderHits } from "./intel_panel.js";
-import { api, debounce, el, localTime, renderPrevious, renderReasons, renderSchemes, showErrors } from "./call_common.js";
+import { api, debounce, el, localTime, refreshFragment, showErrors } from "./screen.js";
 
 const config = JSON.parse(document.getElementById("call-config").textContent);
 const callForm = document.getElementById("call-form");
@@ -58,35 +57,36 @@ field("add-person").addEventListener("click", addPerson);
 
 // --- lookups while typing -----------------------------------------------------------------
 
-let lookupSerial = 0;
 const lookupState = field("lookup-state");
+const panels = field("lookup-panels");
+const panelsUrl = panels.dataset.fragmentUrl;
 
-async function lookup() {
-  const params = new URLSearchParams();
-  const phone = field("caller_phone").value.trim();
-  const address = field("address").value.trim();
-  const postcode = field("postcode").value.trim();
-  const name = field("caller_name").value.trim();
-  if (phone) params.set("phone", phone);
-  if (address) params.set("address", address);
-  if (postcode) params.set("postcode", postcode);
-  if (name) params.set("name", name);
-  if (![...params.keys()].length) return;
-  const serial = ++lookupSerial;
+// Show the server's panels for `query`; the latest query wins (refreshFragment re-reads the
+// region's URL after a fetch in flight).
+async function showPanels(query) {
+  panels.dataset.fragmentUrl = `${panelsUrl}?${query}`;
   lookupState.dataset.state = "checking";
   lookupState.textContent = "checking…";
-  const { ok, status, data } = await api("GET", `/api/v1/calls/lookup/?${params}`);
-  if (serial !== lookupSerial) return; // a newer lookup is on its way
-  if (!ok) {
+  try {
+    await refreshFragment(panels);
+    lookupState.dataset.state = "done";
+    lookupState.textContent = `updated ${new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" })}`;
+  } catch (error) {
     lookupState.dataset.state = "failed";
-    lookupState.textContent = `lookup failed (${status})`;
-    return;
+    lookupState.textContent = `lookup failed (${error.message})`;
   }
-  renderSchemes(field("lookup-schemes"), data.schemes);
-  renderPrevious(field("lookup-previous"), data.previous_contacts, { repeat: data.repeat_contact });
-  renderHits(field("lookup-intel"), { checked_at: null, hits: data.intelligence.hits }, { preview: true });
-  lookupState.dataset.state = "done";
-  lookupState.textContent = `updated ${new Date().toLocaleTimeString("en-GB")}`;
+}
+
+function lookup() {
+  // Once saved, the panels are the incident's: a look-up typed just before the save must
+  // not list the new incident as its own previous contact.
+  if (incident) return;
+  const params = new URLSearchParams();
+  for (const [key, id] of [["phone", "caller_phone"], ["address", "address"], ["postcode", "postcode"], ["name", "caller_name"]]) {
+    const value = field(id).value.trim();
+    if (value) params.set(key, value);
+  }
+  if ([...params.keys()].length) showPanels(params);
 }
 
 const lookupSoon = debounce(lookup, 250);
@@ -126,7 +126,7 @@ async function saveIncident() {
   errors.replaceChildren();
   incident = data;
   lockCallForm();
-  showGrading(data);
+  await showGrading(data);
 }
 
 callForm.addEventListener("submit", (event) => {
@@ -184,28 +184,24 @@ field("save-contact").addEventListener("click", saveContact);
 
 // --- grading --------------------------------------------------------------------------------
 
-function showGrading(data) {
+const assessment = field("assessment-live");
+
+// The recommendation and its reasons, rendered by the server for the saved incident.
+async function showAssessment() {
+  assessment.dataset.fragmentUrl = `${panelsUrl}?incident=${incident.id}&part=assessment`;
+  await refreshFragment(assessment);
+  field("da-prompt").hidden = field("assessment").dataset.daPrompt !== "1";
+}
+
+async function showGrading(data) {
   gradingPanel.hidden = false;
   field("incident-ref").textContent = data.reference;
   field("incident-link").href = data.url;
-  renderAssessment(data);
-  renderSchemes(field("lookup-schemes"), data.schemes);
-  renderPrevious(field("lookup-previous"), data.previous_contacts, { repeat: data.repeat_contact });
-  renderHits(field("lookup-intel"), data.intelligence);
-  const recommended = field(`grade-${data.recommended_grade}`);
+  await Promise.all([showAssessment(), showPanels(`incident=${data.id}`)]);
+  const recommended = field(`grade-${field("assessment").dataset.recommended}`);
   if (recommended && !document.querySelector("input[name=grade]:checked")) recommended.checked = true;
   syncAppointment();
-  (data.da_prompt && data.domestic_abuse === null ? field("da-yes") : recommended || field("grade-submit")).focus();
-}
-
-function renderAssessment(data) {
-  field("recommended-grade").textContent = data.recommended_grade;
-  const floor = field("grade-floor");
-  floor.hidden = !data.grade_floor;
-  floor.textContent = data.grade_floor ? `floor ${data.grade_floor}` : "";
-  renderReasons(field("risk-reasons"), data.risk_reasons || []);
-  field("grading-basis").textContent = data.recommendation_reason || (data.risk_reasons?.length ? "" : "No risk cues found.");
-  field("da-prompt").hidden = !data.da_prompt;
+  (field("da-prompt").hidden ? recommended || field("grade-submit") : field("da-yes")).focus();
 }
 
 function syncAppointment() {
@@ -294,12 +290,7 @@ document.addEventListener("keydown", (event) => {
 
 // --- live: a narrative entry elsewhere can change the recommendation -------------------------
 
-onEvent(async (frame) => {
+onEvent((frame) => {
   if (!incident || frame.data.incident !== incident.id) return;
-  if (!["incident.entry_added", "incident.graded"].includes(frame.kind)) return;
-  const { ok, data } = await api("GET", `/api/v1/incidents/${incident.id}/`);
-  if (ok) {
-    incident = data;
-    renderAssessment(data);
-  }
+  if (["incident.entry_added", "incident.graded"].includes(frame.kind)) showAssessment();
 }, "incident.");

@@ -1,7 +1,7 @@
 // A divert's timeline: stays live while events about the divert or either incident
 // arrive, and records QART findings through the API (the form also works without it).
 import { onEvent } from "./live.js";
-import { api, refreshFragment } from "./screen.js";
+import { api, refreshFragment, showErrors } from "./screen.js";
 
 const container = document.getElementById("timeline-live");
 const watch = JSON.parse(document.getElementById("timeline-watch").textContent);
@@ -19,26 +19,6 @@ onEvent((frame) => {
   if (concerns(frame.data)) refreshFragment(container).catch(() => {});
 });
 
-function showErrors(data, status) {
-  const box = document.getElementById("qart-errors");
-  box.replaceChildren();
-  const add = (text, field) => {
-    const line = document.createElement("p");
-    line.textContent = text;
-    if (field) line.dataset.field = field;
-    box.append(line);
-  };
-  if (!data) {
-    add(`The server answered ${status}.`);
-  } else if (typeof data.detail === "string") {
-    add(data.detail);
-  } else {
-    for (const [field, messages] of Object.entries(data)) {
-      for (const message of [].concat(messages)) add(`${field}: ${message}`, field);
-    }
-  }
-}
-
 async function submit() {
   const button = form.querySelector("button[type=submit]");
   const finding = form.querySelector("input[name=finding]:checked")?.value || "";
@@ -52,10 +32,10 @@ async function submit() {
       await refreshFragment(container);
       document.getElementById("findings-title")?.scrollIntoView({ block: "start" });
     } else {
-      showErrors(data, status);
+      showErrors(document.getElementById("qart-errors"), status, data, { form });
     }
   } catch {
-    showErrors(null, "nothing (connection lost)");
+    showErrors(document.getElementById("qart-errors"), "nothing (connection lost)", null);
   } finally {
     button.disabled = false;
   }

@@ -1,7 +1,7 @@
 // The scheme page: record contacts and decisions through the API, show refusals where
 // the officer is looking (a withdrawal names the missing step), and stay live.
 import { refreshAll } from "./scheme_live.js";
-import { api, typing } from "./screen.js";
+import { api, showErrors, typing } from "./screen.js";
 
 const LABELS = {
   ends_at: "New planned end",
@@ -22,31 +22,6 @@ function formBody(form) {
   return body;
 }
 
-function showErrors(form, status, data) {
-  const box = form.querySelector("[data-form-errors]");
-  box.replaceChildren();
-  const add = (text, field) => {
-    const line = document.createElement("p");
-    line.textContent = text;
-    if (field) line.dataset.field = field;
-    box.append(line);
-  };
-  if (!data) {
-    add(`The server answered ${status}.`);
-  } else if (typeof data.detail === "string") {
-    add(data.detail);
-  } else {
-    for (const [field, messages] of Object.entries(data)) {
-      for (const message of [].concat(messages)) {
-        const text = typeof message === "string" ? message : JSON.stringify(message);
-        add(LABELS[field] ? `${LABELS[field]}: ${text}` : text, field);
-      }
-    }
-  }
-  const first = form.querySelector(`[name="${Object.keys(data || {})[0]}"]`);
-  if (first) first.focus();
-}
-
 function applyState() {
   const state = document.getElementById("scheme-state");
   const ended = state && state.dataset.inForce === "0";
@@ -62,7 +37,7 @@ async function submit(form) {
   try {
     const { ok, status: code, data } = await api("POST", form.dataset.apiUrl, formBody(form));
     if (!ok) {
-      showErrors(form, code, data);
+      showErrors(form.querySelector("[data-form-errors]"), code, data, { labels: LABELS, form });
       status.textContent = "Not saved: see the message in the form.";
       return;
     }

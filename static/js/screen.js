@@ -45,6 +45,59 @@ export function errorText(result) {
     .join(" · ");
 }
 
+// A refusal as a list in its box, one line per field ({"detail": "..."} or {"field":
+// ["message", ...]}), each line marked with its field; `labels` names fields for people and
+// `form` moves the focus to the first field refused.
+export function showErrors(box, status, data, { labels = {}, form = null } = {}) {
+  box.replaceChildren();
+  const list = document.createElement("ul");
+  const add = (text, field) => {
+    const item = document.createElement("li");
+    item.textContent = text;
+    if (field) item.dataset.field = field;
+    list.append(item);
+  };
+  if (!data) {
+    add(`The server answered ${status}.`);
+  } else if (typeof data.detail === "string") {
+    add(data.detail);
+  } else {
+    for (const [field, messages] of Object.entries(data)) {
+      const text = [].concat(messages)
+        .map((m) => (typeof m === "string" ? m : Object.entries(m || {}).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ")))
+        .join(" ");
+      add(`${labels[field] || field.replaceAll("_", " ")}: ${text}`, field);
+    }
+  }
+  box.append(list);
+  const first = form && data && typeof data.detail !== "string" ? form.querySelector(`[name="${Object.keys(data)[0]}"]`) : null;
+  if (first) first.focus();
+}
+
+// --- small helpers ------------------------------------------------------------------------
+
+export function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+// The one way times are shown, as the server's pages show them: "06 Dec 14:52", 24-hour.
+export function localTime(iso) {
+  if (!iso) return "";
+  const at = new Date(iso);
+  return `${at.toLocaleDateString("en-GB", { day: "2-digit", month: "short" })} ${at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false })}`;
+}
+
+export function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
 export function say(element, text, state = "ok") {
   if (!element) return;
   element.textContent = text;

@@ -141,3 +141,59 @@ def test_the_seed_call_pre_selects_immediate_with_its_reasons_in_view(
         assert flag.is_visible()
     assert page.is_visible("#da-prompt")
     page.screenshot(path=str(tmp_path / "seed-call-graded.png"), full_page=True)
+
+
+def test_the_incident_page_updates_in_place_and_keeps_what_is_typed(
+    browser_login, live_asgi, make_user
+):
+    """Another handler's entry and grade arrive while the dispatcher types: the parts are
+    re-rendered by the server, the half-written entry and the focus stay."""
+    from cad.calls.services import incident_add_entry, incident_grade
+    from tests.factories import incident_factory
+
+    ensure_opening_codes()
+    incident = incident_factory(narrative="Caller reports a shed broken into overnight")
+    page = browser_login(make_user("dispatcher"))
+    page.goto(f"{live_asgi}/incidents/{incident.id}/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    page.evaluate("window.__sameDocument = true")
+    page.focus("#entry-text")
+    page.keyboard.type("Half-written note about the")
+
+    handler = make_user("call_handler")
+    incident_add_entry(actor=handler, incident=incident, text="Caller rang back: he is outside now")
+    incident_grade(
+        actor=handler, incident=incident, grade="IMMEDIATE", rationale="", domestic_abuse=True
+    )
+    page.wait_for_selector("#incident-grade[data-grade='IMMEDIATE']")
+    page.wait_for_selector("#narrative li:nth-child(2)")
+    assert "he is outside now" in page.inner_text("#narrative")
+    assert page.locator("#history [data-kind='incident.graded']").count() == 1
+    assert "Graded" in page.inner_text("#history")
+    assert page.input_value("#entry-text") == "Half-written note about the"
+    assert page.evaluate("document.activeElement.id") == "entry-text"
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_a_call_saved_straight_after_typing_is_not_its_own_previous_contact(
+    browser_login, live_asgi, make_user
+):
+    """The look-up while typing and the save race: once saved, the panels are the
+    incident's, and it is never listed as its own previous contact (no REPEAT badge)."""
+    ensure_opening_codes()
+    page = browser_login(make_user("call_handler"))
+    page.goto(f"{live_asgi}/calls/new/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    page.fill("#address", "3 Market Street")
+    page.fill("#narrative", "Caller reports a lost wallet in the high street")
+    page.select_option("#opening_code", "suspicious_circumstances")
+    page.focus("#caller_name")
+    page.keyboard.type("Jo Bloggs")
+    page.keyboard.press("Alt+s")  # within the look-up's 250 ms pause
+    page.wait_for_selector("#grading-panel:not([hidden])")
+    page.wait_for_timeout(600)  # past the pause: a look-up typed before the save would land
+    reference = page.inner_text("#incident-ref").strip()
+    assert reference
+    assert reference not in page.inner_text("#lookup-previous")
+    assert "REPEAT CONTACT" not in page.inner_text("#lookup-previous")
+    assert "None found" in page.inner_text("#lookup-previous")

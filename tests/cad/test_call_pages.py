@@ -56,8 +56,54 @@ def test_the_incident_page_shows_everything(client, make_user):
     assert SEED_WORDS.replace("'", "&#x27;") in html
     assert "data-due=" in html and "DOMESTIC ABUSE" in html
     assert "domestic abuse: threat now" in html
-    assert "incident.graded" in html  # history
+    assert ">Graded</strong>" in html and ">incident.graded<" not in html  # labels, not codes
     assert 'style="' not in html
+
+
+def test_the_incident_page_parts_render_alone_for_live_refresh(client, make_user):
+    """The page re-renders its parts in place: each part is the server's own markup."""
+    incident = incident_factory(narrative=SEED_WORDS, grade="IMMEDIATE", domestic_abuse=True)
+    login(client, make_user("dispatcher"))
+    url = f"/incidents/{incident.id}/"
+    head = client.get(url, {"part": "head"}).content.decode()
+    assert 'id="incident-grade" data-grade="IMMEDIATE"' in head and "<html" not in head
+    assert 'data-prompt-open="0"' in head  # answered: the grade form's question stays shut
+    flags = client.get(url, {"part": "flags"}).content.decode()
+    assert 'data-flag="da.current_threat"' in flags and "<html" not in flags
+    narrative = client.get(url, {"part": "narrative"}).content.decode()
+    assert 'id="narrative"' in narrative and "ex-husband" in narrative
+    side = client.get(url, {"part": "side"}).content.decode()
+    assert "Grading decisions" in side and 'data-kind="incident.graded"' in side
+    whole = client.get(url, {"part": "nonsense"}).content.decode()
+    assert "<html" in whole  # an unknown part is the whole page
+    client.logout()
+    login(client, make_user("oic"))
+    assert client.get(url, {"part": "head"}).status_code == 403
+
+
+def test_the_call_screen_panels_are_rendered_by_the_server(
+    client, make_user, seed_intelligence, seed_scheme
+):
+    contact_factory(caller_phone="07700900123", summary="Earlier call about a court order")
+    login(client, make_user("call_handler"))
+    html = client.get("/calls/panels/", {"phone": "07700 900123"}).content.decode()
+    assert f'data-scheme-id="{seed_scheme.id}"' in html and "SPECIAL SCHEME" in html
+    assert "Earlier call about a court order" in html
+    assert "REPEAT CONTACT: another in the last 28 days" in html
+    assert "MARAC" in html and "as typed (not yet recorded)" in html
+    incident = incident_factory(narrative=SEED_WORDS, caller_phone="07700900123")
+    assessment = client.get(
+        "/calls/panels/", {"incident": incident.id, "part": "assessment"}
+    ).content.decode()
+    assert 'data-recommended="IMMEDIATE"' in assessment and 'data-da-prompt="1"' in assessment
+    assert 'data-flag="intel.floor"' in assessment
+    saved = client.get("/calls/panels/", {"incident": incident.id}).content.decode()
+    assert "as typed" not in saved and "Earlier call about a court order" in saved
+    assert client.get("/calls/panels/", {"incident": "x1"}).status_code == 404
+    assert client.get("/calls/panels/", {"incident": "999999"}).status_code == 404
+    client.logout()
+    login(client, make_user("qart"))
+    assert client.get("/calls/panels/", {"phone": "07700 900123"}).status_code == 403
 
 
 def test_follow_ups_page_lists_mine_and_the_supervisors(client, make_user):

@@ -1,0 +1,19 @@
+"""Labels, not codes, on pages: `{{ event.kind|event_label }}`."""
+
+from django import template
+
+from cad.kernel.labels import event_label as label_for_kind
+from cad.models import Channel
+
+register = template.Library()
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return label_for_kind(kind or "")
+
+
+@register.filter
+def channel_label(value: str) -> str:
+    """ "switchboard" → "Switchboard": how the contact reached the force."""
+    return dict(Channel.choices).get(value, value)
