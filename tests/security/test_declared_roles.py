@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cad.kernel.roles import ALL_ROLES, ANY_ROLE
 
 # Open on purpose: logging in, the public schema and its docs, the admin (staff-only).
-PUBLIC = {"login", "logout", "api-token", "api-schema", "api-docs"}
+PUBLIC = {"login", "logout", "api-token", "api-schema", "api-docs", "api-redoc", "favicon"}
 
 
 def walk(patterns, prefix=""):
