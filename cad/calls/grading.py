@@ -331,7 +331,7 @@ HERE_NOW = any_of(
     cue("distress_now"),
     unless(
         any_of(cue("presence"), cue("stalking_now"), cue("held_now")),
-        any_of(cue("safe"), cue("calm")),
+        any_of(cue("safe"), cue("calm"), cue("far_away")),
     ),
 )
 # The caller asks for advice or a record, or says the danger has passed.
@@ -544,8 +544,19 @@ RULES: tuple[Rule, ...] = (
                     cue("order_breach"),
                 ),
             ),
-            # Advice asked about an old matter; not when someone was hurt today.
-            all_of(CALM, absent(cue("harm_today"))),
+            any_of(
+                # Advice asked about an old matter; not when someone was hurt today.
+                all_of(CALM, absent(cue("harm_today"))),
+                # Words, messages or damage from someone who lives far away ("she moved
+                # to Spain last year"), with no violence, threat or breach told.
+                all_of(
+                    cue("far_away"),
+                    absent(cue("violence_recent")),
+                    absent(cue("threat_recent")),
+                    absent(cue("order_breach")),
+                    absent(cue("stalking_now")),
+                ),
+            ),
         ),
         "Domestic abuse ({evidence}) reported soon after it happened.",
         recommend=PRIORITY,

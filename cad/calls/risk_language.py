@@ -35,7 +35,7 @@ import gc
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 # --- tables --------------------------------------------------------------------------------
@@ -65,6 +65,7 @@ SPELLING: dict[str, str] = {
     "rite": "right", "nw": "now", "rn": "now", "atm": "now", "jus": "just", "agen": "again",
     "definately": "definitely", "defo": "definitely", "wen": "when", "u": "you",
     "ur": "your", "headbutted": "headbutt", "headbutting": "headbutt", "glassed": "glass",
+    "swinging": "swing",
     "rammed": "ram", "ramming": "ram", "abused": "abuse", "abusing": "abuse",
     "stalked": "stalk", "stalking": "stalk", "mins": "minute", "min": "minute",
     "hrs": "hour", "hr": "hour", "thru": "through", "pics": "picture", "pic": "picture",
@@ -113,6 +114,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "aunt", "nephew", "niece", "cousin", "old man", "old lady", "family", "in - law",
         "my|our lad|lads|boy|girl",
         "brother|sister|father|mother|son|daughter - in - law",
+        # Handlers' shorthand and the rest of the family.
+        "sil", "fil", "mil", "bil", "dil", "gran", "grandma", "grandmother", "grandfather",
+        "grandpa", "grandchild", "grandkid", "stepbrother", "stepsister",
+        "half brother|sister", "adult son|daughter|child",
     ),
     "da_words": (
         "da ongoing", "da incident", "dash", "high risk",
@@ -163,6 +168,14 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "throw the? telly|tv|plate|glass|chair at", "pull my|her|his hair",
         "break my|her|his nose|arm|jaw|rib|ribs|finger|wrist|leg", "burn me|her|him",
         "smash", "smash everything", "smash up", "smash the|my place|stuff|things",
+        # A car, a throw or a boot used on someone.
+        "try|trying to run me|her|him|us over", "run me|her|him|us over", "knock me|her|him down",
+        "drive|drove|driving at me|her|him|us", "swerve at me|her|him|us",
+        "throw|threw me|her|him into|against|across|at|off|out", "boot me|her|him|us",
+        "stamp on me|her|him|my|her|his", "stamp on",
+        "strangle hold", "stranglehold", "hand|hands round|around her|my|his throat|neck",
+        "pull chunks|clumps|handfuls of my|her|his hair", "pull my|her|his hair out",
+        "give me|her|him a black eye|fat lip|split lip|nosebleed",
     ),
     # Abuse named as such, and words aimed at someone: domestic abuse when a party does it.
     "abuse": (
@@ -175,7 +188,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "intimidate", "bully", "manipulate", "gaslight",
     ),
     "strangle": (
-        "hands around|round her|my|his neck|throat", "pass out", "passed out",
+        "strangle hold", "stranglehold", "go limp", "gone limp", "see stars", "saw stars",
+        "hand|hands around|round her|my|his neck|throat", "pass out", "passed out",
         "strangle", "strangulate", "choke me|her|him", "throttle", "smother", "suffocate",
         "by the neck|throat",
     ),
@@ -202,6 +216,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "both burn", "we both burn", "take her|me|him abroad|away",
         "take me|her|him|you with him|her", "do me|her|him|you in", "tonight be|'s the night",
         "ruin my|her life", "set fire|light", "petrol",
+        "put me|her|him|you in the ground", "put me|her|him|you in a|the hospital|grave|box",
+        "end me|her|him|you|us tonight", "come|coming to end|get|sort|do",
     ),
     "door": (
         "door", "front door", "back door", "window", "letterbox", "buzzer", "doorbell",
@@ -250,6 +266,19 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "at|in|outside the? address|premises|property", "still at|in", "lock in the? bathroom|"
         "bedroom|room|toilet", "lock myself|herself|himself in",
     ),
+    # Gone only for a moment, or on the way: the other party is as good as here now.
+    "returning": (
+        "back in a minute|sec|second|moment|bit|mo", "back any minute|sec|second|moment|time",
+        "back in minute|hour", "back in 1|2|3|4|5|10|15|20|one|two|five|ten|a few minute",
+        "be here in", "be here any", "be there in", "here in minute", "minute away",
+        "1|2|3|5|10|15|20|few|couple minute away", "round the corner", "on his|her|their way",
+        "nip to|out|down|round", "pop to|out|down|round", "only go to|out|round",
+        "go out the back|front", "out the back for", "for a smoke|fag|fags|cig|ciggie",
+        "for fags|cigs|smokes|booze", "go to get|buy fags|cigs|booze|drink",
+        "come|coming back tonight|later|soon", "come|coming round|over tonight|later",
+        "come|coming for me|her|him|you|us tonight", "come|coming to get|end|sort",
+        "be back tonight|later|soon", "back tonight", "move|moving towards",
+    ),
     "stalking": (
         "keep|keeps posting", "messaging my work", "keep ringing off|from withheld",
         "withheld number|numbers", "silent calls",
@@ -271,6 +300,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "locked in bedroom|room|the house", "no one leave|leaves",
         "keep|keeps the|her|my car? keys|bank card|money",
         "read|reads all my|his|her messages|emails", "will not let him",
+        "go|goes|going through my|her|his phone|messages|texts", "sulk|sulks for days|if",
         "lock every|all door|doors", "pocket the keys", "nobody leave", "make me share my location",
         "read|reads all my messages", "get|gets angry if i see", "demand money", "demanding money",
         "put my wages", "take my wages",
@@ -280,12 +310,17 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "have to ask to|permission", "stop paying", "stop her|me seeing", "check every receipt",
         "will not let me|her|us", "not allow out", "not allow to go|leave|see",
         "lock me|her|us in|out", "lock all the? door|doors", "take my|her the? car? keys",
-        "take my|her money|phone|bank|card|cards|pension|passport",
+        "take my|her|his money|phone|bank|card|cards|pension|passport",
+        "take|withdraw|nick|steal|quid|pound|money|cash out my|her|his purse|wallet|account|bank",
+        "out of my|her|his purse|wallet|account", "take his|her|my bank|pension card",
+        "withdraw|take|steal money|cash|quid|pound from|out",
         "take away my|her phone", "control", "check my|her phone", "keep me|her in",
         "from my|her purse", "empty my|her account", "take the kids|children|baby",
         "take my|her|our kids|children|baby", "have my|her passport", "take her back",
         "would not let me|her", "have all the money", "receipts for everything",
         "take loans|loan|credit|cards out in my|her name", "in my|her name",
+        "get|got|have my|her car? keys|passport|bank card|phone", "flush my|her|his tablets|meds|"
+        "medication", "snap my|her|his phone|sim", "make me|her hand over",
     ),
     "life": (
         "not getting up", "not get up", "she|he be bleeding", "bleeding a lot|a fair bit|badly",
@@ -317,6 +352,14 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "not breathing right", "sweating", "pour out", "jump in front of", "platform edge",
         "edge of the platform|bridge|roof|cliff",
     ),
+    # Injuries seen or told: with "her partner did it", violence by that party.
+    "injury": (
+        "cut lip|head|face|eye|nose", "split lip", "blood on|from her|his|my nose|face|head|mouth",
+        "fractured|broken|busted nose|wrist|arm|jaw|rib|ribs|cheekbone|finger|eye socket",
+        "fracture", "black eye", "bruise", "bruised", "bruising", "swollen", "swelling",
+        "teeth marks", "bite marks", "bleeding", "injury", "injuries", "stitches", "burns",
+        "red mark|marks", "marks on her|his|my neck|arm|arms|face",
+    ),
     "weapon": (
         "rope", "scissors", "belt", "handgun", "poker",
         "wheel brace", "bread knife",
@@ -326,6 +369,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "axe", "sword", "samurai", "crowbar", "baseball bat", "bat", "hammer", "acid",
         "broken bottle", "cleaver", "screwdriver", "taser", "gunshot", "shots fired",
         "shoot", "shooting",
+        # Tools and sports kit used as weapons.
+        "wrench", "spanner", "syringe", "needle", "needles", "crossbow", "golf club",
+        "cricket bat", "metal bar|pole|pipe", "iron pole|pipe", "knuckle duster|dusters",
+        "knuckleduster", "stanley knife", "box cutter", "lighter", "petrol can", "club hammer",
+        "sledgehammer", "pickaxe", "hatchet", "kitchen knife", "carving knife",
     ),
     # A weapon in someone's hands: these just before the weapon.
     "held": (
@@ -333,6 +381,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "with a|an|his|her|the", "with", "have a|an|got", "have get|got", "get a", "got",
         "got a|an|the", "hold", "wave", "brandish", "carry", "pull a|out", "point",
         "armed", "threaten", "come at", "the bread|kitchen",
+        "swing a|an|his|her|the", "wield a|an|his|her|the", "carry a|an|his|her|the",
+        "hold a|an|his|her|the", "wave a|an|his|her|the",
     ),
     "intruder": (
         "loading her|his|my|their telly|tv|stuff|things into",
@@ -413,6 +463,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "ringing back to cancel", "cancel the call",
         "it be the telly|tv|radio|television", "false alarm", "rang by mistake", "pocket dial",
         "sorry to waste", "it be a film|programme|game",
+        "bird scarer|scarers", "it be firework|fireworks", "just firework|fireworks",
+        "backfire", "backfiring", "it be a car backfiring",
     ),
     # The caller says they are safe: the other party far away or gone.
     "safe": (
@@ -420,6 +472,14 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "not in danger", "not in any danger", "safe now", "be safe", "live|lives in another "
         "city|town|country", "another city|town|country", "long go", "he be|'s go",
         "she be|'s go", "they be|'ve go", "do not know where i live|am|be",
+    ),
+    # The other party lives far away: another town, county or country.
+    "far": (
+        "live|lives|living|move|moved across town", "other side of the? county|country|town|city",
+        "live|lives|living|move|moved|back|go|gone abroad|overseas", "in another county|country",
+        "live|lives|living|move|moved|back to|in spain|portugal|france|ireland|scotland|wales|"
+        "poland|romania|australia|america|canada|dubai|turkey|italy|germany|greece",
+        "live|lives|living in another city|town|country", "mile|miles away",
     ),
     # The caller asks for advice or a record, or says the danger has passed.
     "calm": (
@@ -442,15 +502,24 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "is it|that legal", "can someone explain", "have a word", "should i|she|he|we",
         "what happen if", "cough it up", "nothing happen|happening", "not happening now",
         "want to know if|whether|how|what", "what can i do",
+        "want|wants to know his|her|their history|past|background", "ask|asks about",
+        "know his|their|the options", "want|wants to know options", "want|wants it to stop",
+        "want|wants them|him|her to stop",
+        "not want anyone|someone|police come|coming out|round",
         "what can she do", "number|numbers for", "not want police", "do not want police",
         "convenient", "next week", "one evening", "update only", "for an update",
         "report it properly", "lol", "haha", "blocked him|her", "speak to him|her",
         "talk to someone", "historic", "make a statement",
+        # A question about the law: "can I carry my knives to work", "hand them in".
+        "can i carry|take|bring|keep|have|own", "allowed to carry|take|bring|keep|have|own",
+        "hand them|it|this|these|those in", "is it an offence", "be it an offence",
     ),
     "stranger": (
         "never seen him|her|them before", "do not know him|her|them",
         "trader", "rogue trader", "roofer", "workman", "scammer", "salesman", "dog",
-        "door supervisor", "supervisor", "instructor", "coach", "referee",
+        "door supervisor", "supervisor", "instructor", "coach", "referee", "owner",
+        "other driver|drivers|motorist|party|man|woman|lad|bloke|parent|parents",
+        "road rage",
         "man", "woman", "men", "women", "a|some|this kid|boy|lad|girl",
         "a|some|this|the|two|three|four|group|gang|couple of? man|men|bloke|blokes|lad|lads|"
         "guy|guys|fella|woman|women|youth|youths|male|female|person|people|stranger|driver|"
@@ -500,6 +569,14 @@ DAMAGE_OBJECTS = frozenset({
     "thing", "glass", "gate", "fence", "van", "mirror", "bin", "shed", "ball", "football",
     "it", "windscreen", "bottle", "tyre", "tyres", "everything", "place", "flat",
 })
+# Who a handler means by the caller's side: their partner, ex or family is a party
+# ("caller's husband", "IP's ex", "the victim's boyfriend", "my mate's boyfriend").
+CALLER_SIDE = frozenset({
+    "caller", "callers", "c/s", "ip", "ips", "rp", "rps", "victim", "female", "woman", "lady",
+    "girl", "patient", "pt", "mate", "friend", "neighbour", "client", "resident", "male",
+    "sister", "daughter", "mum", "mam", "mother", "niece", "cousin", "aunt", "auntie",
+    "nan", "gran",
+})
 # Words after "by" naming someone who is not a party ("attacked by some lads").
 NOT_A_PARTY = frozenset({
     "lad", "lads", "group", "gang", "man", "men", "woman", "stranger", "someone", "somebody",
@@ -531,7 +608,7 @@ HARM_VERBS = frozenset({
 # Heads of threat phrases that speak of what is to come.
 _FUTURE_THREATS = frozenset({
     "tonight", "be", "you", "do", "regret", "pay", "finish", "more", "unless", "both", "we",
-    "teach", "take", "never", "make", "break", "i", "she", "he",
+    "teach", "take", "never", "make", "break", "i", "she", "he", "come",
 })  # fmt: skip
 _AUXILIARIES = frozenset({
     "'s", "s", "is", "was", "has", "had", "'d", "keeps", "kept", "just", "been", "now",
@@ -544,13 +621,58 @@ _NOT_DA_DOMESTIC = frozenset({
     "staff", "worker", "property", "premise", "heating", "water", "electric",
 })
 DOOR_NOT_ENTRY = frozenset({"next", "garage", "car", "van", "fridge", "cupboard", "oven", "shed"})
+# "panic attack", "heart attack": an illness, not an assault.
+ILLNESS_BEFORE_ATTACK = frozenset({
+    "panic", "heart", "asthma", "anxiety", "angina", "epileptic", "diabetic", "hypo", "gout",
+    "migraine", "allergic",
+})
+# A party spoken of as the one harmed or ill ("my husband's been mugged", "dad's passed
+# away", "my son's gone missing"): someone the caller speaks for, not someone who acts.
+HARMED = frozenset({
+    "missing", "passed", "died", "dead", "collapsed", "having", "had", "ill", "poorly", "unwell",
+    "hospital", "hospitalised", "injured", "lost", "fallen", "fell", "diagnosed", "stitches",
+})
+# The same after "was", "been", "got": "my husband's been mugged", "dad was punched".
+HARMED_PASSIVE = frozenset({
+    "mugged", "robbed", "attacked", "assaulted", "punched", "stabbed", "bitten", "bit", "hit",
+    "knocked", "scammed", "conned", "burgled", "trapped", "run", "beaten", "glassed", "shot",
+    "kicked", "hurt", "injured", "threatened", "followed", "taken",
+})
+# Said of a game, a match or a film: "said they'd kill him in Fortnite", "kill him ref".
+PLAY = frozenset({
+    "fortnite", "xbox", "playstation", "ps4", "ps5", "roblox", "minecraft", "gaming", "game",
+    "headset", "ref", "referee", "irl", "cod", "gta", "warzone", "film", "movie",
+})
+# After "threaten": what is not harm ("threatening court action", "threatened to sue").
+NOT_HARM_AFTER_THREATEN = frozenset({
+    "court", "legal", "action", "eviction", "evict", "bailiff", "bailiffs", "solicitor",
+    "solicitors", "sue", "report", "police", "complain", "complaint", "fine", "charge",
+    "ccj", "debt", "cut", "disconnect", "leave", "sack", "dismissal", "suicide",
+})
+# Things killed or murdered in idiom: "murder this wall", "kill a pint", "killing time".
+IDIOM_OBJECTS = frozenset({
+    "wall", "pint", "curry", "time", "song", "game", "battery", "light", "lights", "engine",
+    "music", "telly", "tv", "noise", "vibe", "mood", "buzz", "it", "this", "that", "them",
+    "grass", "weeds", "plant", "plants", "spider", "fly", "wasp",
+}) - {"it", "them"}
+# Words around a weapon that make it an object found, stored or handed in, not held.
+STORED_WEAPON = frozenset({
+    "find", "found", "old", "antique", "war", "rusty", "replica", "ornamental", "decorative",
+    "certificate", "licence", "license", "cabinet", "collection", "dumped", "discarded",
+})
+# Where a weapon is carried on someone: "a gun in his waistband".
+WORN = frozenset({
+    "waistband", "pocket", "pockets", "hand", "hands", "belt", "trousers", "sleeve", "jacket",
+    "coat", "bag", "hoodie", "sock", "boot",
+})
 # fmt: on
 
 _PAST = re.compile(
     r"\b(last (week|month|year|summer|christmas|weekend|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|"
     r"september|october|november|december)|(week|weeks|month|months|year|years|fortnight|"
-    r"day|days) ago|the other (day|week)|in the past|previously|use to|back in|historic|"
+    r"day|days) ago|the other (day|week)|in the past|previously|back in the day|historic|"
+    r"use to(?! work with| know| go to school with)|"
     r"historical|for years|years|on (monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday)|(19|20)\d\d|this week|at the weekend|over the weekend|nothing since|"
     r"in (january|february|march|april|june|july|august|september|october|november|december)|"
@@ -558,14 +680,22 @@ _PAST = re.compile(
 )
 _RECENT = re.compile(
     r"\b(earlier|tonight|yesterday|last night|this (morning|afternoon|evening)|today|overnight|"
-    r"(\d+|a|an|half|few|couple|twenty|thirty|ten|five|forty|fifteen|half an) "
+    r"((\d+|a|an|half|few|couple|twenty|thirty|ten|five|forty|fifteen|half an) )?"
     r"(minute|hour)s? ago|at lunchtime|just)\b"
 )
 _NOW = re.compile(
-    r"\b(now|right now|currently|at the moment|as we speak|still|quick|quickly|"
+    r"\b(now|right now|currently|at the moment|as we speak|still|quick|quickly|any (minute|sec|"
+    r"second|moment)|(in|be) (\d+|a|one|two|five|ten|few|couple of) (minute|sec|second)|"
+    r"(\d+ )?minute away|"
     r"hurry|please come|send someone|all (evening|night|day))\b"
 )
 _MARKERS = (("now", _NOW), ("past", _PAST), ("recent", _RECENT))
+# A number typed onto its unit ("5mins", "2hrs") reads as the unit.
+_NUMBER_UNIT = re.compile(r"^\d+(mins?|minutes?|hrs?|hours?|secs?)$")
+_UNITS = {
+    "min": "minute", "mins": "minute", "minute": "minute", "minutes": "minute", "hr": "hour",
+    "hrs": "hour", "hour": "hour", "hours": "hour", "sec": "second", "secs": "second",
+}  # fmt: skip
 
 
 # --- the pipeline --------------------------------------------------------------------------
@@ -613,6 +743,9 @@ def _pipeline():
     lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
 
     def norm(word: str, lemma: str) -> str:
+        joined = _NUMBER_UNIT.match(word)
+        if joined:
+            return _UNITS[joined.group(1)]  # "5mins", "2hrs": the unit
         mended = SPELLING.get(word)
         if mended is None:
             return lemma
@@ -753,6 +886,8 @@ class _Text:
 
 
 _SPACES = re.compile(r"\s+")
+# A pair of quote marks around words, not an apostrophe ("kids' dad", "won't").
+_QUOTED = re.compile(r"""(?<!\w)['"“”](?=\w)[^'"“”\n]{1,80}?(?<=[\w.!?])['"“”](?!\w)""")
 _S = frozenset({"'s", "’s", "s"})
 _S_IS_AFTER = frozenset({
     "he", "she", "it", "there", "that", "who", "what", "where", "here", "everyone",
@@ -769,13 +904,15 @@ def reading(text: str) -> Reading:
     nlp, matcher = pipeline()
     # Lower case and straight apostrophes ("won’t"), keeping every character's offset.
     lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    doc = nlp(lowered if len(lowered) == len(text) else text)
+    read, where = _unquoted(lowered if len(lowered) == len(text) else text)
+    doc = nlp(read)
     sentences, clauses = _segments(doc)
     t = _Text([tok.norm_ for tok in doc], [tok.lower_ for tok in doc], sentences, clauses)
 
     def quote(start: int, end: int) -> str:
         span = doc[start:end]
-        return _SPACES.sub(" ", text[span.start_char : span.end_char]).strip()
+        first, last = where[span.start_char], where[span.end_char - 1] + 1
+        return _SPACES.sub(" ", text[first:last]).strip()
 
     for match_id, start, end in matcher(doc):
         concept = nlp.vocab.strings[match_id]
@@ -795,6 +932,18 @@ def reading(text: str) -> Reading:
     result.findings = _longest(result.findings)
     _signals(result, t)
     return result
+
+
+def _unquoted(text: str) -> tuple[str, list[int]]:
+    """The text without the quote marks around quoted words ("to 'end' him tonight" reads
+    as "to end him tonight"), and where each character kept stands in the caller's text."""
+    drop = set()
+    for match in _QUOTED.finditer(text):
+        drop.update((match.start(), match.end() - 1))
+    if not drop:
+        return text, list(range(len(text)))
+    where = [i for i in range(len(text)) if i not in drop]
+    return "".join(text[i] for i in where), where
 
 
 def _longest(findings: list[Finding]) -> list[Finding]:
@@ -865,8 +1014,10 @@ def _hypothetical(t: _Text, start: int) -> bool:
         )
     if "case" in words and "in" in words:
         return True
-    if "like" in words and {"feel", "feels", "felt", "look", "looks", "sound", "sounds"} & set(
-        words
+    if (
+        "like" in words
+        and {"feel", "feels", "felt", "look", "looks", "sound", "sounds"} & set(words)
+        and "what" not in words  # "what looks like a gun": seen, not supposed
     ):
         return True  # "it feels like she's being strangled"
     return any(w in {"might", "may", "could", "would", "should"} for w in words[-3:])
@@ -887,7 +1038,7 @@ def _time(t: _Text, start: int, end: int) -> str:
         return marker
     if any(w in PAST_AUX for w in before):
         return "recent"  # "was broken into", "had been hitting"
-    bare = [w for w in before if w not in {"a", "an", "the", "some"}]
+    bare = [w for w in before if w not in {"a", "an", "the", "some", "right", "literally"}]
     if t.lowers[start].endswith("ing") or (bare and bare[-1] in NOW_AUX):
         return "now"  # "he's kicking", "there's a fight"
     if any(
@@ -955,20 +1106,34 @@ def _person_before(t: _Text, start: int) -> bool:
 
 def _signals(result: Reading, t: _Text) -> None:
     parties = _parties(result, t)
+    # "my husband's been mugged", "dad's passed away": the one harmed, not one who acts.
+    harmed = [p for p in parties if p.concept != "relationship" and _harmed(t, p)]
+    # "my 15yo daughter", "my son (12)": a child; the domestic abuse definition starts at 16.
+    young = [p for p in parties if p.concept == "family" and _aged_under_16(t, p)]
+    parties = [p for p in parties if p not in harmed and p not in young]
     others = [
         f for f in result.of("partner") if f not in parties and _partner_of_someone_else(t, f.start)
     ]  # "my ex-wife's new partner": someone who acts, not a party
     party_tokens = {i for p in parties for i in range(p.start, p.end)}
-    strangers = [
-        f
-        for f in result.of("stranger", live=False)
-        if not _named_as_place(t, f) and not party_tokens & set(range(f.start, f.end))
-    ] + others
+    strangers = (
+        [
+            f
+            for f in result.of("stranger", live=False)
+            if not _named_as_place(t, f) and not party_tokens & set(range(f.start, f.end))
+        ]
+        + others
+        + harmed
+        + young
+        + _children_by_age(t)
+    )
     result.add("calm", result.of("calm"))
     result.add("safe", [f for f in result.of("safe") if not t.low(f.end - 1).startswith("going")])
+    result.add("far_away", result.of("far"))
 
     # Acts of any time: whether this is domestic abuse does not depend on when.
     violence = [f for f in result.of("violence") if _against_person(t, f)]
+    blamed = _blamed_for_injury(result, t, parties)
+    violence += blamed
     damage = [f for f in result.of("violence") if _against_thing(t, f)]
     strangling = [f for f in result.of("strangle") if f.agent != "other" and _against_person(t, f)]
     threats = [f for f in result.of("threat") if _harmful_threat(t, f)]
@@ -977,10 +1142,13 @@ def _signals(result: Reading, t: _Text) -> None:
     presence = [
         f
         for f in result.of("presence")
-        if _pronoun_agent(t, f.start)
-        or _person_before(t, f.start)
-        or any(t.lowers[i] in PRONOUN_AGENTS for i in range(f.start, f.end))  # "is he there"
-    ]
+        if not _introducing(t, f)
+        and (
+            _pronoun_agent(t, f.start)
+            or _person_before(t, f.start)
+            or any(t.lowers[i] in PRONOUN_AGENTS for i in range(f.start, f.end))  # "is he there"
+        )
+    ] + _returning(result, t)
     entry = _entry(result, t)
     weapons = result.of("weapon")
     held = [w for w in weapons if _weapon_held(result, t, w)]
@@ -993,7 +1161,14 @@ def _signals(result: Reading, t: _Text) -> None:
     taking_others = [f for f in life if _with_others(t, f)]
     candidates = acts + breaches + taking_others + damage
     pronoun_done = [f for f in candidates if _pronoun_agent(t, f.start)]
-    if not parties and _introduced_by_pronoun(t, strangers, result) and pronoun_done:
+    # "he had his hands round my neck", "she's pulled my hair out": a "he" or "she" the
+    # caller never introduces, as the subject of an act on the caller, is someone known.
+    subject_done = [f for f in candidates if _subject_pronoun(t, f.start) and _on_caller(t, f)]
+    theirs = all(t.low(p.start - 1) in {"his", "her"} for p in parties)  # "his brothers"
+    introduced = _introduced_by_pronoun(t, strangers, result)
+    if introduced and theirs and not pronoun_done:
+        pronoun_done = subject_done
+    if (not parties or theirs and pronoun_done) and introduced and pronoun_done:
         # "he's got my car keys and the kids...": the caller names him by "he" alone.
         result.add("known_person", [f"{_first_pronoun(t)} … {pronoun_done[0].words}"])
     elif not parties and not strangers and pronoun_done:
@@ -1020,43 +1195,58 @@ def _signals(result: Reading, t: _Text) -> None:
             if f.agent != "other"
             and (
                 identified
+                or (introduced and theirs and _subject_pronoun(t, f.start))
                 or _party_named_after(t, f, parties)
                 or (third_person and _pronoun_agent(t, f.start))
                 or (third_person and _done_to_third_person(t, f, parties))
                 or (
                     (f.start > first_party or _pronoun_agent(t, f.start))
-                    and not actors.stranger_did(f, pronoun=_pronoun_agent(t, f.start))
+                    and not actors.stranger_did(f, pronoun=_pronoun_of(t, f.start))
                 )
             )
         ]
 
     # A threat to life that takes others along ("jump off the bridge with her").
-    heard = result.of("distress") if parties else []  # "her son in law is screaming ..."
-    abuse = by_party(acts + damage + taking_others + heard) + (
-        result.of("justice") if parties else []
+    # "her son in law is screaming ..."; but "she heard someone screaming": not the party.
+    heard = [
+        f
+        for f in (result.of("distress") if parties else [])
+        if not {"someone", "somebody"} & {t.at(i) for i in range(f.start, f.end)}
+    ]
+    abuse = (
+        by_party(acts + damage + taking_others + heard)
+        + blamed
+        + (result.of("justice") if parties else [])
     )
     if known:
         result.add("party_abuse", abuse)
     if _man_and_woman(t) and not strangers:
         result.add("man_and_woman", violence + threats + result.of("distress"))
 
-    # Explicit domestic abuse words and protective orders.
+    # Explicit domestic abuse words and protective orders. An order against a stranger
+    # ("my old boss", "the neighbour") protects, but is not domestic abuse.
+    named = [f for f in strangers if t.at(f.start) not in {"someone", "somebody"}]
+    against_other = not known and bool(named)
+    told = any(result.of(c) for c in ("violence", "threat", "coercion", "stalking", "abuse"))
     result.add(
         "da_words",
         [
             f
             for f in result.of("da_words")
             if not (t.low(f.start) == "domestic" and t.at(f.end) in _NOT_DA_DOMESTIC)
+            and not (against_other and _is_order(t, f))
+            # "a Clare's Law check on my new boyfriend": an enquiry, unless abuse is told.
+            and not (_is_enquiry(t, f) and not told)
         ],
     )
-    if known or _any_person(t):
+    if (known or _any_person(t)) and not against_other:
         protective = [
             f
             for f in result.of("order")
             if not ({t.at(i) for i in range(f.end, f.end + 3)} & {"contact", "access"})
             or t.at(f.start - 1) == "no"
         ]  # an order "for contact with my kids" arranges, it does not protect
-        result.add("order", protective)
+        result.add("order", [f for f in protective if not _arranges_children(t, f)])
 
     if result.of("false_alarm"):
         # "it was the telly": nothing is happening; the words stay for the record.
@@ -1091,7 +1281,9 @@ def _signals(result: Reading, t: _Text) -> None:
     result.add("strangulation", when(strangling, "now", "recent", ""))
     # Threats that speak of what is to come ("tonight's the night", "you'll regret it"); the
     # bare noun ("threats", "FINAL THREAT") tells of abuse but not of harm by itself.
-    coming = [f for f in threats if t.at(f.start) in _FUTURE_THREATS]
+    coming = [
+        f for f in threats if t.at(f.start) in _FUTURE_THREATS or "tonight" in f.words.lower()
+    ]
     harm = [f for f in threats if t.at(f.start) != "threat"]
     result.add("threat_now", when(harm, "now") + coming)
     result.add("threat_recent", [f for f in when(harm, "recent", "") if f not in coming])
@@ -1127,7 +1319,7 @@ def _signals(result: Reading, t: _Text) -> None:
         if (
             w.time in ("now", "")
             or _holder_time(result, w) == "now"
-            or (w.time == "recent" and _just_held(t, result, w))
+            or (w.time == "recent" and (_just_held(t, result, w) or _minutes_ago(t, w)))
         )
         and w.sentence not in asking  # "is it legal to carry a pen knife?"
     ]
@@ -1145,7 +1337,14 @@ def _signals(result: Reading, t: _Text) -> None:
     result.add("offender_present", [] if gone else sexual_now)
     distress = when(result.of("distress"), "now", "recent", "")
     if "false_alarm" in result.signals:
-        for signal in ("threat_now", "violence_now", "distress_now", "life_at_risk", "entry_now"):
+        for signal in (
+            "threat_now",
+            "violence_now",
+            "distress_now",
+            "life_at_risk",
+            "entry_now",
+            "weapon_held",
+        ):
             result.signals.pop(signal, None)
         return
     open_line = any(f.words.lower() == "open line" for f in distress) or bool(
@@ -1157,6 +1356,140 @@ def _signals(result: Reading, t: _Text) -> None:
         1 if any(f.words.lower() == "open line" for f in distress) else 0
     ):
         result.add("open_line_distress", distress)
+
+
+def _blamed_for_injury(result: Reading, t: _Text, parties: list[Finding]) -> list[Finding]:
+    """ "cut lip, says her partner did it", "discloses boyfriend did it at home": an injury
+    told with a party named as the one who did it is violence by that party."""
+    if not result.of("injury"):
+        return []
+    blamed = []
+    for p in parties:
+        i = p.end
+        while t.low(i) in {"had", "has", "'s", "s", "have", "must", "'ve", "may"} | {"of"}:
+            i += 1
+        if t.at(i) == "do" and t.at(i + 1) in {"it", "this", "that"}:
+            words = " ".join(t.lowers[p.start : i + 2])
+            time = "recent" if _RECENT.search(t.words(t.members("sentence", p.start))) else ""
+            blamed.append(replace(p, concept="violence", words=words, end=i + 2, time=time))
+    return blamed
+
+
+def _subject_pronoun(t: _Text, start: int) -> bool:
+    """A "he" or "she" is the subject of the act, a few words before it in its clause, with
+    no other person between: "he had his hands round my neck"."""
+    for i in reversed(_clause_before(t, start, 6)):
+        if t.lowers[i] in PRONOUN_AGENTS:
+            return True
+        if t.lowers[i] in {"i", "im", "we", "you", "they", "someone", "somebody"}:
+            return False
+    return False
+
+
+def _on_caller(t: _Text, f: Finding) -> bool:
+    """The act is done to the caller or theirs: "my neck", "hit me", "my phone"."""
+    words = {t.lowers[i] for i in range(max(0, f.start - 1), min(len(t.lowers), f.end + 4))}
+    return bool(words & {"me", "my", "us", "our", "mine", "myself"})
+
+
+def _is_order(t: _Text, f: Finding) -> bool:
+    return bool({t.at(i) for i in range(f.start, f.end)} & {"order", "injunction", "mol"})
+
+
+def _is_enquiry(t: _Text, f: Finding) -> bool:
+    return "clare" in t.low(f.start) or t.at(f.start) == "clare"
+
+
+def _arranges_children(t: _Text, f: Finding) -> bool:
+    """ "late with the kids, where I stand with the court order": an order arranging the
+    children, not one keeping someone away (unless the sentence says it was broken)."""
+    if t.at(f.start) not in {"court", "family"}:
+        return False
+    words = {t.at(i) for i in t.members("sentence", f.start)}
+    return bool(words & _HANDOVER) and not words & {"breach", "break", "near", "within", "bail"}
+
+
+# What arranges children between parents: "drops the kids at 5", "brought them back late".
+_HANDOVER = frozenset({
+    "drop", "pick", "late", "handover", "bring", "brought", "collect", "weekend", "stuck",
+    "traffic", "cinema", "fine",
+})  # fmt: skip
+
+
+def _age_under_16(t: _Text, i: int) -> bool:
+    """ "14yo", "12", "(12)", "14 year old": an age below 16 at token i."""
+    match = _AGE.match(t.low(i))
+    return bool(match) and int(match.group(1)) < 16 and t.low(i + 1) not in {"minute", "hour"}
+
+
+def _aged_under_16(t: _Text, party: Finding) -> bool:
+    """ "my 15yo daughter", "my son (12)", "son, 12,", "my son's 14"."""
+    before = range(max(0, party.start - 2), party.start)
+    after = [i for i in range(party.end, party.end + 3) if t.low(i) not in {"(", ",", "'s", "is"}]
+    return any(_age_under_16(t, i) for i in before) or bool(after and _age_under_16(t, after[0]))
+
+
+def _children_by_age(t: _Text) -> list[Finding]:
+    """ "her 14yo is going mental": a child named by an age alone, as someone who acts."""
+    found = []
+    for i, word in enumerate(t.lowers):
+        match = _AGE.match(word)
+        following = t.low(i + 1)
+        subject = following in _AUXILIARIES | {"is", "are", "were"} or following.endswith("ed")
+        if match and match.group(2) and int(match.group(1)) < 16 and subject:
+            found.append(Finding("stranger", word, i, i + 1, t.sentences[i]))
+    return found
+
+
+def _introducing(t: _Text, f: Finding) -> bool:
+    """ "Mum here.", "Nurse here, ...": a caller saying who is calling, not where anyone is."""
+    first = t.members("sentence", f.start)[0]
+    return (
+        t.at(f.start) == "here"
+        and f.start - first <= 2
+        and t.low(f.end) in SENTENCE_BREAK | {",", ":", "-", ""}
+    )
+
+
+def _harmed(t: _Text, party: Finding) -> bool:
+    """A party named as the one harmed, ill or lost: "my husband's been mugged", "dad's
+    passed away", "my son's gone missing", "RPs dad was punched" (none "by" a party)."""
+    i = party.end
+    while t.low(i) in _BEFORE_HARMED and i - party.end < 4:
+        i += 1
+    word, passive = t.low(i), t.low(i - 1) in {"was", "were", "been", "got", "being", "get"}
+    if word == "gone":
+        return t.low(i + 1) == "missing"
+    if word in {"having", "had"}:  # "having a heart attack", "had a seizure"
+        return bool({t.at(i + 1), t.at(i + 2)} & (ILLNESS_BEFORE_ATTACK | _ILLNESSES))
+    if word in {"passed", "fallen", "fell"}:
+        return t.at(i + 1) in {"away", "over", "down", "ill"}
+    if not (word in HARMED or (passive and word in HARMED_PASSIVE)):
+        return False
+    return t.at(i + 1) != "by"  # "my mum was hit by my dad": the dad is the party
+
+
+_ILLNESSES = frozenset({"seizure", "fit", "stroke", "fall", "funny", "turn", "accident", "fever"})
+
+
+_BEFORE_HARMED = frozenset({
+    "'s", "’s", "s", "has", "have", "had", "is", "was", "been", "got", "just", "being", "now",
+    "also", "recently", "sadly", "badly",
+})  # fmt: skip
+
+
+def _returning(result: Reading, t: _Text) -> list[Finding]:
+    """ "he's nipped to the shop, back in 5 mins", "she's 10 mins away": someone gone only
+    for a moment or on the way, said of a person in the same sentence; as good as here."""
+    found = []
+    for f in result.of("returning"):
+        sentence = t.members("sentence", f.start)
+        if f.time == "past" or not any(
+            t.lowers[i] in PERSONS or t.norms[i] in _PARTY_NOUNS for i in sentence
+        ):
+            continue
+        found.append(replace(f, concept="presence", time="now"))
+    return found
 
 
 def _done_to_third_person(t: _Text, act: Finding, parties: list[Finding]) -> bool:
@@ -1204,12 +1537,23 @@ def _is_object(t: _Text, person: Finding, ends: set[int]) -> bool:
     i = person.start
     while i > 0 and t.lowers[i - 1] in DETERMINERS | {"a", "an"}:
         i -= 1
+    if t.low(i - 1) in _PUNCTUATION:
+        return False  # "she's glassed me... me missus": named after a pause, not the object
     return i in ends or (i - 1) in ends
+
+
+_VOCATIVES = frozenset({"mate", "pal", "bud", "love", "lad", "son", "boss"})
 
 
 def _named_as_place(t: _Text, f: Finding) -> bool:
     """ "send someone", "at the neighbours", "a friend's house": not someone who acts."""
     mine = t.low(f.start - 1) in {"my", "our", "me"} and t.at(f.start) in {"lad", "boy", "girl"}
+    if (
+        t.at(f.start) in _VOCATIVES
+        and t.low(f.end) in _PUNCTUATION | {""}
+        and t.low(f.start - 1) not in DETERMINERS | {"a", "an", "some"}
+    ):
+        return True  # "blood all down me shirt mate, ...": the call handler, addressed
     i = f.start - 1
     while i >= 0 and t.lowers[i] in {"a", "an", "the", "my", "our", "some", "one", "his", "her"}:
         i -= 1
@@ -1231,14 +1575,46 @@ class _Actors:
         )
         self.starts = [p.start for p in people]
         self.is_stranger = [p in strangers for p in people]
+        self.sexes = [_sex(t.at(p.end - 1)) for p in people]
 
-    def stranger_did(self, act: Finding, pronoun: bool = False) -> bool:
-        """A "he" or "they" is the narrative's first person named ("my brothers and uncle
-        ... want me to marry a man ... they locked me in"); a named act, the nearest."""
+    def stranger_did(self, act: Finding, pronoun: str = "") -> bool:
+        """A "he" or "they" is the narrative's first person named that can be called so
+        ("my brothers and uncle ... they locked me in"; "mum paid a rogue trader ... he's
+        coming back": the trader, not mum); a named act, the nearest."""
         if pronoun:
-            return bool(self.is_stranger) and self.is_stranger[0]
+            sex = _sex(pronoun)
+            fits = [
+                stranger
+                for stranger, other in zip(self.is_stranger, self.sexes, strict=True)
+                if not (sex and other and sex != other)
+            ]
+            return bool(fits) and fits[0]
         index = bisect.bisect_left(self.starts, act.start) - 1
         return index >= 0 and self.is_stranger[index]
+
+
+def _pronoun_of(t: _Text, start: int) -> str:
+    """The "he" or "she" just before an act, or "" when there is none."""
+    return t.lowers[_agent_index(t, start)] if _pronoun_agent(t, start) else ""
+
+
+def _sex(word: str) -> str:
+    """ "m" or "f" for words that say so ("he", "mum", "husband"), else ""."""
+    if word in MALE or word in _MALE_NOUNS:
+        return "m"
+    return "f" if word in FEMALE or word in _FEMALE_NOUNS else ""
+
+
+_MALE_NOUNS = frozenset({
+    "hes", "hed", "hell", "dad", "father", "husband", "boyfriend", "brother", "son", "grandad",
+    "granddad", "uncle", "nephew", "fella", "bloke", "lad", "boy", "stepdad", "stepfather",
+    "grandson", "stepson", "daddy", "fiance", "men", "lads", "guy",
+})  # fmt: skip
+_FEMALE_NOUNS = frozenset({
+    "shes", "mum", "mam", "mom", "mother", "wife", "girlfriend", "sister", "daughter", "nan",
+    "nana", "gran", "grandma", "aunt", "auntie", "niece", "missus", "lady", "girl", "stepmum",
+    "stepmother", "granddaughter", "stepdaughter", "mummy", "fiancee", "women",
+})  # fmt: skip
 
 
 def _broken(t: _Text, start: int) -> bool:
@@ -1261,7 +1637,9 @@ def _holders(result: Reading, weapon: Finding) -> list[Finding]:
     return [
         h
         for h in result.of("held")
-        if h.sentence == weapon.sentence and 0 <= weapon.start - h.end <= 3
+        if h.sentence == weapon.sentence
+        and 0 <= weapon.start - h.end <= 3
+        and h.words.lower() not in {"'s", "’s", "s"}  # "my dad's old sword": his, not held
     ]
 
 
@@ -1273,6 +1651,14 @@ def _holder_time(result: Reading, weapon: Finding) -> str:
 def _just_held(t: _Text, result: Reading, weapon: Finding) -> bool:
     """ "he's just pulled a knife": the hold a moment ago, the weapon still in hand."""
     return any(_just(t, h.start) for h in _holders(result, weapon)) or _just(t, weapon.start)
+
+
+def _minutes_ago(t: _Text, f: Finding) -> bool:
+    """ "robbery 2 mins ago, two males with a knife": minutes ago, still armed nearby."""
+    return bool(_MINUTES_AGO.search(t.words(t.members("sentence", f.start))))
+
+
+_MINUTES_AGO = re.compile(r"\b([1-9]|1[0-5]|a few|few|couple of|two|five|ten) minute ago\b")
 
 
 def _says_now(t: _Text, f: Finding) -> bool:
@@ -1373,7 +1759,7 @@ def _owned_by_party(t: _Text, f: Finding) -> bool:
         return False
     owner = t.at(f.start - 2)
     if f.concept == "family":
-        if owner in {"female", "woman", "lady", "caller", "ip", "rp", "victim"}:
+        if owner in CALLER_SIDE:
             return True  # "the female's son": the caller's or victim's own family
         return owner in _CURRENT_PARTNERS and t.at(f.start - 3) != "-"
     return owner in _PARTY_NOUNS
@@ -1411,7 +1797,12 @@ def _partner_of_someone_else(t: _Text, start: int) -> bool:
     owner = t.lowers[i]
     if owner in {"'s", "’s"}:
         owner_norm = t.at(i - 1)
-        return owner_norm not in _PARTY_NOUNS or t.at(i - 2) in {"ex", "-"}
+        if owner_norm in CALLER_SIDE:
+            return False  # "caller's husband", "the victim's boyfriend": a party
+        # "my ex's new girlfriend", "my ex-wife's partner": an ex's partner is not family.
+        return owner_norm not in _PARTY_NOUNS or owner_norm == "ex" or t.at(i - 2) in {"ex", "-"}
+    if t.at(i) in CALLER_SIDE and owner != t.at(i):
+        return False  # "callers husband", "IPs ex", typed without the apostrophe
     if owner.endswith("s") and owner != t.at(i) and t.at(i) in _PARTY_NOUNS:
         return t.at(i - 1) in {"ex", "-"}  # "ex boyfriends new girlfriend"
     return False
@@ -1446,7 +1837,11 @@ def _opens_sentence(t: _Text, start: int) -> bool:
 
 
 # What a handler writes before naming a relative: "C/S states son ...", "says daughter".
-_OPENERS = frozenset({",", "says", "reports", "states", "said", "and", "c/s", "s", ":", "that"})
+_OPENERS = frozenset({
+    ",", "says", "reports", "states", "said", "and", "c/s", "s", ":", "that", "reporting",
+    "stating", "saying", "claims", "alleges", "discloses", "disclosed", "-", "...", "re",
+})  # fmt: skip
+_PUNCTUATION = frozenset({".", ",", "...", "..", ";", ":", "-", "!", "?", "(", ")"})
 
 
 def _against_person(t: _Text, f: Finding) -> bool:
@@ -1454,6 +1849,8 @@ def _against_person(t: _Text, f: Finding) -> bool:
         return False
     if t.at(f.start) == "choke" and f.end - f.start == 1:
         return False  # "she's choking": a medical emergency, not an assault
+    if t.at(f.start) == "attack" and t.at(f.start - 1) in ILLNESS_BEFORE_ATTACK:
+        return False  # "a panic attack"
     if (
         t.at(f.start) == "hit"
         and t.at(f.end + 1) == "head"
@@ -1541,10 +1938,18 @@ _THING_VERBS = frozenset({"smash", "kick", "hit", "push", "drag", "ram", "batter
 
 def _harmful_threat(t: _Text, f: Finding) -> bool:
     head = t.at(f.start)
+    if _in_play(t, f):
+        return False  # "said they'd kill him in Fortnite", "kill him ref"
+    if t.low(_agent_index(t, f.start)) in {"it", "itll", "it'll"}:
+        return False  # "the dog ... says it'll do it again": said of an animal or a thing
+    if head in {"kill", "murder"} and _object(t, f.end) in IDIOM_OBJECTS:
+        return False  # "going to murder this wall", "kill a pint"
     if head in {"threaten", "threat"}:
         after = [t.at(i) for i in range(f.end, f.end + 4)]
         if after and after[0] in {"me", "her", "him", "us", "them", "you"}:
             after = after[1:]
+        if after and after[0] in NOT_HARM_AFTER_THREATEN:
+            return False  # "threatening court action"
         if after and after[0] == "to" and len(after) > 1:
             if after[1] == "take":  # "take the kids", not "take me to court"
                 rest = {t.at(i) for i in range(f.end + 2, f.end + 6)}
@@ -1561,6 +1966,11 @@ def _harmful_threat(t: _Text, f: Finding) -> bool:
         return any(t.lowers[i] in PERSONS or t.norms[i] in PERSONS or t.lowers[i] == "i"
                    for i in window)  # fmt: skip
     return True
+
+
+def _in_play(t: _Text, f: Finding) -> bool:
+    """The sentence says it is a game or a match: "someone on Fortnite said they'd kill him"."""
+    return any(t.at(i) in PLAY or t.low(i) in PLAY for i in t.members("sentence", f.start))
 
 
 def _entry(result: Reading, t: _Text) -> list[Finding]:
@@ -1618,13 +2028,38 @@ def _life_applies(t: _Text, f: Finding) -> bool:
 
 
 def _weapon_held(result: Reading, t: _Text, weapon: Finding) -> bool:
+    if _stored(t, weapon):
+        return False  # "found my late dad's old army sword"
     if t.at(weapon.start) in {"gunshot", "shoot", "shooting"} or weapon.words == "shots fired":
         return True
-    if _holders(result, weapon):
+    if _holders(result, weapon) or _worn(t, weapon):
         return True
     return any(
         f.sentence == weapon.sentence and f.time != "past"
         for f in result.of("threat") + result.of("violence")
+    )
+
+
+def _stored(t: _Text, weapon: Finding) -> bool:
+    """Found, old or stored, with no one between the finding and the weapon: "found a knife
+    in the hedge", "an old bayonet", "guns locked in his cabinet"."""
+    sentence = t.members("sentence", weapon.start)
+    before = [i for i in sentence if i < weapon.start]
+    for i in reversed(before):
+        if t.lowers[i] in PRONOUN_AGENTS or t.lowers[i] in {"him", "them"}:
+            return False  # "found him with a knife"
+        if t.at(i) in STORED_WEAPON or t.low(i) in STORED_WEAPON:
+            return True
+    after = {t.at(i) for i in sentence if weapon.end <= i < weapon.end + 5}
+    return bool(after & {"cabinet", "certificate", "licence", "safe", "collection"})
+
+
+def _worn(t: _Text, weapon: Finding) -> bool:
+    """ "what looks like a gun in his waistband", "a knife up her sleeve"."""
+    after = [t.at(i) for i in range(weapon.end, weapon.end + 4)]
+    return any(
+        a in {"in", "up", "down", "inside", "from"} and b in {"his", "her", "their"} and c in WORN
+        for a, b, c in zip(after, after[1:], after[2:], strict=False)
     )
 
 

@@ -1,0 +1,272 @@
+"""Classes of narrative the rules read in general, not one sentence each: who owns a
+partner, someone coming back in a moment, more weapons and acts, and the harmless calls
+(games, illness, a relative harmed by someone else, stored weapons) that stay calm."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cad.calls import risk_language
+from cad.calls.grading import IMMEDIATE, PRIORITY, CallFacts, assess
+
+NOW = datetime(2026, 11, 22, 23, 54, tzinfo=UTC)
+
+
+def words_only(narrative):
+    return assess(CallFacts.for_code("information", narrative=narrative, now=NOW))
+
+
+def codes(assessment):
+    return {flag.code for flag in assessment.flags}
+
+
+# --- 1. a partner owned by the caller's side is a party ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "caller's husband punched her in the face this morning",
+        "IP's ex smashed her phone last night",
+        "the victim's boyfriend slapped her earlier",
+        "the female's partner kicked her at the party",
+        "my mate's boyfriend kicked her in the stomach an hour ago",
+        "callers wife threw a plate at him earlier",
+    ],
+)
+def test_a_partner_of_the_caller_side_is_a_party(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+    assert "“" in result.flag("cue.relationship").reason
+
+
+def test_a_partner_of_an_ex_is_not_a_party():
+    result = words_only("my ex's new boyfriend pushed me over in town earlier")
+    assert not result.da_prompt, codes(result)
+
+
+# --- 2. gone only for a moment: as good as here -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my husband strangled me, he's gone for fags and will be back in 5 mins",
+        "partner hit me, hes popped to the shop, back any minute",
+        "my ex just punched me and he's only gone out the back for a smoke",
+        "he kicked me earlier, he's only 10 mins away in the car",
+        "my boyfriend beat me, he'll be here in 10 minutes",
+    ],
+)
+def test_someone_back_in_a_moment_is_here_now(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+    assert result.da_prompt, narrative
+
+
+def test_back_in_a_year_is_still_the_past():
+    reading = risk_language.reading("he hit me back in 2019, nothing since")
+    assert "presence_now" not in reading.signals
+
+
+def test_a_number_typed_onto_its_unit_reads_as_the_unit():
+    reading = risk_language.reading("my ex punched me, he's nipped out, back in 5mins")
+    assert "presence_now" in reading.signals
+
+
+# --- 3. more weapons and acts -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "a man is waving a syringe at the staff in the shop",
+        "bloke outside swinging a golf club at cars and people",
+        "lad with a crossbow in the park pointing it at people",
+        "he's got a stanley knife and is threatening the cashier",
+        "man in the pub car park with a metal bar going for people",
+        "there's a man with a wrench smashing cars and shouting at me",
+    ],
+)
+def test_tools_and_sports_kit_held_as_weapons_are_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+    assert "cue.weapon" in codes(result)
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my ex-wife tried to run me over in the car park an hour ago",
+        "my husband threw me against the radiator this morning",
+        "my boyfriend drove at me this afternoon",
+    ],
+)
+def test_a_car_or_a_throw_used_on_someone_is_violence(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+    assert result.recommended_grade in (IMMEDIATE, PRIORITY)
+
+
+def test_a_threat_in_quote_marks_is_read():
+    result = words_only("my ex texted that she is coming to 'end' me tonight")
+    assert result.recommended_grade == IMMEDIATE, codes(result)
+    assert result.da_prompt
+    assert "end' me tonight" in result.flag("cue.threat_now").reason
+
+
+def test_a_threat_to_put_someone_in_the_ground_is_a_threat():
+    result = words_only("my son said last night he'd put me in the ground")
+    assert result.da_prompt, codes(result)
+    assert "cue.threat_recent" in codes(result) or "cue.threat_now" in codes(result)
+
+
+def test_a_stranglehold_till_limp_is_strangulation():
+    reading = risk_language.reading("my partner had me in a stranglehold till I went limp")
+    assert "strangulation" in reading.signals
+
+
+# --- 4. over-triggering -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my son's upset, a boy on roblox said he'd kill him, it's just the game",
+        "someone on his xbox headset said they would murder him",
+        "parents on the touchline shouting 'kill him ref' at the under 12s",
+        "my neighbour said he's going to murder this wall with his drill",
+        "got a letter threatening court action over a parking fine, is it real",
+    ],
+)
+def test_threats_in_games_idioms_and_letters_are_not_threats_to_harm(narrative):
+    result = words_only(narrative)
+    assert "cue.threat_now" not in codes(result), (narrative, codes(result))
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "found an old sword in the attic clearing out, want to hand it in",
+        "dad's passed away and his shotguns are locked in the cabinet, what do we do",
+        "can I carry my kitchen knives to my catering course on the train",
+        "heard loud bangs like gunshots, oh it's fireworks, sorry",
+    ],
+)
+def test_stored_found_and_asked_about_weapons_are_not_held(narrative):
+    result = words_only(narrative)
+    assert "cue.weapon" not in codes(result), (narrative, codes(result))
+    assert not result.da_prompt, narrative
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my wife's having a panic attack, can someone talk her through it",
+        "my husband is having an asthma attack and can't find his inhaler",
+        "my husband's been mugged on the way home, he's back here now",
+        "my mum's been burgled while she was at bingo, she's home now",
+        "my son's gone missing from the park, he's back here now with me",
+        "my dad has passed away and I need to know about his firearms licence",
+    ],
+)
+def test_illness_and_relatives_harmed_by_others_are_not_domestic_abuse(narrative):
+    result = words_only(narrative)
+    assert not result.da_prompt, (narrative, codes(result))
+
+
+def test_an_animal_or_another_driver_is_not_a_party():
+    for narrative in (
+        "next door's dog bit my daughter, the owner says it'll do it again",
+        "road rage, the other driver punched my dad at the lights",
+    ):
+        result = words_only(narrative)
+        assert not result.da_prompt, (narrative, codes(result))
+
+
+def test_a_restraining_order_against_a_stranger_is_not_domestic_abuse():
+    result = words_only("I have a restraining order against a man from my old job, can I renew it")
+    assert not result.da_prompt, codes(result)
+
+
+def test_a_clares_law_enquiry_with_nothing_told_is_not_domestic_abuse():
+    result = words_only("I want to do a Clare's Law check on my new fella, he's been lovely")
+    assert not result.da_prompt, codes(result)
+
+
+def test_a_court_order_arranging_the_children_is_not_protective():
+    result = words_only(
+        "the court order says my ex drops the kids at 6, she's late, stuck in traffic"
+    )
+    assert not result.da_prompt, codes(result)
+
+
+def test_a_child_under_16_is_not_a_domestic_abuse_party():
+    result = words_only("a kid in his class told my son (12) he'll get beaten up at school")
+    assert not result.da_prompt, codes(result)
+
+
+# --- 5. relationship words ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "she's bottled me... me missus... she's still in the kitchen",
+        "RP states ex-gf has been smashing his windows tonight",
+        "woman with a cut lip says her fella did it this morning",
+        "reporting son-in-law headbutted him at the wedding earlier",
+        "SIL punched my husband at the christening this afternoon",
+        "my grandson has pushed me over and taken my purse",
+        "my dad threw me into the wardrobe this morning, I'm 17",
+        "my son took 200 quid out my purse and said he'd put me in a home",
+    ],
+)
+def test_relationship_words_are_recognised(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+
+
+def test_an_unintroduced_he_acting_on_the_caller_is_someone_known():
+    result = words_only("he's pulled chunks of my hair out and flushed my tablets, he's gone now")
+    assert result.da_prompt, codes(result)
+
+
+def test_a_caller_introducing_themselves_is_not_presence():
+    reading = risk_language.reading("Mum here. My son said he'd kill his brother in the game.")
+    assert "presence" not in reading.signals
+
+
+# --- weapons seen, and who "he" is ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "man at the bus stop with what looks like a gun in his waistband",
+        "a bloke I used to work with is outside with a machete",
+        "shop robbed 3 mins ago, a man with a knife, ran off towards the park",
+    ],
+)
+def test_a_weapon_seen_or_held_minutes_ago_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+    assert "cue.weapon" in codes(result)
+
+
+def test_he_is_the_first_person_named_who_can_be_called_he():
+    result = words_only("my nan paid a cowboy builder 3000 up front, he's coming back later")
+    assert not result.da_prompt, codes(result)
+
+
+def test_messages_from_an_ex_who_lives_far_away_are_not_raised():
+    result = words_only("my ex keeps posting about me on instagram, she moved to Spain last year")
+    assert result.da_prompt
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), codes(result)
+
+
+def test_violence_from_an_ex_who_lives_far_away_still_is():
+    result = words_only("my ex punched me last night before driving home, he lives in Scotland")
+    assert result.da_prompt
+    assert result.recommended_grade in (IMMEDIATE, PRIORITY), codes(result)
