@@ -309,6 +309,11 @@ class OpeningCode(models.Model):
     def __str__(self):
         return self.label
 
+    @classmethod
+    def label_for(cls, code: str) -> str:
+        """What people read for a code: "Suspicious circumstances", not the slug."""
+        return cls.objects.filter(code=code).values_list("label", flat=True).first() or code
+
 
 class ReferenceCounter(models.Model):
     """Per-day counters behind references like CAD-20261122-0042 (see cad.calls.services)."""

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from cad.models import GRADE_ORDER, Grade, Incident, NarrativeEntry
+from cad.models import GRADE_ORDER, Grade, Incident, NarrativeEntry, OpeningCode
 from dispatch import clocks
 from dispatch.models import Assignment, DeadlineChange, Divert, Escalation, Unit
 
@@ -169,6 +169,7 @@ def circulation(assignment: Assignment) -> dict:
             "status": incident.status,
             "grade": incident.grade,
             "opening_code": incident.opening_code,
+            "opening_code_label": OpeningCode.label_for(incident.opening_code),
             "address": incident.address,
             "postcode": incident.postcode,
             "caller_name": incident.caller_name,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,7 +50,7 @@ def opening_codes(*, active_only: bool = True) -> list[dict]:
 
 
 def opening_code_label(code: str) -> str:
-    return OpeningCode.objects.filter(code=code).values_list("label", flat=True).first() or code
+    return OpeningCode.label_for(code)
 
 
 def _shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
@@ -309,8 +309,11 @@ def incident_history(incident: Incident, limit: int = 200) -> list[dict]:
 
 
 def open_incidents(limit: int = 200) -> list[Incident]:
+    label = OpeningCode.objects.filter(code=OuterRef("opening_code")).values("label")[:1]
     return list(
-        Incident.objects.filter(status=Incident.Status.OPEN).order_by("-received_at")[:limit]
+        Incident.objects.filter(status=Incident.Status.OPEN)
+        .annotate(opening_code_label=Subquery(label))
+        .order_by("-received_at")[:limit]
     )
 
 

@@ -560,7 +560,8 @@ def _persons(errors: dict, persons) -> list[dict]:
         if not isinstance(name, str) or not name.strip() or len(name) > 200:
             problems.append(f"Person {index + 1}: a name of 1 to 200 characters is required.")
             continue
-        role = person.get("role") or Person.Role.OTHER
+        # Required: a default would show a suspect as "(victim)" on the unit's terminal.
+        role = person.get("role")
         if role not in Person.Role.values:
             problems.append(
                 f"Person {index + 1}: role must be one of {', '.join(Person.Role.values)}."

@@ -26,7 +26,10 @@ function addPerson() {
   const role = el("select");
   role.setAttribute("aria-label", "Role");
   role.dataset.person = "role";
+  // No default: a person's part in the call is always chosen (a suspect is never a "victim").
+  role.append(new Option("— role —", ""));
   for (const value of ROLES) role.append(new Option(value, value));
+  role.required = true;
   const remove = el("button", "Remove");
   remove.type = "button";
   remove.addEventListener("click", () => row.remove());
@@ -120,7 +123,7 @@ async function saveIncident() {
   const errors = field("call-errors");
   const { ok, status, data } = await api("POST", "/api/v1/incidents/", callPayload());
   if (!ok) {
-    showErrors(errors, status, data);
+    showErrors(errors, status, data, { form: callForm });
     return;
   }
   errors.replaceChildren();
@@ -160,7 +163,7 @@ async function saveContact() {
   const { ok, status, data } = await api("POST", "/api/v1/contacts/", payload);
   const result = field("contact-result");
   if (!ok) {
-    showErrors(field("call-errors"), status, data);
+    showErrors(field("call-errors"), status, data, { form: callForm });
     return;
   }
   field("call-errors").replaceChildren();
@@ -238,13 +241,13 @@ async function grade() {
   const result = field("grade-result");
   const payload = gradePayload();
   if (!payload.grade) {
-    showErrors(errors, 400, { grade: ["Choose a grade."] });
+    showErrors(errors, 400, { grade: ["Choose a grade."] }, { form: gradeForm });
     return;
   }
   const { ok, status, data } = await api("POST", `/api/v1/incidents/${incident.id}/grade/`, payload);
   if (!ok) {
     result.replaceChildren();
-    showErrors(errors, status, data);
+    showErrors(errors, status, data, { form: gradeForm });
     errors.dataset.refused = "1";
     return;
   }

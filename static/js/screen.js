@@ -70,8 +70,24 @@ export function showErrors(box, status, data, { labels = {}, form = null } = {})
     }
   }
   box.append(list);
-  const first = form && data && typeof data.detail !== "string" ? form.querySelector(`[name="${Object.keys(data)[0]}"]`) : null;
+  if (!form) return;
+  const fieldsNamed = (name) => [...form.querySelectorAll(`[name="${CSS.escape(name)}"], #${CSS.escape(name)}`)];
+  const first = data && typeof data.detail !== "string" ? fieldsNamed(Object.keys(data)[0])[0] : null;
   if (first) first.focus();
+  // A refusal stays only while it is true: typing in a refused field takes its line away.
+  const clear = (event) => {
+    for (const item of list.querySelectorAll("li[data-field]")) {
+      if (fieldsNamed(item.dataset.field).some((field) => field === event.target || field.contains(event.target))) item.remove();
+    }
+    if (!list.children.length) {
+      box.replaceChildren();
+      delete box.dataset.refused;
+      form.removeEventListener("input", clear);
+      form.removeEventListener("change", clear);
+    }
+  };
+  form.addEventListener("input", clear);
+  form.addEventListener("change", clear);
 }
 
 // --- small helpers ------------------------------------------------------------------------

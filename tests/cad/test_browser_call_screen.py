@@ -197,3 +197,21 @@ def test_a_call_saved_straight_after_typing_is_not_its_own_previous_contact(
     assert reference not in page.inner_text("#lookup-previous")
     assert "REPEAT CONTACT" not in page.inner_text("#lookup-previous")
     assert "None found" in page.inner_text("#lookup-previous")
+
+
+def test_a_refusal_goes_away_as_the_refused_fields_are_filled(browser_login, live_asgi, make_user):
+    ensure_opening_codes()
+    page = browser_login(make_user("call_handler"))
+    page.goto(f"{live_asgi}/calls/new/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    page.keyboard.press("Alt+s")  # nothing typed: the address, narrative and code are refused
+    page.wait_for_selector("#call-errors li[data-field=address]")
+    assert page.locator("#call-errors li[data-field=narrative]").count() == 1
+    assert page.evaluate("document.activeElement.id") == "address"  # the first refused field
+    page.keyboard.type("14 Acacia Avenue")
+    assert page.locator("#call-errors li[data-field=address]").count() == 0
+    assert page.locator("#call-errors li[data-field=narrative]").count() == 1  # still true
+    page.fill("#narrative", "Caller reports a fox in the garden")
+    page.select_option("#opening_code", "suspicious_circumstances")
+    assert page.inner_text("#call-errors").strip() == ""
+    assert Incident.objects.count() == 0

@@ -162,7 +162,9 @@ def test_created_events_carry_no_narrative_or_intelligence(handler_api, seed_int
         ({"postcode": "NOT A CODE"}, "postcode"),
         ({"persons": [{"name": "", "role": "victim"}]}, "persons"),
         ({"persons": [{"name": "X", "role": "bystander"}]}, "persons"),
-        ({"persons": [{"name": "X", "dob": "2999-01-01"}]}, "persons"),
+        ({"persons": [{"name": "X", "dob": "2999-01-01", "role": "victim"}]}, "persons"),
+        ({"persons": [{"name": "X"}]}, "persons"),  # a role is always chosen
+        ({"persons": [{"name": "X", "role": ""}]}, "persons"),
     ],
 )
 def test_bad_input_is_400_and_nothing_is_written(handler_api, change, field):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cad.models import AccessRefusal
+from cad.models import AccessRefusal, OpeningCode
 from dispatch import services
 from tests.dispatch.conftest import T0
 
@@ -105,6 +105,14 @@ def test_terminal_shows_the_whole_incident(client, roles, make_incident, make_un
     assert f'data-due="{incident.response_due_at.isoformat()}"' in html
     assert "data-scheme-banners" in html  # the schemes banner is included
     assert "data-intel-panel" in html  # and the intelligence summary
+    # Labels, not codes: the opening code's label and each flag's label, its code kept
+    # only as a data attribute.
+    incident.refresh_from_db()
+    assert f"<dd>{OpeningCode.label_for(incident.opening_code)}</dd>" in html
+    assert incident.opening_code not in html.replace(f'"{incident.opening_code}"', "")
+    for flag in incident.risk_flags:
+        assert f'data-flag="{flag["code"]}"' in html and f">{flag['label']}</span>" in html
+        assert f">{flag['code']}<" not in html
 
 
 def test_terminal_without_a_unit(client, make_user):

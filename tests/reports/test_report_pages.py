@@ -263,6 +263,9 @@ def test_timeline_page_and_the_form_fallback(client):
     client.force_login(history.actors.qart)
     html = client.get(f"/reports/divert-tags/{d1.pk}/").content.decode()
     assert "unit.diverted" in html and "divert.replaced" in html and "controller1" in html
+    # People read labels; the codes stay as data attributes for the screen's scripts.
+    assert "<td>Unit diverted</td>" in html and "<td>Replacement unit sent</td>" in html
+    assert "<code>unit.diverted</code>" not in html
     assert 'id="qart-form"' in html
     refused = client.post(f"/reports/divert-tags/{d1.pk}/", {"finding": "urgent_review"})
     assert refused.status_code == 400
