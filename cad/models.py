@@ -411,6 +411,13 @@ class UserAvailability(models.Model):
             )
         ]
 
+    @classmethod
+    def current(cls, now):
+        """Absences in force at `now`: an absent officer is not offered or accepted as OIC."""
+        return cls.objects.filter(starts_at__lte=now).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
+
 
 class GradeChange(AppendOnlyModel):
     """Every grading decision with what the engine advised at the time, for supervisors."""

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cad.kernel.normalise import address_key, phone_key, premises_key
-from cad.models import Event, Grade
+from cad.models import Event, Grade, UserAvailability
 from schemes.models import (
     IN_FORCE,
     ContactPurpose,
@@ -408,12 +408,15 @@ def scheme_row(scheme: Scheme, now: datetime) -> dict:
     }
 
 
-def oic_choices() -> list:
+def oic_choices(now=None) -> list:
+    """Officers who may take a scheme now: the OIC role, active, and not absent."""
     from django.contrib.auth import get_user_model
 
+    now = now or timezone.now()
     return list(
         get_user_model()
         .objects.filter(groups__name="oic", is_active=True)
+        .exclude(pk__in=UserAvailability.current(now).values("user_id"))
         .order_by("last_name", "username")
         .distinct()
     )

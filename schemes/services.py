@@ -29,6 +29,7 @@ from cad.kernel.normalise import address_key, phone_key, postcode_key, premises_
 from cad.kernel.policy import allows, require
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import record_refusal
+from cad.models import UserAvailability
 from schemes import rules
 from schemes.models import (
     ContactOutcome,
@@ -81,7 +82,7 @@ def _scheme_url(scheme: Scheme) -> str:
     return reverse("schemes:detail", args=[scheme.pk])
 
 
-def _oic_user(username: str, field: str = "oic"):
+def _oic_user(username: str, now: datetime, field: str = "oic"):
     username = _text(username)
     if not username:
         raise InvalidInput({field: ["The OIC's username is required."]})
@@ -90,6 +91,21 @@ def _oic_user(username: str, field: str = "oic"):
         raise InvalidInput({field: [f"No user {username!r}."]})
     if not allows(user, "scheme.be_oic"):
         raise InvalidInput({field: [f"{username} does not hold the OIC role."]})
+    absence = UserAvailability.current(now).filter(user=user).order_by("-starts_at").first()
+    if absence is not None:
+        until = (
+            f"until {timezone.localtime(absence.ends_at):%d %b %H:%M}"
+            if absence.ends_at
+            else "until further notice"
+        )
+        raise InvalidInput(
+            {
+                field: [
+                    f"{username} is absent ({absence.reason or 'no reason given'}) {until}: "
+                    "choose an OIC who is on duty."
+                ]
+            }
+        )
     return user
 
 
@@ -276,7 +292,7 @@ def scheme_create(
         if problems:
             errors["ends_at"] = problems
     try:
-        oic_user = _oic_user(oic)
+        oic_user = _oic_user(oic, now)
     except InvalidInput as error:
         errors.update(error.errors)
     if errors:
@@ -612,7 +628,7 @@ def scheme_reassign_oic(
     if not rationale:
         errors["rationale"] = ["Say why the OIC changes."]
     try:
-        new_oic = _oic_user(oic)
+        new_oic = _oic_user(oic, now)
     except InvalidInput as error:
         errors.update(error.errors)
     if errors:

@@ -244,3 +244,39 @@ def test_schema_documents_the_scheme_paths(anon_api):
     text = response.content.decode()
     for fragment in ("/api/v1/schemes/{scheme_id}/withdraw/", "/api/v1/schemes/lookup/"):
         assert fragment in text
+
+
+def test_an_absent_officer_is_neither_offered_nor_accepted_as_oic(
+    oic_api, api_for, payload, other_oic, make_user, client
+):
+    """On leave, an OIC would not tell the victim anything: the form does not offer them,
+    and the server refuses them on a new scheme and on a hand-over, writing nothing."""
+    from cad.models import UserAvailability
+    from schemes.models import Scheme
+
+    now = timezone.now()
+    UserAvailability.objects.create(
+        user=other_oic,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(days=7),
+        reason="annual leave",
+        set_by=make_user("supervisor"),
+        set_at=now,
+    )
+    refused = create(oic_api, payload, oic=other_oic.username)
+    assert refused.status_code == 400
+    assert "is absent (annual leave)" in refused.json()["oic"][0]
+    assert not Scheme.objects.filter(oic=other_oic).exists()
+
+    scheme_id = create(oic_api, payload).json()["id"]
+    handover = api_for("crime_manager").post(
+        f"/api/v1/schemes/{scheme_id}/reassign/",
+        {"oic": other_oic.username, "rationale": "PC on leave"},
+        format="json",
+    )
+    assert handover.status_code == 400 and "absent" in handover.json()["oic"][0]
+    assert Scheme.objects.get(pk=scheme_id).oic != other_oic
+
+    client.force_login(make_user("intelligence"))
+    form = client.get("/schemes/new/").content.decode()
+    assert f'value="{other_oic.username}"' not in form

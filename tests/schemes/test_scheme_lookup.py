@@ -9,6 +9,10 @@ from schemes import services
 from schemes.selectors import scheme_lookup
 from tests.schemes.conftest import START
 
+# Schemes are read as of a fixed moment after they were made, never as of the day the
+# suite runs (a planned end would pass as the calendar moves on).
+LOOKED_UP_AT = START + timedelta(days=3)
+
 LATER = START + timedelta(days=1)
 
 
@@ -70,14 +74,18 @@ def test_other_numbers_and_premises_do_not_match(make_scheme, phone, address, po
 
 def test_flat_numbers_in_either_order_match(make_scheme):
     scheme = make_scheme(address="Flat 2, 14 Acacia Avenue", phones=[])
-    lookup = scheme_lookup(address="14 Acacia Avenue flat 2", postcode="SW1A 1AA")
+    lookup = scheme_lookup(address="14 Acacia Avenue flat 2", postcode="SW1A 1AA", now=LOOKED_UP_AT)
     assert [item["id"] for item in lookup.active] == [scheme.pk]
-    assert not scheme_lookup(address="14 Acacia Avenue flat 3", postcode="SW1A 1AA")
+    assert not scheme_lookup(
+        address="14 Acacia Avenue flat 3", postcode="SW1A 1AA", now=LOOKED_UP_AT
+    )
 
 
 def test_active_summary_and_api_shape(make_scheme):
     scheme = make_scheme()
-    lookup = scheme_lookup(phone="07700900123", address="14 Acacia Avenue", postcode="SW1A 1AA")
+    lookup = scheme_lookup(
+        phone="07700900123", address="14 Acacia Avenue", postcode="SW1A 1AA", now=LOOKED_UP_AT
+    )
     item = lookup.active[0]
     assert item["matched_on"] == ["phone", "address"]
     assert item["summary"] == (
@@ -127,7 +135,10 @@ def test_banner_renders_red_for_active_and_grey_for_history(make_scheme, oic):
         "schemes/_banner.html",
         {
             "scheme_lookup": scheme_lookup(
-                phone="07700900123", address="14 Acacia Avenue", postcode="SW1A 1AA"
+                phone="07700900123",
+                address="14 Acacia Avenue",
+                postcode="SW1A 1AA",
+                now=LOOKED_UP_AT,
             )
         },
     )
