@@ -179,7 +179,9 @@ def follow_ups(request):
 def availability(request):
     """Supervisors and admins mark users absent (their follow-ups re-route at once)."""
     users = get_user_model().objects.filter(is_active=True).order_by("username")
-    form = {"username": "", "starts_at": "", "ends_at": "", "reason": ""}
+    # "From" starts at now, so Enter records an absence from now on.
+    now_local = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    form = {"username": "", "starts_at": now_local, "ends_at": "", "reason": ""}
     errors: dict = {}
     if request.method == "POST":
         form = {key: request.POST.get(key, "").strip() for key in form}

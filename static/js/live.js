@@ -152,7 +152,8 @@ function tickCountdowns() {
     const due = new Date(element.dataset.due).getTime();
     const warnAt = element.dataset.warnAt ? new Date(element.dataset.warnAt).getTime() : null;
     const left = due - now;
-    element.textContent = formatRemaining(left);
+    // Said in words: "12:30 left", "3:05 overdue" (a lone "1:50" reads as a time of day).
+    element.textContent = left > 0 ? `${formatRemaining(left)} left` : `${formatRemaining(-left)} overdue`;
     element.dataset.clock = left <= 0 ? "breached" : warnAt !== null && now >= warnAt ? "warning" : "running";
   }
 }

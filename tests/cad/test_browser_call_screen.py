@@ -167,6 +167,8 @@ def test_the_incident_page_updates_in_place_and_keeps_what_is_typed(
     )
     page.wait_for_selector("#incident-grade[data-grade='IMMEDIATE']")
     page.wait_for_selector("#narrative li:nth-child(2)")
+    page.wait_for_selector("#incident-clock[data-clock]")
+    assert page.inner_text("#incident-clock").endswith((" left", " overdue"))  # said in words
     assert "he is outside now" in page.inner_text("#narrative")
     assert page.locator("#history [data-kind='incident.graded']").count() == 1
     assert "Graded" in page.inner_text("#history")

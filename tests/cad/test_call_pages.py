@@ -1,6 +1,6 @@
 """Pages of call handling: roles declared, wrong role 403 (logged), anonymous to login."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -126,6 +126,16 @@ def test_contact_page(client, make_user):
     login(client, make_user("call_handler"))
     html = client.get(f"/contacts/{contact.id}/").content.decode()
     assert contact.reference in html and "Advice about a neighbour" in html
+
+
+def test_the_absence_form_starts_from_now_so_enter_records_it(client, make_user):
+    import time_machine
+
+    login(client, make_user("supervisor"))
+    with time_machine.travel(datetime(2026, 3, 2, 9, 41, tzinfo=UTC), tick=False):
+        html = client.get("/availability/").content.decode()
+        expected = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    assert f'name="starts_at" type="datetime-local" value="{expected}"' in html
 
 
 def test_availability_page_marks_absence_and_reroutes(client, make_user):
