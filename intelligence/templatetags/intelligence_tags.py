@@ -32,4 +32,4 @@ def iso_time(value) -> str:
     moment = parse_datetime(value) if isinstance(value, str) else value
     if moment is None:
         return ""
-    return localtime(moment).strftime("%d/%m/%Y %H:%M:%S")
+    return localtime(moment).strftime("%d %b %Y %H:%M")
