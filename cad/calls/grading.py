@@ -256,7 +256,7 @@ def intelligence_floor(kinds: Iterable[str] = INTELLIGENCE_FLOOR_KINDS) -> Condi
             summary = str(hit.get("summary") or "").strip()
             summary = f": {summary[:80]}" if summary else ""
             number = f" {hit['id']}" if hit.get("id") else ""
-            named.append(f"{label} log{number} of {at:%d/%m/%Y} on this {where}{summary}")
+            named.append(f"{label} log{number} of {at:%d %b %Y} on this {where}{summary}")
         return "; ".join(named[:3]) if named else None
 
     return check
@@ -419,6 +419,21 @@ RULES: tuple[Rule, ...] = (
         recommend=IMMEDIATE,
     ),
     Rule(
+        "cue.missing_at_risk",
+        "missing person at risk",
+        cue("missing_at_risk"),
+        "A missing person in danger now (drunk, cold, or several signs of risk): {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.missing_concern",
+        "missing person: concern",
+        unless(cue("missing_concern"), CALM),
+        "A missing person with a sign of risk: {evidence}.",
+        recommend=PRIORITY,
+        severity="warn",
+    ),
+    Rule(
         "cue.abduction",
         "abduction",
         cue("abduction"),
@@ -538,7 +553,7 @@ RULES: tuple[Rule, ...] = (
                 any_of(
                     cue("violence_recent"),
                     cue("threat_recent"),
-                    cue("stalking"),
+                    cue("stalking_recent"),
                     cue("coercion"),
                     cue("abuse_recent"),
                     cue("order_breach"),

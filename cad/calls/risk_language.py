@@ -149,6 +149,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "drive|drove|driven his|her|the car at", "chokehold", "headlock",
         "pin", "pinned", "squeeze", "bruise", "fracture", "force himself|herself on",
         "sexually assault", "grab my|her|his throat|neck|hair|arm|arms|wrist",
+        # Sex without consent, by anyone: with a partner, domestic abuse.
+        "force|make me|her|him to? have sex", "force me|her|him into sex", "sex when i|she say no",
         "thrown at the wall|floor", "chuck|throw a|the plate|glass|cup|mug|bottle|chair",
         "shove her|me|him over",
         "on top of her|me|him", "get her|me|him on the floor|ground", "pin me|her|him",
@@ -156,6 +158,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "shout|scream|swear at his|her|their",
         "hands around|round her|my|his neck|throat", "in my|her|his face",
         "chuck me|her|him out", "slash", "key my|her|his car|van",
+        # A vehicle used on people: "rammed my car with his van" (people inside).
+        "ram my|our|her|his|the car|van|vehicle", "drive|drove into my|our|her car|van",
         "hit", "punch", "beat", "batter", "slap", "strangle", "strangulate", "choke",
         "throttle", "smother", "suffocate", "stab", "attack", "assault", "headbutt", "shove",
         "smack", "thump", "bite", "rape", "kick", "push", "hurt", "drag", "ram",
@@ -197,7 +201,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "hang me|her|him|you|caller", "no one leave|leaves",
         "see you tonight|soon|later", "will|'ll kill everyone|us all",
         "not see morning|tomorrow|christmas", "not see the morning", "have her|you|me|him killed",
-        "drop her|him|the baby", "ttk", "light it",
+        "drop her|him", "drop the baby", "ttk", "light it",
+        # Threats over a child or a face, and threats for later: "when he wakes up he'll
+        # finish it", "she's next", "hold the baby over the balcony".
+        "cut my|her|your|his face|throat", "cut you|her|me up", "will finish it|this|us",
+        "you|she|he be next", "you 're next", "hold|holding her|him out|over",
+        "hold|holding the baby|kid|child out|over",
         "will|'ll|'d|would find me|her|you",
         "finish me|her|him|you", "break my|her|his|your legs|arms|neck|jaw|face",
         "you|i|we|both|she|he will? be dead", "you 're dead", "make you|her|me pay",
@@ -236,6 +245,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "try|trying to get|break|force in|into", "try to get|break in|into",
         "force his|her|their way in", "force entry|the door", "break in|into",
         "kick in|down the? door", "kick the? door in|down", "kick my|her door in|down",
+        "kick my|her|the|our front|back door in|down",
         "smash the? door|window", "smash my|her door|window", "break the? door|window down?",
         "break my|her door|window", "climb in|through", "get in through",
         "let himself|herself|themselves in", "kick down",
@@ -247,10 +257,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "look|looking through the|my|her window|windows", "back in", "be back in",
         "walk|walking over to|towards",
         "climb|climbing the? rear|back|garden? fence|wall", "in the front room", "doing laps",
-        "look|looking for me|her", "car be there",
+        "look|looking for me|her", "car be there", "car|van be|have there|here|outside",
         "be he there|here|inside|outside", "be she there|here|inside|outside",
         "circle|circling the|my|her", "at the end of the road", "get|getting out the|his|her car",
-        "in his car at|on|outside",
+        "in his car at|on|outside", "be getting out", "getting out of? the|his|her? car|van",
         "outside", "at the|my|her|our front|back? door", "on the|my|her doorstep",
         "in the|my|her|our garden|house|flat|hallway|hall|kitchen|bedroom|bathroom|lounge|"
         "stairwell|property|room|loft|stairs", "in the|my|her|our living room", "come in",
@@ -259,8 +269,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "turn up", "show up", "will|can not leave|go", "refuse to leave|go", "still here|there",
         "wait outside|for me", "sit outside", "park outside", "hide in|behind|upstairs",
         "can not talk", "cant talk", "next to me", "in the next room", "barricade", "return",
-        "find where i be|live|stay|am", "drive round|past|around", "in the hallway of",
+        "drive round|past|around", "in the hallway of",
         "sit|sat|park|parked in his|her|a|the car|van", "over|across the road",
+        "out there", "round and round", "on a|his|her moped|motorbike|scooter|bike",
+        "rev|revving outside|the engine", "through the window",
         "stand|stood by|at|outside", "waiting", "at my|her work", "in the car park",
         "on the landing", "be back tonight", "back tonight", "come|coming tonight",
         "at|in|outside the? address|premises|property", "still at|in", "lock in the? bathroom|"
@@ -295,6 +307,20 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "bombard", "fake account|accounts|profile", "post my|her address",
         "intimate picture|photo|photos|image|images|video", "turn up at my|her work",
         "will not accept it", "stare at me|the house", "staring at me|the house",
+        "find where i be|live|stay|am", "find out where i be|live|stay|am|work",
+        # Contact that keeps coming: calls, posts, emails, parking, driving by.
+        "keep|kept ring|ringing|call|calling|email|emailing|post|posting|park|parking|message|"
+        "messaging|text|texting|turn|turning|show|showing|follow|following|watch|watching|"
+        "contact|contacting|drive|driving|sit|sitting|wait|waiting",
+        "withheld", "ring|ringing|call|calling withheld|private",
+        "picture|pictures|photo|photos of my|her own? front|back? door|house|car|street|work",
+        "nasty|horrible|vile comments|things|posts|stuff about me|her|him",
+        "about me|her|him on facebook|tiktok|instagram|insta|snapchat|twitter|social media",
+        "email|emailing|message|messaging|contact|contacting|ring|ringing my|her|his new? "
+        "partner|partners|work|boss|family|daughter|son|kids|children|friends|employer",
+        "park|parking|sit|sat|wait|waiting outside my|her|his work|house|flat|school|gym",
+        "go|going|drive|driving|ride|riding round and round", "round and round the",
+        "drive|driving|go|going past my|her|his|the house|flat|work",
     ),
     "coercion": (
         "locked in bedroom|room|the house", "no one leave|leaves",
@@ -304,6 +330,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "lock every|all door|doors", "pocket the keys", "nobody leave", "make me share my location",
         "read|reads all my messages", "get|gets angry if i see", "demand money", "demanding money",
         "put my wages", "take my wages",
+        # Money taken by family ("'borrowing' his money", "won't pay it back").
+        "borrow|borrowing my|his|her|their money|pension|savings|card", "never pay it back",
         "out of my|her|his account", "take money|quid|cash from",
         "spend|spending her|my|his pension|money|savings", "power of attorney",
         "block|blocking the front? door|way|exit", "lock him|them in|out",
@@ -316,7 +344,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "withdraw|take|steal money|cash|quid|pound from|out",
         "take away my|her phone", "control", "check my|her phone", "keep me|her in",
         "from my|her purse", "empty my|her account", "take the kids|children|baby",
-        "take my|her|our kids|children|baby", "have my|her passport", "take her back",
+        "take my|her|our kids|children|baby|son|daughter|boy|girl|little one",
+        "take|took the|my|our son|daughter|boy|girl|kids|children from school|nursery",
+        "have my|her passport", "take her back",
         "would not let me|her", "have all the money", "receipts for everything",
         "take loans|loan|credit|cards out in my|her name", "in my|her name",
         "get|got|have my|her car? keys|passport|bank card|phone", "flush my|her|his tablets|meds|"
@@ -351,6 +381,16 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "this be goodbye", "say goodbye", "goodbye", "maul", "dog attack", "attack by a dog",
         "not breathing right", "sweating", "pour out", "jump in front of", "platform edge",
         "edge of the platform|bridge|roof|cliff",
+        # Someone in the water, or going in: pier, harbour, river, sea.
+        "jump|go|fall|dive|slip in|into|off the pier|harbour|jetty|quay|dock|cliff|weir|river|"
+        "canal|sea|water|lake|reservoir|quarry|docks|marina",
+        "in off the pier|harbour|jetty|quay|bridge|cliff|wall|side|rocks",
+        "can see his|her|their head", "struggle|struggling|thrashing|splashing in the water",
+        "sweep|swept|pull|pulled|drag|dragged out|away|under", "go under", "keep going under",
+        "waves be|are massive|huge|big|crashing", "cut off by the tide", "stuck in the mud",
+        "roof edge", "edge of the|a roof", "on the ledge|parapet|scaffolding",
+        "house|flat|car fire", "someone|people|kid|kids|child|children inside|in there|upstairs",
+        "stuck|trapped inside|under", "stuck|trapped in the car|house|flat|lift|vehicle|mud",
     ),
     # Injuries seen or told: with "her partner did it", violence by that party.
     "injury": (
@@ -374,6 +414,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "cricket bat", "metal bar|pole|pipe", "iron pole|pipe", "knuckle duster|dusters",
         "knuckleduster", "stanley knife", "box cutter", "lighter", "petrol can", "club hammer",
         "sledgehammer", "pickaxe", "hatchet", "kitchen knife", "carving knife",
+        # Garden tools: a weapon when a threat or violence is told (_TOOLS).
+        "spade", "shovel", "pitchfork", "garden fork", "shears", "chainsaw", "strimmer",
+        "meat cleaver", "tyre iron", "wheel wrench",
+        # Half seen: a weapon only where a threat or violence is told.
+        "something in his|her|their hand|hands",
     ),
     # A weapon in someone's hands: these just before the weapon.
     "held": (
@@ -383,6 +428,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "armed", "threaten", "come at", "the bread|kitchen",
         "swing a|an|his|her|the", "wield a|an|his|her|the", "carry a|an|his|her|the",
         "hold a|an|his|her|the", "wave a|an|his|her|the",
+        "show me|her|us|them a|an|his|her|the", "flash a|an|his|her|the",
     ),
     "intruder": (
         "loading her|his|my|their telly|tv|stuff|things into",
@@ -435,6 +481,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "infant",
     ),
     "missing": (
+        # "my little boy's gone", "mum's gone": read by _gone_for_good (not "gone to his dad's").
+        "boy|girl|son|daughter|kid|child|toddler|lad|baby|one|un|grandson|granddaughter|mum|"
+        "dad|nan|grandad|husband|wife|student|pupil|resident|patient have|be go",
+        "look|search|try everywhere", "not be see since", "nobody|no one have see her|him",
+        "leave|walk out of|out the care|nursing home|ward|hospital|unit", "abscond",
         "should have be home|back", "should've been home",
         "not at her|his friend|friends|mate|mates",
         "not home", "not home from school",
@@ -443,6 +494,36 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "missing", "can not find", "cant find", "lose", "wander off", "run off", "disappear",
         "go off", "not come home|back|out", "not back", "nobody|no one know where",
         "walk out", "walk off", "we can not find", "look for",
+    ),
+    # What puts a missing person at risk, by kind (_missing_at_risk counts the kinds).
+    "risk_night": (
+        "at night", "dark", "get|getting dark", "midnight", "middle of the night",
+        "8|9|10|11|12 pm|o'clock", "8pm", "9pm", "10pm", "11pm", "12am", "1am", "2am", "3am",
+        "all night", "overnight", "since last night",
+    ),
+    "risk_cold": (
+        "freeze", "freezing", "cold", "snow", "snowing", "ice", "no coat", "without a coat",
+        "in just a|her|his t - shirt|tshirt|pyjamas|nightie|dressing gown|slippers",
+        "pyjamas", "nightie", "slippers",
+    ),
+    "risk_intoxicated": (
+        "drunk", "intox", "intoxicated", "off her|his face", "wasted", "on something",
+        "take something", "high", "smashed", "paralytic", "legless", "been drinking",
+    ),
+    "risk_no_phone": (
+        "leave her|his|their phone", "no phone", "phone off|dead|die|died", "phone be|have off|"
+        "dead", "phone go|going to voicemail", "not answer|answering", "straight to voicemail",
+        "battery die|dead",
+    ),
+    "risk_out_of_character": (
+        "not like her|him|them", "out of character", "never do this|it before",
+        "never be late", "always come|be home", "not normally",
+    ),
+    "risk_health": (
+        "medication", "meds", "insulin", "diabetic", "epileptic", "epilepsy", "heart condition",
+        "tablets", "feel low", "feeling low", "depressed", "self harm", "mental health",
+        "pregnant", "elderly", "frail", "in her|his 80s|90s", "wheelchair", "blind", "deaf",
+        "unwell",
     ),
     "distress": (
         "line cut", "screaming heard", "screaming in the background", "crying",
@@ -465,6 +546,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "sorry to waste", "it be a film|programme|game",
         "bird scarer|scarers", "it be firework|fireworks", "just firework|fireworks",
         "backfire", "backfiring", "it be a car backfiring",
+        # Screams that were animals, songs or children at play.
+        "fox", "foxes", "be sing|singing", "earphones|headphones in",
+        "kids|children be|are running|playing about|around", "kid 's|kids birthday party",
+        "running about", "it be cat|cats fighting",
     ),
     # The caller says they are safe: the other party far away or gone.
     "safe": (
@@ -508,7 +593,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "not want anyone|someone|police come|coming out|round",
         "what can she do", "number|numbers for", "not want police", "do not want police",
         "convenient", "next week", "one evening", "update only", "for an update",
-        "report it properly", "lol", "haha", "blocked him|her", "speak to him|her",
+        "report it properly", "lol", "haha", "say|said i|she|he should report|ring|call",
+        "clare 's|s law", "clares law", "blocked him|her", "speak to him|her",
         "talk to someone", "historic", "make a statement",
         # A question about the law: "can I carry my knives to work", "hand them in".
         "can i carry|take|bring|keep|have|own", "allowed to carry|take|bring|keep|have|own",
@@ -673,8 +759,10 @@ _PAST = re.compile(
     r"september|october|november|december)|(week|weeks|month|months|year|years|fortnight|"
     r"day|days) ago|the other (day|week)|in the past|previously|back in the day|historic|"
     r"use to(?! work with| know| go to school with)|"
-    r"historical|for years|years|on (monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday)|(19|20)\d\d|this week|at the weekend|over the weekend|nothing since|"
+    r"historical|for years|years|for (a|over a|the last|the past) (year|month)|"
+    r"at (christmas|easter|new year)|at the time|"
+    r"on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(19|20)\d\d|"
+    r"this week|at the weekend|over the weekend|nothing since|"
     r"in (january|february|march|april|june|july|august|september|october|november|december)|"
     r"when i be (a child|a kid|\d+|young|little|small))\b"
 )
@@ -690,6 +778,11 @@ _NOW = re.compile(
     r"hurry|please come|send someone|all (evening|night|day))\b"
 )
 _MARKERS = (("now", _NOW), ("past", _PAST), ("recent", _RECENT))
+# Today, said outright (not "just", which is also "only").
+_TODAY = re.compile(
+    r"\b(today|tonight|this (morning|afternoon|evening)|last night|earlier|"
+    r"(\d+|a|an|half|few|couple) (minute|hour)s? ago)\b"
+)
 # A number typed onto its unit ("5mins", "2hrs") reads as the unit.
 _NUMBER_UNIT = re.compile(r"^\d+(mins?|minutes?|hrs?|hours?|secs?)$")
 _UNITS = {
@@ -1127,22 +1220,28 @@ def _signals(result: Reading, t: _Text) -> None:
         + _children_by_age(t)
     )
     result.add("calm", result.of("calm"))
-    result.add("safe", [f for f in result.of("safe") if not t.low(f.end - 1).startswith("going")])
+    result.add("safe", [f for f in result.of("safe") if not _gone_to_fetch(t, f)])
     result.add("far_away", result.of("far"))
 
     # Acts of any time: whether this is domestic abuse does not depend on when.
     violence = [f for f in result.of("violence") if _against_person(t, f)]
     blamed = _blamed_for_injury(result, t, parties)
     violence += blamed
-    damage = [f for f in result.of("violence") if _against_thing(t, f)]
+    # "window smashed", "they smashed it": damage with no one the caller knows doing it.
+    damage = [
+        f
+        for f in result.of("violence")
+        if _against_thing(t, f) and not _passive_damage(t, f) and _pronoun_of(t, f.start) != "they"
+    ]
     strangling = [f for f in result.of("strangle") if f.agent != "other" and _against_person(t, f)]
-    threats = [f for f in result.of("threat") if _harmful_threat(t, f)]
-    stalking = result.of("stalking")
+    threats = [f for f in result.of("threat") if _harmful_threat(t, f) and not _mishap_idiom(t, f)]
+    stalking = [f for f in result.of("stalking") if not _calls_for_help(t, f)]
     coercion = result.of("coercion")
     presence = [
         f
         for f in result.of("presence")
         if not _introducing(t, f)
+        and not _with_caller(t, f)
         and (
             _pronoun_agent(t, f.start)
             or _person_before(t, f.start)
@@ -1150,7 +1249,12 @@ def _signals(result: Reading, t: _Text) -> None:
         )
     ] + _returning(result, t)
     entry = _entry(result, t)
-    weapons = result.of("weapon")
+    # "lighter" shares its lemma with "lights" ("at the lights"): only the word itself.
+    weapons = [
+        w
+        for w in result.of("weapon")
+        if not (t.at(w.start) == "light" and t.low(w.start) != "lighter")
+    ]
     held = [w for w in weapons if _weapon_held(result, t, w)]
     life = [f for f in result.of("life") if _life_applies(t, f)]
     verbal = result.of("abuse")
@@ -1212,6 +1316,7 @@ def _signals(result: Reading, t: _Text) -> None:
         f
         for f in (result.of("distress") if parties else [])
         if not {"someone", "somebody"} & {t.at(i) for i in range(f.start, f.end)}
+        and _line_cut(t, f)
     ]
     abuse = (
         by_party(acts + damage + taking_others + heard)
@@ -1246,7 +1351,10 @@ def _signals(result: Reading, t: _Text) -> None:
             if not ({t.at(i) for i in range(f.end, f.end + 3)} & {"contact", "access"})
             or t.at(f.start - 1) == "no"
         ]  # an order "for contact with my kids" arranges, it does not protect
-        result.add("order", [f for f in protective if not _arranges_children(t, f)])
+        result.add(
+            "order",
+            [f for f in protective if not _arranges_children(t, f) and not _own_bail(t, f)],
+        )
 
     if result.of("false_alarm"):
         # "it was the telly": nothing is happening; the words stay for the record.
@@ -1288,7 +1396,15 @@ def _signals(result: Reading, t: _Text) -> None:
     result.add("threat_now", when(harm, "now") + coming)
     result.add("threat_recent", [f for f in when(harm, "recent", "") if f not in coming])
     result.add("stalking", when(stalking, "now", "recent", ""))
-    result.add("stalking_now", when(stalking, "now"))
+    # Posts and messages over weeks are harassment to record; today's, or someone at the
+    # house, soon.
+    today = bool(_TODAY.search(t.words(range(len(t.norms)))))
+    result.add(
+        "stalking_recent",
+        [f for f in when(stalking, "now", "recent", "") if not _remote(t, f) or today],
+    )
+    # Messages, calls and posts go on from afar: harassment, but no one here now.
+    result.add("stalking_now", [f for f in when(stalking, "now") if not _remote(t, f)])
     result.add("coercion", when(coercion, "now", "recent", ""))
     confinement = [f for f in coercion if _confines(t, f)]
     result.add("held_now", [f for f in confinement if f.time in ("now", "recent", "")])
@@ -1332,10 +1448,13 @@ def _signals(result: Reading, t: _Text) -> None:
     result.add("intruder_now", intruders)
     result.add("abduction", [f for f in result.of("abduction") if _abduction(t, f)])
     result.add("child_missing", _missing_child(result, t))
+    at_risk, concern = _missing_at_risk(result, t)
+    result.add("missing_at_risk", at_risk)
+    result.add("missing_concern", concern)
     result.add("road_danger", when(result.of("road"), "now", ""))
     sexual_now = [f for f in result.of("sexual") if _says_now(t, f)]
     result.add("offender_present", [] if gone else sexual_now)
-    distress = when(result.of("distress"), "now", "recent", "")
+    distress = [f for f in when(result.of("distress"), "now", "recent", "") if _line_cut(t, f)]
     if "false_alarm" in result.signals:
         for signal in (
             "threat_now",
@@ -1356,6 +1475,86 @@ def _signals(result: Reading, t: _Text) -> None:
         1 if any(f.words.lower() == "open line" for f in distress) else 0
     ):
         result.add("open_line_distress", distress)
+
+
+def _passive_damage(t: _Text, f: Finding) -> bool:
+    """ "window smashed", "car was smashed": damage told of a thing, with no one doing it."""
+    before = [t.low(i) for i in range(max(0, f.start - 2), f.start)]
+    return t.at(f.end) != "by" and (
+        t.at(f.start - 1) in DAMAGE_OBJECTS
+        or (
+            not t.low(f.start).endswith("ing")  # "has been smashing his windows": done by her
+            and any(w in {"was", "been", "got", "get", "is", "were", "being"} for w in before)
+        )
+    )
+
+
+def _with_caller(t: _Text, f: Finding) -> bool:
+    """ "he's here with me", "sat here with us": company, not someone to be kept from."""
+    return t.at(f.end) == "with" and t.low(f.end + 1) in {"me", "us"}
+
+
+def _line_cut(t: _Text, f: Finding) -> bool:
+    """ "line cut off", "then cut off": the call; not "the converter's been cut off her car"."""
+    if t.at(f.start) != "cut" or f.end - f.start != 2:
+        return True
+    sentence = {t.at(i) for i in t.members("sentence", f.start)}
+    return bool(sentence & {"line", "call", "phone", "scream", "shout", "cry"}) or t.low(
+        f.end
+    ) in SENTENCE_BREAK | CLAUSE_BREAK | {""}
+
+
+# The caller's own bail: "I'm on bail for a driving thing" protects no one.
+def _own_bail(t: _Text, f: Finding) -> bool:
+    before = [t.low(i) for i in range(max(0, f.start - 3), f.start)]
+    return "bail" in f.words.lower() and bool({"i", "im", "i'm", "'m"} & set(before))
+
+
+# What a caller owns up to after "she'll kill me": "I've locked the keys in the car".
+_MISHAPS = frozenset({
+    "lock", "lose", "forget", "break", "crash", "dent", "scratch", "spill", "leave", "miss",
+    "drop", "burn", "shrink", "spend", "flood",
+})  # fmt: skip
+
+
+def _mishap_idiom(t: _Text, f: Finding) -> bool:
+    """ "my wife is going to kill me, I've locked the keys in the car": a figure of speech
+    when the caller then owns up to a mishap of their own and nothing else is told."""
+    if t.at(f.start) not in {"kill", "murder"} or t.low(f.end) != "me":
+        return False
+    sentence = t.members("sentence", f.start)
+    after = [i for i in sentence if i > f.end]
+    return any(
+        t.lowers[i] in {"i", "i've", "ive"} and t.at(j) in _MISHAPS
+        for i in after
+        for j in range(i + 1, min(i + 4, len(t.norms)))
+    )
+
+
+# Words of contact from afar: "keeps ringing", "emailing my work", "posts about me".
+_REMOTE = frozenset({
+    "email", "emailing", "message", "messaging", "text", "texting", "post", "posting", "ring",
+    "ringing", "call", "calling", "withheld", "comment", "comments", "picture", "pictures",
+    "photo", "photos", "tiktok", "facebook", "snapchat", "instagram", "insta", "account",
+    "accounts", "profile", "voice", "contact", "contacting", "phone", "phoning", "send",
+    "sending", "nonstop", "bombard", "find",
+})  # fmt: skip
+
+
+def _calls_for_help(t: _Text, f: Finding) -> bool:
+    """ "mum has dementia and keeps ringing 999": calls for help, not harassment."""
+    return t.low(f.end) in {"999", "101", "911", "112", "police", "ambulance"}
+
+
+def _remote(t: _Text, f: Finding) -> bool:
+    return any(t.at(i) in _REMOTE or t.low(i) in _REMOTE for i in range(f.start, f.end))
+
+
+def _gone_to_fetch(t: _Text, f: Finding) -> bool:
+    """ "they're going to...", "he's gone to get his mates": not gone for good."""
+    if t.low(f.end - 1).startswith("going"):
+        return True
+    return t.at(f.end) == "to" and t.at(f.end + 1) in {"get", "fetch", "grab", "find", "collect"}
 
 
 def _blamed_for_injury(result: Reading, t: _Text, parties: list[Finding]) -> list[Finding]:
@@ -1944,6 +2143,10 @@ def _harmful_threat(t: _Text, f: Finding) -> bool:
         return False  # "the dog ... says it'll do it again": said of an animal or a thing
     if head in {"kill", "murder"} and _object(t, f.end) in IDIOM_OBJECTS:
         return False  # "going to murder this wall", "kill a pint"
+    if head == "petrol" and t.at(f.end) in {"station", "garage", "pump", "pumps", "price"}:
+        return False  # "at the petrol station"
+    if head == "drop" and t.at(f.end) in {"off", "back", "round", "at", "to", "with", "home"}:
+        return False  # "drop the baby off at nursery"
     if head in {"threaten", "threat"}:
         after = [t.at(i) for i in range(f.end, f.end + 4)]
         if after and after[0] in {"me", "her", "him", "us", "them", "you"}:
@@ -2027,9 +2230,19 @@ def _life_applies(t: _Text, f: Finding) -> bool:
     return not (head == "trap" and "finger" in {t.at(f.end), t.at(f.end + 1)})
 
 
+# Tools that are a weapon only where a threat or violence is told ("digging with a spade").
+_TOOLS = frozenset({
+    "spade", "shovel", "pitchfork", "shears", "chainsaw", "strimmer", "garden", "something",
+})  # fmt: skip
+
+
 def _weapon_held(result: Reading, t: _Text, weapon: Finding) -> bool:
     if _stored(t, weapon):
         return False  # "found my late dad's old army sword"
+    if t.at(weapon.start) in _TOOLS and not (
+        [f for f in result.of("threat") if _harmful_threat(t, f)] or result.of("violence")
+    ):
+        return False
     if t.at(weapon.start) in {"gunshot", "shoot", "shooting"} or weapon.words == "shots fired":
         return True
     if _holders(result, weapon) or _worn(t, weapon):
@@ -2067,7 +2280,7 @@ def _all_gone(t: _Text) -> bool:
     text = t.words(range(len(t.norms)))
     return bool(
         re.search(
-            r"\b(have|be) (go|leave)\b(?! (inside|in|into|back|upstairs|round|for))|"
+            r"\b(have|be) (go|leave)\b(?! (inside|in|into|back|upstairs|round|for|through))|"
             r"\b(run|ran) off\b|\bleg it\b",
             text,
         )
@@ -2089,12 +2302,65 @@ _AGE_WORDS = {
 }  # fmt: skip
 
 
-def _missing_child(result: Reading, t: _Text) -> list[str]:
-    missing = [
+def _missing(result: Reading, t: _Text) -> list[Finding]:
+    """Someone missing now: not "he kept going missing last year", not "he's gone to his
+    dad's" or "he's gone now" after hurting the caller (an offender who left)."""
+    return [
         f
         for f in result.of("missing")
-        if f.time != "past" and "keep" not in {t.at(i) for i in range(max(0, f.start - 5), f.start)}
+        if f.time != "past"
+        and "keep" not in {t.at(i) for i in range(max(0, f.start - 5), f.start)}
+        and _gone_for_good(result, t, f)
     ]
+
+
+# After "X's gone": words that say where to or when ("gone to his dad's", "gone now").
+# "Gone out" and "gone off" stay: a child or a man with dementia who has gone out is lost.
+_GONE_WHERE = frozenset({
+    "to", "home", "back", "round", "now", "in", "into", "for", "with", "upstairs",
+    "downstairs", "inside", "over", "again", "quiet", "mad", "mental", "crazy", "through",
+    "past", "bed", "ahead", "on",
+})  # fmt: skip
+
+
+def _gone_for_good(result: Reading, t: _Text, f: Finding) -> bool:
+    """ "my little boy's gone, he's 4": a "gone" that ends its clause, said of a child or a
+    relative, or of a "he"/"she" in a narrative where no one was harmed."""
+    if t.at(f.end - 1) != "go":
+        return True
+    if t.low(f.end - 1) != "gone" or t.low(f.end) in _GONE_WHERE:
+        return False
+    if t.lowers[f.start] in {"he", "she", "hes", "shes"}:
+        acts = ("violence", "threat", "abuse", "strangle", "coercion", "stalking")
+        return not any(result.of(c) for c in acts)
+    return True
+
+
+def _age_of_child(t: _Text, i: int, under: int) -> bool:
+    """An age below `under` at token i, said of a person: "6yo", "6 year old", "(6)", "aged
+    six", "he's 4", "my son is 6", "daughter (5)"; not "10 at night" or "4 hours"."""
+    word = t.lowers[i]
+    match = _AGE.match(word)
+    age = int(match.group(1)) if match else _AGE_WORDS.get(word, 99)
+    if age >= under or t.at(i + 1) in {"minute", "hour", "second", "pm", "am", "at", "o'clock"}:
+        return False
+    if (match and match.group(2)) or t.at(i + 1) in {"year", "-"}:
+        return True
+    if t.low(i + 1).startswith(("yr", "year")) or t.low(i - 1) in {"aged", "age"}:
+        return True
+    if t.low(i - 1) == "(" and t.low(i + 1) == ")":
+        return True
+    if t.at(i - 1) in _YOUNG | {"daughter", "student", "pupil"}:
+        return True  # "girl 6 never came out of school"
+    before = [t.at(j) for j in range(max(0, i - 3), i)]
+    if any(w in _YOUNG | {"daughter", "he", "she", "student", "pupil"} for w in before):
+        # "my son is 6", "he's 4", "she's only 7"; not "it's 10"
+        return t.at(i - 1) in {"be", "have", "only", "just", "(", ","} or t.low(i - 1) == "is"
+    return False
+
+
+def _missing_child(result: Reading, t: _Text) -> list[str]:
+    missing = _missing(result, t)
     if not missing:
         return []
     sentences = {f.sentence for f in missing}
@@ -2103,21 +2369,39 @@ def _missing_child(result: Reading, t: _Text) -> list[str]:
         for f in result.of("child") + result.of("vulnerable")
         if f.sentence in sentences or f.sentence + 1 in sentences
     ]
+    # Under 14: the labels and practice treat a 13-year-old out at night as a child.
     for i in range(len(t.norms)):
-        word = t.lowers[i]
-        match = _AGE.match(word)
-        age = int(match.group(1)) if match else _AGE_WORDS.get(word, 99)
-        if age >= 13:
-            continue
-        unit = (
-            (match and match.group(2))
-            or t.at(i + 1) in {"year", "-"}
-            or t.low(i + 1).startswith(("yr", "year"))
-        )
-        # "my son is 6", "daughter (5)": a child named with an age
-        named = any(t.at(j) in _YOUNG | {"daughter"} for j in range(max(0, i - 3), i))
-        if unit or named:
+        if _age_of_child(t, i, under=14):
             young.append(" ".join(t.lowers[max(0, i - 2) : i + 3]))
     if not young:
         return []
     return young[:2] + [missing[0].words]
+
+
+# What puts a missing person at risk, by kind; some kinds are a danger by themselves.
+_AT_RISK = ("night", "cold", "intoxicated", "no_phone", "out_of_character", "health")
+_PERIL = frozenset({"cold", "intoxicated"})
+# Weaker words for gone ("ran off", "walked out", "lost"): said of offenders and things.
+_WEAK_MISSING = frozenset({"run", "go", "walk", "lose", "look"})
+
+
+def _missing_at_risk(result: Reading, t: _Text) -> tuple[list[str], list[str]]:
+    """A missing person and what puts them at risk: (IMMEDIATE words, PRIORITY words).
+    Drunk or cold, or three kinds of risk ("not like her, 10 at night, phone's off"), is a
+    danger now; one or two kinds, a concern soon."""
+    missing = [
+        f
+        for f in _missing(result, t)
+        if not (t.at(f.start) in _WEAK_MISSING and f.end - f.start <= 2) or "everywhere" in f.words
+    ]
+    if not missing:
+        return [], []
+    kinds: dict[str, list[str]] = {}
+    for kind in _AT_RISK:
+        found = result.of(f"risk_{kind}")
+        if found:
+            kinds[kind] = [f.words for f in found]
+    words = [missing[0].words] + [w[0] for w in kinds.values()]
+    if _PERIL & kinds.keys() or len(kinds) >= 3:
+        return words, []
+    return [], words if kinds else []

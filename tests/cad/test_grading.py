@@ -243,7 +243,7 @@ def test_recent_da_intelligence_at_the_address_or_phone_sets_an_immediate_floor(
 def test_the_floor_holds_for_the_phone_too_and_names_the_date():
     result = assess(facts(intelligence_hits=[hit("marac", "phone", days_ago=200)]))
     assert result.grade_floor == IMMEDIATE
-    occurred = (NOW - timedelta(days=200)).strftime("%d/%m/%Y")
+    occurred = (NOW - timedelta(days=200)).strftime("%d %b %Y")
     assert occurred in result.flag("intel.floor").reason
 
 

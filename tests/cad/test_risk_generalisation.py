@@ -270,3 +270,190 @@ def test_violence_from_an_ex_who_lives_far_away_still_is():
     result = words_only("my ex punched me last night before driving home, he lives in Scotland")
     assert result.da_prompt
     assert result.recommended_grade in (IMMEDIATE, PRIORITY), codes(result)
+
+
+# --- 4. missing people: a young child, or someone at risk ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my little girl's gone, she's 5, we were in the shopping centre",
+        "son (6) has wandered off at the beach, we can't find him",
+        "my 7yo hasn't come home from the park",
+        "grandson aged six not back from his friend's, should have been home an hour ago",
+    ],
+)
+def test_a_young_child_missing_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+    assert "“" in result.flag("cue.child_missing").reason
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my flatmate wandered off from the party, she's really drunk and it's freezing",
+        "our lad's gone missing, he's 19, very drunk, left his phone at the pub",
+        "daughter not come home, it's 11 at night, phone's off, this is not like her",
+    ],
+)
+def test_a_missing_person_at_risk_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+
+
+def test_a_missing_adult_with_one_sign_of_risk_is_priority():
+    result = words_only("my husband's not come home from work, not answering his phone")
+    assert result.recommended_grade == PRIORITY, codes(result)
+    assert "cue.missing_concern" in codes(result)
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my son's gone to his dad's for the weekend, he's 6",
+        "he hit me in front of the kids, he's gone now",
+        "he's gone to get his mates and they're going to do me, my boy's 4",
+    ],
+)
+def test_gone_somewhere_is_not_missing(narrative):
+    assert "child_missing" not in risk_language.reading(narrative).signals, narrative
+
+
+# --- 5. water, heights, fire, traffic -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "a woman's gone in off the harbour wall, I can see her head",
+        "my mate jumped into the canal for a laugh and he's struggling in the water",
+        "lad on the roof edge of the flats",
+        "flat fire, there's kids inside",
+        "man trapped in the car after it went off the road",
+    ],
+)
+def test_someone_in_the_water_or_trapped_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+    assert "cue.life_at_risk" in codes(result)
+
+
+# --- 6. conditional threats and threats over a child --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my husband says if I ring anyone he'll cut my face",
+        "he's holding the baby over the balcony saying he'll drop her",
+        "my partner told me I'm next, he's in the kitchen",
+        "he's passed out drunk but said when he wakes up he'll finish it",
+    ],
+)
+def test_a_threat_now_from_a_partner_is_immediate_and_domestic(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+    assert result.da_prompt, narrative
+
+
+def test_taking_a_child_from_school_is_coercion_by_a_party():
+    result = words_only("my ex took my daughter from school without asking, he's not allowed")
+    assert result.da_prompt, codes(result)
+
+
+def test_dropping_the_kids_off_is_not_a_threat():
+    result = words_only("my ex-wife will drop the kids off at 6 under the court order")
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), codes(result)
+
+
+# --- 7. stalking and harassment by an ex or family ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my ex-husband keeps emailing my boss about me, it's been going on for months",
+        "my ex keeps posting nasty comments about me on facebook, I want it logged",
+        "my ex-girlfriend keeps messaging my son about me, I just want it on record",
+    ],
+)
+def test_remote_harassment_by_an_ex_is_domestic_but_not_urgent(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my ex keeps ringing from a withheld number and now he's out there, I can see his car",
+        "ex is going round and round the estate on his moped and showed me a knife",
+    ],
+)
+def test_a_harassing_ex_near_now_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+    assert result.da_prompt
+
+
+def test_a_relative_ringing_999_is_not_harassment():
+    result = words_only("my gran has dementia and keeps ringing 999, she's fine, I'm with her")
+    assert not result.da_prompt, codes(result)
+
+
+# --- 8. sexual violence and money taken by family -----------------------------------------
+
+
+def test_sex_forced_by_a_partner_is_domestic_abuse():
+    result = words_only("my boyfriend made me have sex last night when I said no")
+    assert result.da_prompt, codes(result)
+
+
+def test_money_borrowed_by_family_without_end_is_domestic_abuse():
+    result = words_only("my son keeps borrowing my pension and gets angry when I refuse")
+    assert result.da_prompt, codes(result)
+
+
+# --- 9. vehicles, half-seen weapons, doors kicked in --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my ex just rammed our car with his truck and he's getting out",
+        "my brother threatened to kill me and he's got something in his hand",
+        "my husband said he'd kill me, he's in the shed with a spade",
+        "two men I don't know are trying to kick my back door in",
+    ],
+)
+def test_vehicles_half_seen_weapons_and_doors_kicked_in_are_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+
+
+def test_a_spade_with_no_threat_is_gardening():
+    result = words_only("my dad's out in the garden with a spade, can you tell me my crime number")
+    assert "cue.weapon" not in codes(result)
+
+
+# --- 10. property and idiom involving relatives stay calm ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my wife's catalytic converter was cut off her car overnight",
+        "my mum's car window smashed and her bag taken, she's fine",
+        "some kids threw stones at the bus shelter and they smashed it",
+        "my husband's going to kill me, I've lost the car keys at the petrol station",
+        "me and my ex-wife want to report our car stolen, she's here with me",
+        "I'm on bail for a driving offence and moving house, who do I tell",
+        "screaming outside, oh it's just foxes again",
+    ],
+)
+def test_damage_idiom_and_own_bail_are_not_raised(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
+    assert not result.da_prompt, (narrative, codes(result))
