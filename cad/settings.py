@@ -197,7 +197,8 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Signing in lands on the main screen of the user's role (cad.kernel.navigation.HOME_SCREENS).
+LOGIN_REDIRECT_URL = "cad:start"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout: five failures for one username from one address locks it for ten minutes.

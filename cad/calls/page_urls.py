@@ -7,6 +7,7 @@ from cad.calls import views
 app_name = "cad"
 
 urlpatterns: list = [
+    path("start/", views.start, name="start"),
     path("calls/new/", views.call_screen, name="call_screen"),
     path("calls/panels/", views.call_panels, name="call_panels"),
     path("incidents/", views.incident_list, name="incidents"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cad.calls import selectors, services
 from cad.kernel.errors import InvalidInput
+from cad.kernel.navigation import home_screen_url
 from cad.kernel.policy import allows
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE, ROLE_LABELS, has_role, role_required, user_roles
@@ -24,6 +25,12 @@ def home(request):
         "cad/home.html",
         {"role_names": [ROLE_LABELS.get(name, name) for name in roles]},
     )
+
+
+@role_required(ANY_ROLE)
+def start(request):
+    """Where signing in lands: the main screen of the user's role."""
+    return redirect(home_screen_url(request.user))
 
 
 @role_required(*policy_roles("incident.create"))

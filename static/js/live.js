@@ -162,3 +162,22 @@ setInterval(tickCountdowns, 250);
 document.addEventListener("DOMContentLoaded", tickCountdowns);
 
 connect();
+
+// --- navigation menus ---------------------------------------------------------------------
+// One menu open at a time; Escape closes it and gives the focus back to its name.
+document.addEventListener(
+  "toggle",
+  (event) => {
+    const menu = event.target;
+    if (!(menu instanceof HTMLDetailsElement) || !menu.classList.contains("nav-menu") || !menu.open) return;
+    for (const other of document.querySelectorAll("details.nav-menu[open]")) if (other !== menu) other.open = false;
+  },
+  true,
+);
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const open = document.querySelector("details.nav-menu[open]");
+  if (!open) return;
+  open.open = false;
+  open.querySelector("summary").focus();
+});

@@ -161,3 +161,44 @@ def test_a_token_request_reads_the_token_once_and_the_roles_once(api_for, make_u
     # A group that is no CAD role is not one.
     assert client.post("/api/v1/incidents/", {}, format="json").status_code == 403
     assert api_for(None).get("/api/v1/events/?since=0").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "screen"),
+    [
+        ("call_handler", "/calls/new/"),
+        ("dispatcher", "/dispatch/board/"),
+        ("controller", "/dispatch/diverts/review/"),
+        ("inspector", "/dispatch/diverts/replacements/"),
+        ("supervisor", "/dispatch/overdue/"),
+        ("unit", "/dispatch/terminal/"),
+        ("qart", "/reports/divert-tags/"),
+        ("oic", "/schemes/"),
+        ("crime_manager", "/schemes/queue/"),
+        ("intelligence", "/intelligence/requests/"),
+        ("admin", "/"),
+    ],
+)
+def test_signing_in_lands_on_the_main_screen_of_the_role(client, make_user, role, screen):
+    from django.urls import reverse
+
+    user = make_user(role)
+    response = client.post(
+        "/login/", {"username": user.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == screen == response.request["PATH_INFO"]
+    assert response.status_code == 200
+    assert reverse("cad:start") == "/start/"
+
+
+@pytest.mark.django_db
+def test_many_links_are_grouped_in_menus_and_few_stay_flat(client, make_user):
+    client.force_login(make_user("supervisor"))
+    html = client.get("/").content.decode()
+    assert html.count('<details class="nav-menu"') >= 3
+    for href in ("/dispatch/overdue/", "/follow-ups/", "/availability/"):
+        assert f'href="{href}"' in html  # every link is still there, inside its menu
+    client.force_login(make_user("unit"))
+    html = client.get("/").content.decode()
+    assert "nav-menu" not in html and 'href="/dispatch/terminal/"' in html

@@ -135,7 +135,9 @@ API = [
 
 PAGES = [
     ("/", EVERY),
+    ("/start/", EVERY),  # a redirect to the role's main screen
     ("/calls/new/", {"call_handler"}),
+    ("/calls/panels/", CALL_TAKERS),
     ("/incidents/", INCIDENT_READERS - {"unit"}),
     ("/incidents/999999/", INCIDENT_READERS),
     ("/contacts/999999/", CALL_TAKERS),
@@ -211,7 +213,8 @@ def test_page_by_role(users, path, allowed):
         client.force_login(user)
         response = client.get(path)
         if role in allowed:
-            assert response.status_code in (200, 404), f"{role} on {path}: {response.status_code}"
+            expected = (302,) if path == "/start/" else (200, 404)
+            assert response.status_code in expected, f"{role} on {path}: {response.status_code}"
         else:
             assert response.status_code == 403, f"{role} allowed on {path}"
             assert AccessRefusal.objects.filter(path=path, user=user).exists()
