@@ -193,15 +193,21 @@ const assessment = field("assessment-live");
 async function showAssessment() {
   assessment.dataset.fragmentUrl = `${panelsUrl}?incident=${incident.id}&part=assessment`;
   await refreshFragment(assessment);
-  field("da-prompt").hidden = field("assessment").dataset.daPrompt !== "1";
+  field("da-prompt").hidden = field("assessment")?.dataset.daPrompt !== "1";
 }
 
 async function showGrading(data) {
-  gradingPanel.hidden = false;
   field("incident-ref").textContent = data.reference;
   field("incident-link").href = data.url;
-  await Promise.all([showAssessment(), showPanels(`incident=${data.id}`)]);
-  const recommended = field(`grade-${field("assessment").dataset.recommended}`);
+  try {
+    await Promise.all([showAssessment(), showPanels(`incident=${data.id}`)]);
+  } catch (error) {
+    // Saved, but the recommendation did not load: say so, and grading stays possible.
+    field("grade-result").textContent = `Saved as ${data.reference}; the recommendation did not load (${error.message}). Grade here or open the incident page.`;
+  }
+  // Shown once the recommendation is in: the panel never opens without its reasons.
+  gradingPanel.hidden = false;
+  const recommended = field(`grade-${field("assessment")?.dataset.recommended}`);
   if (recommended && !document.querySelector("input[name=grade]:checked")) recommended.checked = true;
   syncAppointment();
   (field("da-prompt").hidden ? recommended || field("grade-submit") : field("da-yes")).focus();

@@ -413,7 +413,10 @@ def step_5_assignment(s: Story) -> None:
     assert len(lines) == 2
     assert seed.NARRATIVE in lines[0] and seed.FURTHER_ENTRY in lines[1]
     flags = terminal.inner_text("[data-flags]")
-    assert "DOMESTIC ABUSE" in flags and "da.current_threat" in flags
+    # Labels for people, codes only as data: "domestic abuse: threat now", not its code.
+    assert "DOMESTIC ABUSE" in flags and "domestic abuse: threat now" in flags
+    assert "da.current_threat" not in flags
+    assert terminal.locator("[data-flags] [data-flag='da.current_threat']").count() == 1
     assert terminal.locator(f".banner-history[data-scheme-id='{s.scheme.pk}']").count() == 1
     assert terminal.locator("[data-intel-state=risk]").count() == 1
     terminal.locator("h1").click()
