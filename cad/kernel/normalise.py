@@ -104,6 +104,13 @@ def _split_address(address: str, postcode: str) -> tuple[str, list[str], list[st
     return code, numbers, words
 
 
+# The widths of the key columns: a key is for matching, so an absurdly long address or
+# name is matched on its first characters instead of failing to save.
+ADDRESS_KEY_MAX = 200
+PREMISES_KEY_MAX = 64
+NAME_KEY_MAX = 64
+
+
 def address_key(address: str | None, postcode: str | None = "") -> str:
     code, numbers, words = _split_address(address or "", postcode or "")
     if not (numbers or words):
@@ -115,14 +122,14 @@ def address_key(address: str | None, postcode: str | None = "") -> str:
         if word in SUFFIX_VALUES or len(street_words) == 3:
             break
     street = " ".join(street_words)
-    return f"{code}|{'-'.join(numbers)}|{street}"
+    return f"{code}|{'-'.join(numbers)}|{street}"[:ADDRESS_KEY_MAX]
 
 
 def premises_key(address: str | None, postcode: str | None = "") -> str:
     code, numbers, _ = _split_address(address or "", postcode or "")
     if not code or not numbers:
         return ""
-    return f"{code}|{'-'.join(numbers)}"
+    return f"{code}|{'-'.join(numbers)}"[:PREMISES_KEY_MAX]
 
 
 def name_key(name: str | None) -> str:
@@ -134,4 +141,4 @@ def name_key(name: str | None) -> str:
     if not words:
         return ""
     parts = [words[0]] if len(words) == 1 else [words[0], words[-1]]
-    return " ".join(jellyfish.metaphone(part) for part in parts)
+    return " ".join(jellyfish.metaphone(part) for part in parts)[:NAME_KEY_MAX]

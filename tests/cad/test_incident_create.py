@@ -371,3 +371,11 @@ def test_a_narrative_refused_writes_nothing(handler_api, narrative):
     assert "narrative" in response.json()
     assert not Incident.objects.exists() and not Contact.objects.exists()
     assert not Event.objects.exists()
+
+
+def test_the_longest_address_and_name_allowed_are_saved(handler_api):
+    """Found by a screen test: a 300-character address made a key too long for its column
+    (a 500). The longest values the fields allow are saved."""
+    body = seed_call(address="1 " + "W" * 298, caller_name="W" * 200)
+    response = handler_api.post("/api/v1/incidents/", body, format="json")
+    assert response.status_code == 201, response.content

@@ -140,3 +140,23 @@ def test_name_key_tells_people_apart(left, right):
 )
 def test_name_key_edge_cases(raw, key):
     assert name_key(raw) == key
+
+
+def test_keys_fit_their_columns_however_long_the_words():
+    """A 300-character address or a 200-character name is saved, matched on its start."""
+    from cad.kernel.normalise import (
+        ADDRESS_KEY_MAX,
+        NAME_KEY_MAX,
+        PREMISES_KEY_MAX,
+        address_key,
+        name_key,
+        premises_key,
+    )
+
+    word = "W" * 300
+    assert 0 < len(address_key(f"14 {word} Road", "SW1A 1AA")) <= ADDRESS_KEY_MAX
+    assert 0 < len(premises_key(" ".join(str(n) for n in range(200)), "SW1A 1AA")) <= (
+        PREMISES_KEY_MAX
+    )
+    assert 0 < len(name_key(f"{word[:199]} {word[:199]}")) <= NAME_KEY_MAX
+    assert address_key(f"14 {word} Road", "SW1A 1AA") == address_key(f"14 {word}", "SW1A 1AA")
