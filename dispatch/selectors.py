@@ -157,6 +157,34 @@ def intelligence_for(incident: Incident):
     return summary(incident=incident)
 
 
+def divert_side(incident: Incident) -> dict:
+    """What a controller or inspector weighs for one incident of a divert: its words, its
+    flags with their reasons, its intelligence, its schemes and its clock."""
+    return {
+        "incident": incident,
+        "opening_code_label": OpeningCode.label_for(incident.opening_code),
+        "flags": incident.risk_flags or [],
+        "narrative": list(
+            NarrativeEntry.objects.filter(incident=incident)
+            .select_related("author")
+            .order_by("at", "id")
+        ),
+        "intel": intelligence_for(incident),
+        "scheme_lookup": scheme_lookup_for(incident),
+    }
+
+
+def with_sides(diverts) -> list:
+    """Diverts, each with the incident it left (A) and the one it went to (B) side by side."""
+    diverts = list(diverts)
+    for divert in diverts:
+        divert.sides = [
+            ("Left (A)", "from", divert_side(divert.from_incident)),
+            ("Sent to (B)", "to", divert_side(divert.to_incident)),
+        ]
+    return diverts
+
+
 def circulation(assignment: Assignment) -> dict:
     """Everything the unit receives: the whole narrative, flags, tags and the deadline."""
     incident = assignment.incident

@@ -66,7 +66,7 @@ def review_queue(request):
         "dispatch/review_queue.html",
         "dispatch/_review_live.html",
         {
-            "diverts": list(selectors.divert_review_queue()),
+            "diverts": selectors.with_sides(selectors.divert_review_queue()),
             "overridden": list(selectors.recent_overrides()),
             "can_review": allows(request.user, "divert.review"),
             "can_challenge": allows(request.user, "queue.divert_review"),
@@ -84,7 +84,7 @@ def replacement_queue(request):
         "dispatch/replacement_queue.html",
         "dispatch/_replacement_live.html",
         {
-            "diverts": list(selectors.replacement_queue()),
+            "diverts": selectors.with_sides(selectors.replacement_queue()),
             "available_units": available,
             "can_replace": allows(request.user, "divert.replace"),
         },

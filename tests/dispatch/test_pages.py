@@ -62,6 +62,18 @@ def test_review_and_replacement_queues_show_the_divert(client, roles, make_incid
     html = client.get("/dispatch/diverts/review/").content.decode()
     assert f'data-divert-id="{divert.pk}"' in html and "Fight in progress" in html
     assert "Override: send ALPHA1 back" in html
+    # The controller decides with the facts of both incidents, side by side, as links.
+    for side, incident in (("from", call_a), ("to", call_b)):
+        card = html.split(f'data-side="{side}"', 1)[1].split("</section>", 1)[0]
+        assert f'href="/incidents/{incident.pk}/"' in card
+        for entry in incident.narrative.all():
+            assert entry.text in card  # the words
+        incident.refresh_from_db()
+        for flag in incident.risk_flags:  # each flag by its label, with its reason
+            assert f'data-flag="{flag["code"]}"' in card and flag["label"] in card
+        assert "data-due=" in card and "attend by" in card  # both clocks
+        assert "data-intel-line" in card  # the intelligence summary
+        assert "data-scheme-banners" in card  # scheme history
     services.divert_review(
         actor=roles["controller"], divert=divert, decision="approve", rationale="ok"
     )
