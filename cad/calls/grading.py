@@ -329,6 +329,8 @@ HERE_NOW = any_of(
     cue("violence_now"),
     cue("weapon_held"),
     cue("distress_now"),
+    # A party smashing the home up now: the next blow may be at a person.
+    cue("damage_now"),
     unless(
         any_of(cue("presence"), cue("stalking_now"), cue("held_now")),
         any_of(cue("safe"), cue("calm"), cue("far_away")),
@@ -570,6 +572,8 @@ RULES: tuple[Rule, ...] = (
                     absent(cue("threat_recent")),
                     absent(cue("order_breach")),
                     absent(cue("stalking_now")),
+                    # A tracker found on the car today: close, whoever fitted it.
+                    absent(cue("stalking_recent")),
                 ),
             ),
         ),

@@ -73,6 +73,21 @@ SPELLING: dict[str, str] = {
     "2day": "today", "gone": "go", "someones": "someone", "somebodys": "somebody",
     "wifes": "wife", "hubbys": "husband",
     "nobodys": "nobody", "noones": "nobody", "nothings": "nothing",
+    # Scots and northern words: "he's in the hoose", "ah'm oot", "gonnae", "the bairns".
+    "hoose": "house", "oot": "out", "gonnae": "going", "ah": "i", "bairn": "child",
+    "bairns": "kids", "radge": "mental", "wean": "child", "weans": "kids", "polis": "police",
+    # Slang for hitting someone, by its plain word: "lamped", "twatted", "chinned".
+    "lamped": "punch", "lamping": "punch", "twatted": "hit",
+    "twatting": "hit", "chinned": "punch", "decked": "punch",
+    "leathered": "beat", "leathering": "beat", "walloped": "hit", "wallop": "hit",
+    "whacked": "hit", "whack": "hit", "whacking": "hit", "clobbered": "hit", "clobber": "hit",
+    "skelped": "slap", "skelp": "slap", "belted": "punch", "battered": "batter",
+    "panelled": "beat", "nutted": "headbutt", "sparked": "punch", "floored": "punch",
+    "bottled": "glass", "booted": "kick", "socked": "punch", "smacked": "smack",
+    "trashing": "trash", "trashed": "trash", "wrecking": "wreck", "wrecked": "wreck",
+    # Rushed typing of the family and of "message".
+    "txting": "texting", "txt": "text", "txted": "texted", "msg": "message", "msgs": "messages",
+    "mesages": "messages", "sayin": "saying", "callin": "calling",
     # Pieces of "won't", "can't", "gonna", "'ll".
     "wo": "will", "ca": "can", "gon": "going", "na": "to", "nt": "not", "n't": "not",
     "'ll": "will", "ll": "will", "'m": "be", "'re": "be", "'ve": "have",
@@ -84,6 +99,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "husband", "wife", "missus", "partner", "boyfriend", "girlfriend", "fiance",
         "fiancee", "fiancé", "fiancée", "spouse", "fella", "other half",
         "baby father|daddy|dad|mother|mum|mom", "babyfather", "babymother",
+        # "my man", "her bloke", "me lass": a partner named by what he or she is to someone.
+        "my|me|ma|her man|bloke|lass|fella", "his lass|missus|woman|bird",
     ),
     "ex": (
         "ex", "ex -? husband|wife|partner|boyfriend|girlfriend|fiance|fiancee|missus|fella",
@@ -179,6 +196,17 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "stamp on me|her|him|my|her|his", "stamp on",
         "strangle hold", "stranglehold", "hand|hands round|around her|my|his throat|neck",
         "pull chunks|clumps|handfuls of my|her|his hair", "pull my|her|his hair out",
+        # Going for someone, in everyday and slang words: "going at his dad with the glass",
+        # "set about me", "knocked him out", "swung for me", "jumped me".
+        "go|going|gone at me|her|him|us|them|his|her|my", "set about me|her|him|us",
+        "swing for|at me|her|him", "swung for|at me|her|him", "lash out at",
+        "knock me|her|him|them out", "knock me|her|him|them spark out", "jump me|her|him",
+        "kick the shit|crap out of", "beat the shit|crap out of", "knock seven bells",
+        "give me|her|him a kicking|hiding|beating|slap|smack|slapping",
+        "give me|her|him a good hiding|kicking|slap",
+        # Hands on the neck of a relative: "got his hands round my mum's neck".
+        "hand|hands round|around|on my|her|his|their mum|mam|mother|wife|sister|nan|gran|"
+        "girlfriend|partner|missus|daughter|son|dad|brother|boyfriend|husband 's neck|throat",
         "give me|her|him a black eye|fat lip|split lip|nosebleed",
     ),
     # Abuse named as such, and words aimed at someone: domestic abuse when a party does it.
@@ -278,6 +306,26 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "at|in|outside the? address|premises|property", "still at|in", "lock in the? bathroom|"
         "bedroom|room|toilet", "lock myself|herself|himself in",
     ),
+    # An older or unwell person not seen, told by the signs at their door; two or more kinds
+    # together are a concern for life (`_welfare_concern`).
+    "welfare": (
+        "milk|post|papers|letters on the step|doorstep|mat", "milk|post|papers|letters pile|"
+        "piling up", "curtains shut|closed|drawn", "not see|seen for|in|since", "no answer",
+        "a smell", "bad|strange|awful|horrible smell", "lights on all day|night",
+        "not answer|answering the door|phone",
+    ),
+    # Out for now, and due back: "at work till 6", "he's gone out now", "back at six".
+    "out_for_now": (
+        "be|go|gone out now", "currently out", "out shopping|drinking", "out at the pub|shop|bingo",
+        "at work|bingo till|until", "at the gym|pub|match|shop till|until",
+        "till|until 1|2|3|4|5|6|7|8|9|10|11|12|one|two|three|four|five|six|seven|eight|nine|ten|"
+        "eleven|twelve|tonight|later|teatime|dinnertime",
+        "back at|by 1|2|3|4|5|6|7|8|9|10|11|12|one|two|three|four|five|six|seven|eight|nine|"
+        "ten|eleven|twelve|tea|teatime|dinnertime",
+        "when he|she|they come|comes|get|gets home|back|in", "come|comes home at|from|tonight",
+        "before he|she|they get|gets|come|comes back|home|in", "before he|she be|'s back",
+        "back tonight|later|soon",
+    ),
     # Gone only for a moment, or on the way: the other party is as good as here now.
     "returning": (
         "back in a minute|sec|second|moment|bit|mo", "back any minute|sec|second|moment|time",
@@ -313,6 +361,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "messaging|text|texting|turn|turning|show|showing|follow|following|watch|watching|"
         "contact|contacting|drive|driving|sit|sitting|wait|waiting",
         "withheld", "ring|ringing|call|calling withheld|private",
+        # Followed on foot or by car, now: "been behind me since the station".
+        "behind me|her|us since|from", "behind me|her|us all the way", "still behind me|her|us",
+        "follow|following|followed me|her|us from|since|off|home|round|around|along|down|up",
+        "cross|crossed the road and he|she|they", "speed up when i|she", "slow down when i|she",
         "picture|pictures|photo|photos of my|her own? front|back? door|house|car|street|work",
         "nasty|horrible|vile comments|things|posts|stuff about me|her|him",
         "about me|her|him on facebook|tiktok|instagram|insta|snapchat|twitter|social media",
@@ -389,8 +441,37 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "sweep|swept|pull|pulled|drag|dragged out|away|under", "go under", "keep going under",
         "waves be|are massive|huge|big|crashing", "cut off by the tide", "stuck in the mud",
         "roof edge", "edge of the|a roof", "on the ledge|parapet|scaffolding",
+        # Walking into water, gone limp, many hurt: "waist deep", "loads of people hurt".
+        "walk|walking|wade|wading|go|going into|in the? river|canal|sea|water|lake|reservoir",
+        "waist|chest|neck|knee deep", "go|gone|went limp", "people hurt|injured|trapped|down",
+        "loads|lots|load of people", "several|many|multiple people|casualties", "casualties",
+        "ped|pedestrian|cyclist|rider|motorcyclist not moving|unconscious|trapped|down",
         "house|flat|car fire", "someone|people|kid|kids|child|children inside|in there|upstairs",
         "stuck|trapped inside|under", "stuck|trapped in the car|house|flat|lift|vehicle|mud",
+    ),
+    # Harm to things the caller or victim owns: with a party doing it, domestic abuse (damage
+    # to scare or punish); by a stranger, a crime to record. Read by `_property_damage`.
+    "damage": (
+        "criminal damage",
+        "put|smash|kick|punch|boot|throw my|her|his|the|our car|front|back|bedroom|kitchen? "
+        "windscreen|window|windows|door|telly|tv|screen through|in",
+        "put|punch|kick|smash|boot his|her|a fist|foot|head|hole through|in",
+        "punch|kick|smash|put a hole in", "let my|her|his|the|our tyres down",
+        "slash|puncture|do|done my|her|his|the|our|four|two|all tyres",
+        "slash|puncture|do|done all four|the tyres", "let down my|her|his|the|our tyres",
+        "let all? my|her|his|the|our tyres down",
+        "slash|puncture my|her|his car? tyre|tyres", "cut|rip|shred|burn up? my|her|his clothes",
+        "cut|rip|shred|burn up? all my|her|his clothes",
+        "pour|chuck|throw|tip paint|bleach|stripper|acid|petrol on|over|in|into|through",
+        "pour|chuck|throw|tip paint stripper on|over|in",
+        "throw|chuck|lob my|her|his phone|keys|laptop in|into|out|across|over",
+        "smash|break|snap|stamp on my|her|his phone|laptop|tv|telly|stuff|things|photos|windows",
+        "smash|wreck|trash|destroy|break up? the|my|her|his|our house|flat|place|room|kitchen|"
+        "home|car|van|stuff|things|furniture|photos|door|windows up?",
+        "smash|wreck|trash|destroy all the|my|her|his|our wedding photos",
+        "smash|wreck|trash|destroy all the|my|her|his|our stuff|things|photos|windows|plates",
+        "scratch|key|egg|torch|graffiti my|her|his|our car|van|house|door",
+        "wreck|trash|destroy|torch", "smash up|all",
     ),
     # Injuries seen or told: with "her partner did it", violence by that party.
     "injury": (
@@ -449,6 +530,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "ask|asking her|him to get in", "get in the car|van",
         "into a|the van|car|vehicle", "snatch", "abduct", "kidnap", "bundle into",
         "try|trying to get a|the little? girl|boy|child|kid",
+        # Luring a child into a vehicle: "tried to get my daughter in", "offered her a lift".
+        "try|trying|tried to get|lure|entice|coax a|the|my|her|his|our little? girl|boy|child|"
+        "kid|son|daughter|lad in|into", "offer|offered|offering her|him|them a lift",
+        "keep asking|ask|asked her|him|them to get in", "come see|look at his puppies|puppy",
+        "ask|asking|asked|tell|telling|told a|the|my|her|his|our? little? girl|boy|child|kid|"
+        "son|daughter|lad to get in|into",
+        "offer|offered|offering my|a|the|his|her|our son|daughter|kid|child|girl|boy|lad a lift",
     ),
     # An offender there now, or on the way (a courier coming to collect a victim's cards).
     "sexual": (
@@ -483,7 +571,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "missing": (
         # "my little boy's gone", "mum's gone": read by _gone_for_good (not "gone to his dad's").
         "boy|girl|son|daughter|kid|child|toddler|lad|baby|one|un|grandson|granddaughter|mum|"
-        "dad|nan|grandad|husband|wife|student|pupil|resident|patient have|be go",
+        "dad|nan|grandad|husband|wife|student|pupil|resident|patient|old have|be go",
         "look|search|try everywhere", "not be see since", "nobody|no one have see her|him",
         "leave|walk out of|out the care|nursing home|ward|hospital|unit", "abscond",
         "should have be home|back", "should've been home",
@@ -565,12 +653,19 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "live|lives|living|move|moved|back to|in spain|portugal|france|ireland|scotland|wales|"
         "poland|romania|australia|america|canada|dubai|turkey|italy|germany|greece",
         "live|lives|living in another city|town|country", "mile|miles away",
+        # Locked up or away for a while: in prison, offshore, away with work till Thursday.
+        "in prison|jail|custody|hmp", "in the cells", "on remand", "remand|remanded in custody",
+        "be|go|get send|sent down", "serve|serving", "work|working|be|go|gone offshore",
+        "work|working away", "away with work", "away on the lorry|rigs|rig|boat|ship|tour",
+        "away till|until", "on the rigs", "at sea", "deploy|deployed", "on deployment",
+        "'s all week|weekend|fortnight", "'s for the week|weekend|fortnight",
     ),
     # The caller asks for advice or a record, or says the danger has passed.
     "calm": (
         "i just panic|panicked", "laughing now", "what do we do|i do with", "passed away",
         "no current risk", "no risk", "wish|wishes to report", "no contact for|since",
-        "is it true", "asking if it be true",
+        "is it true", "asking if it be true", "if it be|its|is true", "whether it be|its true",
+        "if it be|its real|genuine", "a rumour|rumours", "going round on|about",
         "absolutely fine", "totally fine", "all fine here",
         "want it reported", "who do i tell|report|speak to", "trash talk", "just joking",
         "only joking", "banter", "a joke",
@@ -655,6 +750,12 @@ DAMAGE_OBJECTS = frozenset({
     "thing", "glass", "gate", "fence", "van", "mirror", "bin", "shed", "ball", "football",
     "it", "windscreen", "bottle", "tyre", "tyres", "everything", "place", "flat",
 })
+# Partners who are not intimate partners: "his sparring partner", "my business partner".
+NOT_INTIMATE_PARTNER = frozenset({
+    "sparring", "business", "dance", "dancing", "training", "tennis", "squash", "running",
+    "gym", "work", "lab", "chess", "doubles", "climbing", "golf", "badminton", "study",
+    "writing", "band", "trading", "delivery", "patrol", "crewmate", "boxing",
+})
 # Who a handler means by the caller's side: their partner, ex or family is a party
 # ("caller's husband", "IP's ex", "the victim's boyfriend", "my mate's boyfriend").
 CALLER_SIDE = frozenset({
@@ -728,6 +829,24 @@ HARMED_PASSIVE = frozenset({
 PLAY = frozenset({
     "fortnite", "xbox", "playstation", "ps4", "ps5", "roblox", "minecraft", "gaming", "game",
     "headset", "ref", "referee", "irl", "cod", "gta", "warzone", "film", "movie",
+    # More games, and sports where blows, holds and knock-outs are the sport.
+    "fifa", "apex", "valorant", "overwatch", "console", "controller", "twitch", "discord",
+    "paintball", "airsoft", "nerf", "lasertag", "sparring", "spar", "boxing", "mma", "judo",
+    "karate", "jitsu", "bjj", "kickboxing", "taekwondo", "wrestling", "rugby",
+})
+# Laughter and jokes in the caller's own words: "she'll murder me if I wear Crocs haha".
+LAUGHTER = frozenset({"haha", "hahaha", "hahah", "lol", "lmao", "lmfao", "rofl", "jk", "😂"})
+JOKING = frozenset({"joking", "kidding", "jokes", "messing"})
+# Words that make a weapon a toy or a costume piece: "it's plastic, he's off to comic con".
+TOY_WEAPON = frozenset({
+    "plastic", "toy", "toys", "nerf", "foam", "cosplay", "costume", "prop", "props", "dress",
+    "comic", "inflatable", "cardboard", "wooden", "lego", "pretend",
+})
+# After a weapon word, what makes it a job, a hobby or a place: "a firearms officer".
+WEAPON_NOT_HELD_AFTER = frozenset({
+    "officer", "officers", "licence", "license", "certificate", "dealer", "shop", "club",
+    "range", "instructor", "amnesty", "permit", "unit", "team", "season", "lesson",
+    "lessons", "course", "crime", "crimes", "law", "laws", "control", "safety",
 })
 # After "threaten": what is not harm ("threatening court action", "threatened to sue").
 NOT_HARM_AFTER_THREATEN = frozenset({
@@ -746,6 +865,12 @@ STORED_WEAPON = frozenset({
     "find", "found", "old", "antique", "war", "rusty", "replica", "ornamental", "decorative",
     "certificate", "licence", "license", "cabinet", "collection", "dumped", "discarded",
 })
+# Things set on fire with no one in them: damage to record, not a threat to life.
+ARSON_THINGS = frozenset({
+    "bin", "wheelie", "bins", "skip", "rubbish", "grass", "field", "bonfire", "hedge", "fence",
+    "shed", "bike", "moped", "tyre", "tyres", "mattress", "sofa", "litter", "trolley", "bush",
+    "bushes", "wood", "tree", "trees", "paper", "papers", "leaves", "car", "van",
+})
 # Where a weapon is carried on someone: "a gun in his waistband".
 WORN = frozenset({
     "waistband", "pocket", "pockets", "hand", "hands", "belt", "trousers", "sleeve", "jacket",
@@ -763,6 +888,7 @@ _PAST = re.compile(
     r"at (christmas|easter|new year)|at the time|"
     r"on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(19|20)\d\d|"
     r"this week|at the weekend|over the weekend|nothing since|"
+    r"(go on|going on) (for )?(week|month|age)s?|"
     r"in (january|february|march|april|june|july|august|september|october|november|december)|"
     r"when i be (a child|a kid|\d+|young|little|small))\b"
 )
@@ -840,6 +966,9 @@ def _pipeline():
         if joined:
             return _UNITS[joined.group(1)]  # "5mins", "2hrs": the unit
         mended = SPELLING.get(word)
+        if mended is None and _dropped_g(word, lemmas):
+            # "smashin", "leatherin": the "-ing" typed without its g, then its own spelling
+            mended = SPELLING.get(word + "g", word + "g")
         if mended is None:
             return lemma
         return lemmas.get(mended, mended)
@@ -868,6 +997,25 @@ def _pipeline():
             docs.append(doc)
         matcher.add(concept, docs)
     return nlp, matcher
+
+
+# Words ending "-in" that are words of their own, not an "-ing" without its g.
+_NOT_DROPPED_G = frozenset({
+    "ruin", "basin", "robin", "cousin", "begin", "within", "margin", "origin", "raisin",
+    "cabin", "satin", "latin", "violin", "penguin", "toxin", "vitamin", "assassin", "muslin",
+    "dustbin", "wheelie", "martin", "kevin", "darwin", "austin", "dublin", "berlin", "heroin",
+})  # fmt: skip
+
+
+def _dropped_g(word: str, lemmas) -> bool:
+    """ "smashin", "kickin", "sayin": a verb's "-ing" typed without the g, in any verb."""
+    return (
+        len(word) >= 5
+        and word.endswith("in")
+        and word not in _NOT_DROPPED_G
+        and word not in lemmas
+        and (word + "g") in lemmas
+    )
 
 
 def expand(row: str) -> list[str]:
@@ -1086,9 +1234,15 @@ _SELF_NEGATING = frozenset({"presence", "coercion", "life", "stalking", "missing
 def _negated(t: _Text, start: int, concept: str) -> bool:
     if concept in _SELF_NEGATING and t.at(start) in {"not", "can", "will", "cant", "stop"}:
         return False
-    for i in reversed(_clause_before(t, start, 4)):
+    # "not worried, just want it stopped": a calm word is denied only right before it.
+    limit = 2 if concept == "calm" else 4
+    if t.lowers[start] in {"unless", "if"}:
+        return False  # "you'll get nothing back unless you drop it": a condition
+    for i in reversed(_clause_before(t, start, limit)):
         if t.lowers[i] in _SUBJECTS:
             return False  # "she can't breathe she's going blue": a new subject
+        if t.lowers[i] in {"unless", "if", "or", "otherwise"}:
+            return False  # "you'll get nothing unless you drop it": a condition follows
         if t.norms[i] in NEGATIONS or t.lowers[i] in {"n't", "nt", "not"}:
             # "no longer", "not just", "not sure" do not deny what follows.
             return t.at(i + 1) not in {"long", "longer", "just", "only", "sure", "know"}
@@ -1132,7 +1286,7 @@ def _time(t: _Text, start: int, end: int) -> str:
     if any(w in PAST_AUX for w in before):
         return "recent"  # "was broken into", "had been hitting"
     bare = [w for w in before if w not in {"a", "an", "the", "some", "right", "literally"}]
-    if t.lowers[start].endswith("ing") or (bare and bare[-1] in NOW_AUX):
+    if _progressive(t, start) or (bare and bare[-1] in NOW_AUX):
         return "now"  # "he's kicking", "there's a fight"
     if any(
         t.lowers[i].endswith("ing") and t.norms[i - 1] == "be" and t.lowers[i - 1] != "been"
@@ -1143,6 +1297,12 @@ def _time(t: _Text, start: int, end: int) -> str:
     return _nearest_marker(t, "sentence", start) or _nearest_marker(
         t, "all", start, kinds=("past",)
     )
+
+
+def _progressive(t: _Text, i: int) -> bool:
+    """ "kicking", and "kickin" typed without its g (its NORM is the verb, not the word)."""
+    word = t.lowers[i]
+    return word.endswith("ing") or (word.endswith("in") and t.norms[i] != word)
 
 
 def _nearest_marker(t: _Text, unit: str, start: int, kinds=("past", "recent", "now")) -> str:
@@ -1180,6 +1340,7 @@ _POSTURES = frozenset({
     "just", "been", "round", "currently", "outside", "is", "'s", "s", "are", "'re", "was",
     "buzzing", "banging", "knocking", "shouting", "screaming", "lying", "laying", "and", "has",
     "have", "'ll", "will", "ll", "be", "am", "'m", "were", "also", "probably",
+    "about", "only", "like", "few", "couple", "of", "yards", "metres", "feet",
 })  # fmt: skip
 
 
@@ -1187,7 +1348,11 @@ def _person_before(t: _Text, start: int) -> bool:
     """A person just before a phrase of presence, over auxiliaries and postures: "he's
     outside", "someone's buzzing at my door", "my ex is sat outside"."""
     i = start - 1
-    while i >= 0 and start - i <= 5 and (t.lowers[i] in _POSTURES or t.lowers[i] in {".", ","}):
+    while (
+        i >= 0
+        and start - i <= 5
+        and (t.lowers[i] in _POSTURES or t.lowers[i] in {".", ","} or t.lowers[i].isdigit())
+    ):
         i -= 1
     return i >= 0 and (
         t.lowers[i] in PERSONS or t.norms[i] in PERSONS or t.norms[i] in _PARTY_NOUNS
@@ -1224,13 +1389,20 @@ def _signals(result: Reading, t: _Text) -> None:
     result.add("far_away", result.of("far"))
 
     # Acts of any time: whether this is domestic abuse does not depend on when.
-    violence = [f for f in result.of("violence") if _against_person(t, f)]
+    # "hit by a cyclist ..., bruised hip": an injury in a sentence whose harm was done by
+    # someone not a party is theirs too.
+    by_others = {f.sentence for f in result.findings if f.agent == "other"}
+    violence = [
+        f
+        for f in result.of("violence")
+        if _against_person(t, f) and not (f.sentence in by_others and t.at(f.start) in _INJURIES)
+    ]
     blamed = _blamed_for_injury(result, t, parties)
     violence += blamed
     # "window smashed", "they smashed it": damage with no one the caller knows doing it.
     damage = [
         f
-        for f in result.of("violence")
+        for f in result.of("violence") + _property_damage(result, t)
         if _against_thing(t, f) and not _passive_damage(t, f) and _pronoun_of(t, f.start) != "they"
     ]
     strangling = [f for f in result.of("strangle") if f.agent != "other" and _against_person(t, f)]
@@ -1248,6 +1420,11 @@ def _signals(result: Reading, t: _Text) -> None:
             or any(t.lowers[i] in PRONOUN_AGENTS for i in range(f.start, f.end))  # "is he there"
         )
     ] + _returning(result, t)
+    # "he's about 10 yards behind me": a person behind the caller is there as they speak.
+    presence = [
+        replace(f, time="now") if f.time == "" and "behind" in f.words.lower() else f
+        for f in presence
+    ]
     entry = _entry(result, t)
     # "lighter" shares its lemma with "lights" ("at the lights"): only the word itself.
     weapons = [
@@ -1275,7 +1452,8 @@ def _signals(result: Reading, t: _Text) -> None:
     if (not parties or theirs and pronoun_done) and introduced and pronoun_done:
         # "he's got my car keys and the kids...": the caller names him by "he" alone.
         result.add("known_person", [f"{_first_pronoun(t)} … {pronoun_done[0].words}"])
-    elif not parties and not strangers and pronoun_done:
+    elif not parties and not strangers and pronoun_done and not _child_named(result, t):
+        # (not "my three year old's gone. He was in the garden": the "he" is the child)
         agent = t.lowers[_agent_index(t, pronoun_done[0].start)]
         result.add("known_person", [f"{agent} … {pronoun_done[0].words}"])
     result.add("party", parties)
@@ -1317,6 +1495,7 @@ def _signals(result: Reading, t: _Text) -> None:
         for f in (result.of("distress") if parties else [])
         if not {"someone", "somebody"} & {t.at(i) for i in range(f.start, f.end)}
         and _line_cut(t, f)
+        and not _in_play(t, f)  # "screaming into his headset on Call of Duty"
     ]
     abuse = (
         by_party(acts + damage + taking_others + heard)
@@ -1332,6 +1511,7 @@ def _signals(result: Reading, t: _Text) -> None:
     # ("my old boss", "the neighbour") protects, but is not domestic abuse.
     named = [f for f in strangers if t.at(f.start) not in {"someone", "somebody"}]
     against_other = not known and bool(named)
+    forced_marriage = _forced_marriage(t)
     told = any(result.of(c) for c in ("violence", "threat", "coercion", "stalking", "abuse"))
     result.add(
         "da_words",
@@ -1342,7 +1522,8 @@ def _signals(result: Reading, t: _Text) -> None:
             and not (against_other and _is_order(t, f))
             # "a Clare's Law check on my new boyfriend": an enquiry, unless abuse is told.
             and not (_is_enquiry(t, f) and not told)
-        ],
+        ]
+        + forced_marriage,
     )
     if (known or _any_person(t)) and not against_other:
         protective = [
@@ -1405,18 +1586,39 @@ def _signals(result: Reading, t: _Text) -> None:
     )
     # Messages, calls and posts go on from afar: harassment, but no one here now.
     result.add("stalking_now", [f for f in when(stalking, "now") if not _remote(t, f)])
-    result.add("coercion", when(coercion, "now", "recent", ""))
     confinement = [f for f in coercion if _confines(t, f)]
-    result.add("held_now", [f for f in confinement if f.time in ("now", "recent", "")])
+    # Control of money, phone or movement told as a pattern ("takes my bank card", "controls
+    # all Dad's money") is abuse to record and plan for; it is harm soon when something
+    # happened today, the other party is here or due back ("at work till 6"), or someone
+    # is shut in or out.
+    soon = today or bool(presence) or bool(confinement) or bool(result.of("out_for_now"))
+    result.add("coercion", when(coercion, "now", "recent", "") if soon else [])
+    result.add(
+        "held_now",
+        [f for f in confinement if f.time in ("now", "recent", "")]
+        # "taking me to Bangladesh to get married, we're at check-in now": going today.
+        + (forced_marriage if _leaving_today(t) else []),
+    )
     result.add("presence", when(presence, "now", "recent", ""))
     stalked = {i for f in stalking for i in range(f.start, f.end)}
+    # "he's still following me", "still behind me": the follower is with the caller now.
+    following = [
+        f
+        for f in when(stalking, "now")
+        if t.at(f.start) in {"follow", "behind", "still"}
+        and {"still", "now"} & {t.low(i) for i in t.members("clause", f.start)}
+    ]
     result.add(
         "presence_now",
-        [f for f in when(presence, "now") if not stalked & set(range(f.start, f.end))],
+        [f for f in when(presence, "now") if not stalked & set(range(f.start, f.end))] + following,
     )
     # What a party did lately that is not violence: words, damage, turning up, a breach.
-    lately = by_party(verbal + damage + presence) if known else []
+    # Words alone, told as a pattern ("calls her useless every day"), are recent harm only
+    # when something was said today or the other party is here or due back.
+    lately = by_party((verbal if soon else []) + damage + presence) if known else []
     result.add("abuse_recent", when(lately, "now", "recent", ""))
+    # "he's smashing the house up": a party wrecking the home now is a danger now.
+    result.add("damage_now", when(by_party(damage), "now") if known else [])
     orders = result.of("order") + result.of("da_words")
     breached = [f for f in orders if t.at(f.start) == "breach" or _broken(t, f.start)]
     result.add("order_breach", breached if known or _any_person(t) else [])
@@ -1427,7 +1629,7 @@ def _signals(result: Reading, t: _Text) -> None:
         t.low(f.start) in {"fine", "ok", "okay", "alright", "cough"} for f in result.of("calm")
     )
     if not recovered:
-        result.add("life_at_risk", when(life, "now", "recent", ""))
+        result.add("life_at_risk", when(life, "now", "recent", "") + _welfare_concern(result))
     asking = {f.sentence for f in result.of("calm")}
     held_now = [
         w
@@ -1435,7 +1637,10 @@ def _signals(result: Reading, t: _Text) -> None:
         if (
             w.time in ("now", "")
             or _holder_time(result, w) == "now"
-            or (w.time == "recent" and (_just_held(t, result, w) or _minutes_ago(t, w)))
+            or (
+                w.time == "recent"
+                and (_just_held(t, result, w) or _minutes_ago(t, w) or _just_after(t, w))
+            )
         )
         and w.sentence not in asking  # "is it legal to carry a pen knife?"
     ]
@@ -1446,7 +1651,9 @@ def _signals(result: Reading, t: _Text) -> None:
     intruders = [] if gone else when(result.of("intruder"), "now", "recent", "")
     intruders = [f for f in intruders if not (known and by_party([f]))]
     result.add("intruder_now", intruders)
-    result.add("abduction", [f for f in result.of("abduction") if _abduction(t, f)])
+    result.add(
+        "abduction", [f for f in result.of("abduction") if _abduction(t, f)] + _lure(result, t)
+    )
     result.add("child_missing", _missing_child(result, t))
     at_risk, concern = _missing_at_risk(result, t)
     result.add("missing_at_risk", at_risk)
@@ -1454,7 +1661,16 @@ def _signals(result: Reading, t: _Text) -> None:
     result.add("road_danger", when(result.of("road"), "now", ""))
     sexual_now = [f for f in result.of("sexual") if _says_now(t, f)]
     result.add("offender_present", [] if gone else sexual_now)
-    distress = [f for f in when(result.of("distress"), "now", "recent", "") if _line_cut(t, f)]
+    distress = [
+        f
+        for f in when(result.of("distress"), "now", "recent", "")
+        if _line_cut(t, f) and not _in_play(t, f)
+    ]
+    if _hearsay(result, t):
+        # "saw a Facebook post saying a man is attacking women, is it true?": a rumour
+        # the caller asks about, not something they see happening.
+        for signal in ("violence_now", "threat_now", "weapon_held", "distress_now", "life_at_risk"):
+            result.signals.pop(signal, None)
     if "false_alarm" in result.signals:
         for signal in (
             "threat_now",
@@ -1475,6 +1691,107 @@ def _signals(result: Reading, t: _Text) -> None:
         1 if any(f.words.lower() == "open line" for f in distress) else 0
     ):
         result.add("open_line_distress", distress)
+
+
+def _property_damage(result: Reading, t: _Text) -> list[Finding]:
+    """ "put my windscreen through", "let her tyres down", "cut up all my clothes": damage
+    told in words of its own, read as damage (done by a party: domestic abuse)."""
+    return [f for f in result.of("damage") if not _in_play(t, f)]
+
+
+# Where a rumour comes from, and words that ask whether it is true.
+_HEARSAY_SOURCES = frozenset({
+    "facebook", "post", "posts", "whatsapp", "tiktok", "twitter", "nextdoor", "online",
+    "group", "news", "rumour", "rumours", "article", "apparently",
+})  # fmt: skip
+
+
+def _hearsay(result: Reading, t: _Text) -> bool:
+    """The caller asks about something read or heard online, not seen: "saw a post saying
+    ..., is it true?", "a rumour going round"."""
+    asking = any(
+        {"true", "rumour", "real", "genuine"} & {t.at(i) for i in range(f.start, f.end)}
+        for f in result.of("calm")
+    )
+    return asking and bool(_HEARSAY_SOURCES & set(t.norms))
+
+
+# What makes a marriage forced: someone making, taking or sending the person to it.
+_MARRIAGE_PRESSURE = frozenset({
+    "make", "making", "force", "take", "send", "push", "pressure", "pressurise", "drag",
+})  # fmt: skip
+
+
+def _forced_marriage(t: _Text) -> list[str]:
+    """ "they're making me go to Pakistan to marry my cousin", "my parents are taking me to
+    Bangladesh to get married": a marriage someone is being made to go to."""
+    found = []
+    for i, norm in enumerate(t.norms):
+        if norm != "marry" or t.at(i - 1) in {"we", "i"}:
+            continue
+        sentence = [j for j in t.members("sentence", i) if j < i]
+        for j in sentence:
+            if t.at(j) in _MARRIAGE_PRESSURE and t.low(j + 1) in {"me", "her", "him", "them"}:
+                found.append(" ".join(t.lowers[j : i + 1]))
+                break
+    return found
+
+
+# When a forced marriage is today: the flight, the airport, tonight.
+_TODAY_TRAVEL = frozenset({
+    "tonight", "today", "airport", "check", "flight", "plane", "gate", "departures", "now",
+})  # fmt: skip
+
+
+def _leaving_today(t: _Text) -> bool:
+    return bool(_TODAY_TRAVEL & set(t.norms))
+
+
+def _welfare_concern(result: Reading) -> list[Finding]:
+    """ "milk on the step three days, curtains shut, no answer, a smell": two or more signs
+    that someone inside has not been seen are a concern for their life."""
+    signs = {f.words.lower(): f for f in result.of("welfare")}
+    return list(signs.values()) if len(signs) >= 2 else []
+
+
+# What a stranger offers or asks a child to get into a vehicle.
+_LURES = frozenset({"puppy", "puppies", "sweets", "sweet", "kitten", "kittens", "lift"})
+
+
+def _lure(result: Reading, t: _Text) -> list[str]:
+    """A stranger luring a child into a car: a lure word, a vehicle and a child told."""
+    words = set(t.norms) | set(t.lowers)
+    if _LURES & words and {"car", "van", "vehicle"} & words and _child_named(result, t):
+        return [next(t.lowers[i] for i in range(len(t.norms)) if t.lowers[i] in _LURES)]
+    return []
+
+
+def _just_after(t: _Text, f: Finding) -> bool:
+    """ "one had a handgun. They've just legged it": armed a moment ago, still near."""
+    return any(
+        t.low(i) == "just" for i in range(len(t.norms)) if 0 <= t.sentences[i] - f.sentence <= 1
+    )
+
+
+def _pressure_to_act(t: _Text, f: Finding) -> bool:
+    """ "pushing me to marry", "forcing her to sign": pressure to do something."""
+    return (
+        t.at(f.start) in {"push", "force"}
+        and t.low(f.end) in {"me", "her", "him", "us", "them"}
+        and t.at(f.end + 1) == "to"
+        and t.at(f.end + 2) not in {"the", "a", "my", "her", "his", "floor", "ground", "wall"}
+    )
+
+
+def _child_named(result: Reading, t: _Text) -> bool:
+    """The narrative speaks of a young child ("my three year old", "my 8-year-old", "the
+    baby"); not "together nine years"."""
+    return bool(result.of("child", live=False)) or any(
+        ("old" in {t.at(i + k) for k in range(1, 5)} or t.at(i + 1) not in {"year", "-"})
+        and _age_of_child(t, i, under=14)
+        for i in range(len(t.norms))
+        if t.lowers[i][:1].isdigit() or t.lowers[i] in _AGE_WORDS
+    )
 
 
 def _passive_damage(t: _Text, f: Finding) -> bool:
@@ -1537,7 +1854,7 @@ _REMOTE = frozenset({
     "ringing", "call", "calling", "withheld", "comment", "comments", "picture", "pictures",
     "photo", "photos", "tiktok", "facebook", "snapchat", "instagram", "insta", "account",
     "accounts", "profile", "voice", "contact", "contacting", "phone", "phoning", "send",
-    "sending", "nonstop", "bombard", "find",
+    "sending", "nonstop", "bombard", "find", "address", "online",
 })  # fmt: skip
 
 
@@ -1552,7 +1869,7 @@ def _remote(t: _Text, f: Finding) -> bool:
 
 def _gone_to_fetch(t: _Text, f: Finding) -> bool:
     """ "they're going to...", "he's gone to get his mates": not gone for good."""
-    if t.low(f.end - 1).startswith("going"):
+    if t.low(f.end - 1).startswith("going") or t.low(f.end - 1) in {"gon", "gonna", "gonnae"}:
         return True
     return t.at(f.end) == "to" and t.at(f.end + 1) in {"get", "fetch", "grab", "find", "collect"}
 
@@ -1932,6 +2249,8 @@ def _parties(result: Reading, t: _Text) -> list[Finding]:
         word = t.low(f.end - 1)
         if word.endswith("s") and word != t.at(f.end - 1) and _owns_next(t, f.end):
             continue  # an owner typed without the apostrophe: "my sons bike"
+        if f.concept == "partner" and t.low(f.start - 1) in NOT_INTIMATE_PARTNER:
+            continue  # "his sparring partner", "my business partner"
         if f.concept == "partner" and _partner_of_someone_else(t, f.start):
             continue  # "my ex boyfriends new girlfriend": another person's partner
         if after == "and" and t.low(f.end + 1) in {"i", "me", "myself"} and before in {"my", "me"}:
@@ -2046,6 +2365,8 @@ _PUNCTUATION = frozenset({".", ",", "...", "..", ";", ":", "-", "!", "?", "(", "
 def _against_person(t: _Text, f: Finding) -> bool:
     if f.agent == "other":
         return False
+    if _pressure_to_act(t, f):
+        return False  # "pushing me to marry", "forced her to sign": pressure, not a blow
     if t.at(f.start) == "choke" and f.end - f.start == 1:
         return False  # "she's choking": a medical emergency, not an assault
     if t.at(f.start) == "attack" and t.at(f.start - 1) in ILLNESS_BEFORE_ATTACK:
@@ -2056,15 +2377,22 @@ def _against_person(t: _Text, f: Finding) -> bool:
         and t.low(f.end) in {"her", "his", "my"}
     ):
         return False  # "had a seizure and hit her head"
-    if t.low(f.start) == "bit" and t.low(f.start - 1) == "a":
-        return False  # "a bit of"
-    if _object(t, f.end) in DAMAGE_OBJECTS:
+    if t.low(f.start) == "bit" and (
+        t.low(f.start - 1) == "a" or not (t.low(f.end) in _BITTEN or _person_after(t, f.end))
+    ):
+        return False  # "a bit of", "bit rusty", "bit worried": not a bite
+    if _object(t, f.end) in DAMAGE_OBJECTS or _ends_on_thing(t, f):
         return False
     first = t.at(f.end)
     if f.end - f.start == 1 and first in {"the", "a", "an", "some", "this", "that"}:
-        thing = t.at(f.end + 1)
-        if not {thing} & (PERSONS | _PARTY_NOUNS | _YOUNG | NOT_A_PARTY) and not _person_like(
-            thing
+        # "slapping the old man", "hit a young lad": the person past an adjective or two.
+        things = [t.at(f.end + 1), t.at(f.end + 2), t.at(f.end + 3)]
+        if t.low(f.end + 1) not in _ADJECTIVES_OF_PEOPLE:
+            things = things[:1]
+        elif t.low(f.end + 2) not in _ADJECTIVES_OF_PEOPLE:
+            things = things[:2]
+        if not set(things) & (PERSONS | _PARTY_NOUNS | _YOUNG | NOT_A_PARTY | _PEOPLE) and not any(
+            _person_like(thing) for thing in things
         ):
             return False  # "attack the ivy", "hit the road", "strangled a pheasant"
     if f.end - f.start == 1 and t.at(f.start) in _NEEDS_A_PERSON and not _person_after(t, f.end):
@@ -2081,10 +2409,37 @@ def _against_person(t: _Text, f: Finding) -> bool:
     return True
 
 
+def _ends_on_thing(t: _Text, f: Finding) -> bool:
+    """ "smash everything", "key my car": a violence phrase whose last word is a thing (not
+    "ram my car": a car rammed has people in it)."""
+    return f.end - f.start > 1 and t.at(f.end - 1) in DAMAGE_OBJECTS and t.at(f.start) != "ram"
+
+
+# Words that describe the person an act is done to: "the old man", "a poor young lad".
+_ADJECTIVES_OF_PEOPLE = frozenset({
+    "old", "young", "elderly", "little", "poor", "disabled", "frail", "vulnerable", "other",
+    "older", "younger", "big", "small", "same", "drunk", "homeless", "pregnant", "blind",
+})  # fmt: skip
+# Nouns for people an act is done to that the tables above do not hold.
+_PEOPLE = frozenset({
+    "lady", "ladies", "gentleman", "gent", "pensioner", "resident", "patient", "client",
+    "child", "children", "baby", "person", "people", "girl", "boy", "pupil", "student",
+})  # fmt: skip
+# Violence-table words that name an injury, not an act: whose it is, the sentence says.
+_INJURIES = frozenset({"bruise", "fracture", "black", "swollen", "bruised"})
+# What follows "bit" when it is a bite: "bit my arm", "bit him", "bit into her hand".
+_BITTEN = frozenset({
+    "me", "him", "her", "them", "us", "my", "his", "their", "our", "your", "the", "a", "an",
+    "off", "into", "through", "down", "someone", "somebody",
+})  # fmt: skip
+
+
 def _against_thing(t: _Text, f: Finding) -> bool:
     """ "smashed up my flat", "kicked the door": damage, not violence."""
     if f.agent == "other" or t.at(f.start) == "choke":
         return False
+    if f.concept == "damage" or _ends_on_thing(t, f):
+        return True  # the damage table, or "smash everything", names the harm to a thing
     before = {t.at(i) for i in range(max(0, f.start - 5), f.start)}
     return _object(t, f.end) in DAMAGE_OBJECTS or (
         t.at(f.start) in _THING_VERBS and bool(before & DAMAGE_OBJECTS)
@@ -2139,6 +2494,10 @@ def _harmful_threat(t: _Text, f: Finding) -> bool:
     head = t.at(f.start)
     if _in_play(t, f):
         return False  # "said they'd kill him in Fortnite", "kill him ref"
+    if _joking(t):
+        return False  # "she'll murder me if I wear my Crocs haha"
+    if _remote_extortion(t):
+        return False  # "will send videos to your contacts unless you pay bitcoin": fraud
     if t.low(_agent_index(t, f.start)) in {"it", "itll", "it'll"}:
         return False  # "the dog ... says it'll do it again": said of an animal or a thing
     if head in {"kill", "murder"} and _object(t, f.end) in IDIOM_OBJECTS:
@@ -2147,6 +2506,10 @@ def _harmful_threat(t: _Text, f: Finding) -> bool:
         return False  # "at the petrol station"
     if head == "drop" and t.at(f.end) in {"off", "back", "round", "at", "to", "with", "home"}:
         return False  # "drop the baby off at nursery"
+    if head == "do" and t.at(f.end - 1) == "in" and t.at(f.end) in {"the", "a", "an", "my", "our"}:
+        return False  # "done in the night", "did it in the garden": a time or a place
+    if head == "set" and _object(t, f.end + 1) in ARSON_THINGS:
+        return False  # "set fire to a wheelie bin": damage, no one's life threatened
     if head in {"threaten", "threat"}:
         after = [t.at(i) for i in range(f.end, f.end + 4)]
         if after and after[0] in {"me", "her", "him", "us", "them", "you"}:
@@ -2186,6 +2549,8 @@ def _entry(result: Reading, t: _Text) -> list[Finding]:
     for bang in result.of("bang"):
         if bang.time not in ("now", "") or (bang.time == "" and t.low(bang.start).endswith("ed")):
             continue  # "a roofer knocked on the door" is told, not happening
+        if _habit_over_weeks(t, bang):
+            continue  # "kids keep knocking on my door, been going on weeks": a pattern
         if {t.at(i) for i in range(bang.end, bang.end + 3)} & {"ball", "football"}:
             continue  # "kids kicking their football against the door"
         near_door = any(d.sentence == bang.sentence and abs(d.start - bang.end) <= 6 for d in doors)
@@ -2193,6 +2558,12 @@ def _entry(result: Reading, t: _Text) -> list[Finding]:
         if near_door or (loud and (bang.time == "now" or t.low(bang.start).endswith("ing"))):
             found.append(bang)
     return found
+
+
+def _habit_over_weeks(t: _Text, f: Finding) -> bool:
+    """ "keep knocking ... been going on weeks": a habit told over time, not happening now."""
+    kept = t.at(f.start - 1) == "keep" or t.low(f.start - 1) in {"keeps", "kept"}
+    return kept and bool(_PAST.search(t.words(range(len(t.norms)))))
 
 
 def _confines(t: _Text, f: Finding) -> bool:
@@ -2236,9 +2607,53 @@ _TOOLS = frozenset({
 })  # fmt: skip
 
 
+def _joking(t: _Text) -> bool:
+    """The caller laughs or says it is a joke: "lol", "haha", "she's joking, right?"; not
+    "he's not joking"."""
+    return any(
+        w in LAUGHTER or (w in JOKING and t.low(i - 1) not in {"not", "n't", "nt", "no"})
+        for i, w in enumerate(t.lowers)
+    )
+
+
+# Threats by email or online from people who want money: fraud to report, not a danger.
+_EXTORTION = frozenset({"bitcoin", "btc", "crypto", "webcam", "hacked", "hack", "scam"})
+
+
+def _remote_extortion(t: _Text) -> bool:
+    return bool(_EXTORTION & set(t.lowers))
+
+
+def _not_a_real_weapon(t: _Text, weapon: Finding) -> bool:
+    """A toy or costume piece, a job or hobby, a game, or a question about the law: "it's
+    plastic", "a firearms officer", "playing GTA shouting about shooting", "is it illegal
+    to carry a kitchen knife?"."""
+    if t.at(weapon.end) in WEAPON_NOT_HELD_AFTER or t.low(weapon.end) in WEAPON_NOT_HELD_AFTER:
+        return True
+    if _in_play(t, weapon):
+        return True
+    near = [i for i in t.members("all", 0) if abs(t.sentences[i] - weapon.sentence) <= 1]
+    if any(t.low(i) in TOY_WEAPON for i in near):
+        return True
+    return _question_about_law(t, weapon)
+
+
+# How a caller asks whether something is allowed: "is it illegal", "can I shoot".
+_ASKING_OPENERS = frozenset({"is", "can", "am", "are", "do", "does", "could", "would"})
+
+
+def _question_about_law(t: _Text, f: Finding) -> bool:
+    """The finding's sentence is a question ("?"), opened as one ("can I", "is it")."""
+    sentence = t.members("sentence", f.start)
+    opener = next((t.low(i) for i in sentence if t.low(i) not in _PUNCTUATION), "")
+    return t.low(sentence[-1]) == "?" and opener in _ASKING_OPENERS
+
+
 def _weapon_held(result: Reading, t: _Text, weapon: Finding) -> bool:
     if _stored(t, weapon):
         return False  # "found my late dad's old army sword"
+    if _not_a_real_weapon(t, weapon):
+        return False
     if t.at(weapon.start) in _TOOLS and not (
         [f for f in result.of("threat") if _harmful_threat(t, f)] or result.of("violence")
     ):
@@ -2290,6 +2705,9 @@ def _all_gone(t: _Text) -> bool:
 def _abduction(t: _Text, f: Finding) -> bool:
     if t.at(f.start) in {"snatch", "abduct", "kidnap", "bundle"}:
         return True
+    words = {t.at(i) for i in range(f.start, f.end)}
+    if words & {"lift", "puppy", "puppies"} or ({"get", "in"} <= words and "ask" in words):
+        return True  # a lure: "keeps asking her to get in", "offered him a lift"
     verbs = {t.at(i) for i in range(max(0, f.start - 6), f.start)}
     return bool(verbs & {"pull", "drag", "bundle", "force", "grab", "push", "snatch"})
 
@@ -2310,8 +2728,18 @@ def _missing(result: Reading, t: _Text) -> list[Finding]:
         for f in result.of("missing")
         if f.time != "past"
         and "keep" not in {t.at(i) for i in range(max(0, f.start - 5), f.start)}
+        and not _runs_off_after_act(t, f)
         and _gone_for_good(result, t, f)
     ]
+
+
+def _runs_off_after_act(t: _Text, f: Finding) -> bool:
+    """ "kids keep knocking on my door and running off", "they smashed it and ran off": an
+    offender getting away after doing something, told as a habit or with "and"."""
+    if t.at(f.start) not in _WEAK_MISSING:
+        return False
+    before = [t.at(i) for i in t.members("sentence", f.start) if i < f.start]
+    return "keep" in before or (bool(before) and before[-1] == "and")
 
 
 # After "X's gone": words that say where to or when ("gone to his dad's", "gone now").

@@ -457,3 +457,139 @@ def test_damage_idiom_and_own_bail_are_not_raised(narrative):
     result = words_only(narrative)
     assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
     assert not result.da_prompt, (narrative, codes(result))
+
+
+# --- 11. slang, dialect and dropped g: the plain act behind the word -----------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my fella's lamped me twice and he's still in the kitchen",
+        "me man's twatted me and he's stood in the hall shouting",
+        "her bloke is leatherin her in the back bedroom right now",
+        "my husband's kickin off and smashin everything, the weans are in bed",
+    ],
+)
+def test_slang_and_dialect_for_hitting_are_violence_by_a_party(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+
+
+def test_an_ing_typed_without_its_g_reads_as_the_verb():
+    assert "violence_now" in risk_language.reading("he's punchin her in the street").signals
+    # "ruin" is a word of its own, not "ruing"
+    assert risk_language.reading("he'll ruin my life").signals.get("threat_now")
+
+
+# --- 12. damage to the caller's things by a party is domestic abuse ------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my ex let all my tyres down about an hour ago, I saw her on the camera",
+        "my husband cut up all my clothes this afternoon and left them on the drive",
+        "the ex put my front window in earlier tonight then drove off",
+    ],
+)
+def test_damage_by_a_party_prompts(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+    assert result.recommended_grade == PRIORITY, (narrative, codes(result))
+
+
+def test_a_party_wrecking_the_home_now_is_immediate():
+    result = words_only("my boyfriend is trashing the flat right now, I'm in the bathroom")
+    assert result.recommended_grade == IMMEDIATE, codes(result)
+
+
+def test_damage_by_strangers_is_not_domestic_abuse():
+    result = words_only("some youths set fire to the wheelie bins on our street last night")
+    assert not result.da_prompt, codes(result)
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), codes(result)
+
+
+# --- 13. a pattern of control or words, nothing today, the other party away ----------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my daughter has been spending my pension for a year, she lives in her own flat",
+        "my husband keeps my bank card and gives me a tenner a week, he never hits me",
+        "my partner is in prison, he keeps sending letters calling me names, not worried,"
+        " just want it stopped",
+        "my ex calls me useless in messages all the time, he's working offshore for a month",
+    ],
+)
+def test_control_or_words_as_a_pattern_prompt_but_are_not_raised(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my son takes my bank card every week, he took it again this morning",
+        "he controls all the money and checks my phone, he's at work till 6",
+    ],
+)
+def test_control_with_something_today_or_the_party_due_back_is_priority(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == PRIORITY, (narrative, codes(result))
+
+
+# --- 14. games, sports, toys, jokes, questions and rumours stay calm ------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my girlfriend says she'll kill me if I'm late again lol",
+        "my brother keeps screaming into his headset on Fortnite, can you tell him off",
+        "lad at the bus stop with a plastic sword, he's dressed up for a costume party",
+        "am I allowed to keep an air rifle in the shed?",
+        "my husband is a firearms officer, he left his radio here, can I drop it in",
+        "his sparring partner knocked him out at boxing yesterday, he's fine",
+        "saw a post on Facebook saying a man is stabbing people in the park, is it true?",
+        "got an email saying they've hacked my camera and will release videos unless I pay bitcoin",
+        "someone's been knocking on my door and running off, it's been going on for weeks",
+    ],
+)
+def test_play_jokes_questions_and_rumours_are_not_raised(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
+    assert not result.da_prompt, (narrative, codes(result))
+
+
+# --- 15. danger now the rules had no words for ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my parents are sending me to India tonight to marry a man I've never met",
+        "a man keeps asking my son to get in his car, he's 9, they're by the park gates",
+        "man offered my daughter a lift and said he had kittens in the car, she's 7",
+        "there's a man wading into the river, he's chest deep now",
+        "a bus has hit the crowd outside the station, lots of people hurt",
+        "my aunt's 88, papers piling up on the mat, curtains closed for two days",
+        "there's a bloke been behind me since the car park, he's still following me",
+        "the care worker is punching the old lady in the wheelchair, it's still going on",
+        "two lads had a knife, robbed the shop. They've just run towards the park",
+    ],
+)
+def test_danger_now_in_new_words_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+
+
+def test_a_forced_marriage_is_domestic_abuse_but_advice_stays_calm():
+    result = words_only(
+        "my family are pressuring me to marry my cousin next year, I want to know my options"
+    )
+    assert result.da_prompt, codes(result)
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), codes(result)
