@@ -97,6 +97,41 @@ class UnitStatusView(APIView):
         return Response(selectors.unit_row(unit))  # the unit and incident as committed
 
 
+class UnitMessageSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(services.UNIT_MESSAGES))
+    text = serializers.CharField(max_length=services.UNIT_MESSAGE_MAX)
+
+
+class UnitMessageOut(serializers.Serializer):
+    callsign = serializers.CharField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    incident = serializers.IntegerField(allow_null=True)
+    reference = serializers.CharField(allow_null=True)
+    assignment = serializers.IntegerField(allow_null=True)
+    summary = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class UnitMessageView(APIView):
+    """The unit's own terminal tells control it cannot attend, or sends a message: the
+    dispatchers and supervisors are alerted at once."""
+
+    roles = policy_roles("unit.message")
+
+    @extend_schema(request=UnitMessageSerializer, responses={201: UnitMessageOut})
+    def post(self, request, callsign):
+        unit = get_object_or_404(Unit, callsign=callsign.upper())
+        data = parsed(UnitMessageSerializer, request)
+        sent = run_service(
+            request,
+            lambda: services.unit_message(
+                actor=request.user, unit=unit, kind=data["kind"], text=data["text"]
+            ),
+        )
+        return Response(sent, status=status.HTTP_201_CREATED)
+
+
 class AssignSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=32)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/", api.UnitListCreateView.as_view(), name="api-units"),
     path("units/<str:callsign>/status/", api.UnitStatusView.as_view(), name="api-unit-status"),
     path("units/<str:callsign>/divert/", api.UnitDivertView.as_view(), name="api-unit-divert"),
+    path("units/<str:callsign>/messages/", api.UnitMessageView.as_view(), name="api-unit-messages"),
     path("incidents/<int:pk>/assign/", api.IncidentAssignView.as_view(), name="api-assign"),
     path("assignments/<int:pk>/", api.AssignmentDetailView.as_view(), name="api-assignment"),
     path(

@@ -566,6 +566,70 @@ def unit_status_set(*, actor, unit: Unit | str, status: str, now: datetime | Non
     return unit
 
 
+# What a terminal may say to control, and how the dispatcher's alert reads it.
+UNIT_MESSAGES = {
+    "unable_to_attend": "unable to attend",
+    "message": "message",
+}
+UNIT_MESSAGE_MAX = 500
+
+
+def unit_message(
+    *, actor, unit: Unit | str, kind: str, text: str, now: datetime | None = None
+) -> dict:
+    """A unit's terminal says no ("unable to attend", with why) or sends control a message.
+
+    Control (dispatchers, supervisors) is alerted at once by the event; the assignment is
+    left as it is for the dispatcher to decide on (send another unit, or keep this one).
+    """
+    require(actor, "unit.message")
+    now = _now(now)
+    errors: dict[str, list[str]] = {}
+    if kind not in UNIT_MESSAGES:
+        errors["kind"] = [f"Kind must be one of: {', '.join(UNIT_MESSAGES)}."]
+    text = text.strip() if isinstance(text, str) else ""
+    if not text:
+        errors["text"] = ["Say why (unable to attend) or what (message): it is required."]
+    elif len(text) > UNIT_MESSAGE_MAX:
+        errors["text"] = [f"At most {UNIT_MESSAGE_MAX} characters."]
+    if errors:
+        raise InvalidInput(errors)
+    with service_transaction():
+        unit = _lock_unit(unit)
+        if unit.terminal_user_id != actor.pk:
+            raise RoleRefused("A unit terminal can only speak for its own unit.")
+        active = (
+            Assignment.objects.filter(unit=unit, status__in=Assignment.ACTIVE)
+            .select_related("incident")
+            .first()
+        )
+        if kind == "unable_to_attend" and active is None:
+            raise Conflict(f"Unit {unit.callsign} has no assignment to decline.")
+        incident = active.incident if active is not None else None
+        label = UNIT_MESSAGES[kind]
+        where = f" to {incident.reference}" if incident is not None else ""
+        data = {
+            "callsign": unit.callsign,
+            "kind": kind,
+            "text": text,
+            "incident": incident.pk if incident else None,
+            "reference": incident.reference if incident else None,
+            "assignment": active.pk if active else None,
+            "summary": f"{unit.callsign} {label}{where}: {text}",
+        }
+        publish(
+            f"unit.{kind}",
+            actor=actor,
+            incident=incident,
+            unit_callsign=unit.callsign,
+            roles=CONTROL,
+            users=_terminal_users(unit),
+            at=now,
+            data=data,
+        )
+    return {**data, "at": now.isoformat()}
+
+
 @service
 def incident_units_release(
     *, actor, incident: Incident, now: datetime | None = None, locked_by_caller: bool = False

@@ -39,6 +39,8 @@ EVENT_LABELS: dict[str, str] = {
     "scheme.withdrawn": "Special scheme withdrawn",
     "unit.assigned": "Unit assigned",
     "unit.diverted": "Unit diverted",
+    "unit.message": "Message from a unit",
+    "unit.unable_to_attend": "Unit unable to attend",
     "unit.status_changed": "Unit status changed",
 }
 

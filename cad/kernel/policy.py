@@ -54,6 +54,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "queue.divert_review": (R.CONTROLLER, R.SUPERVISOR),
     "queue.replacement": (R.INSPECTOR, R.DISPATCHER, R.SUPERVISOR),
     "terminal": (R.UNIT,),
+    "unit.message": (R.UNIT,),
     # --- special schemes ------------------------------------------------------------------
     "scheme.read": (R.OIC, R.CRIME_MANAGER, R.INTELLIGENCE, R.SUPERVISOR),
     "scheme.request": (R.OIC, R.INTELLIGENCE),

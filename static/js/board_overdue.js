@@ -43,6 +43,9 @@ onEvent((frame) => {
         key: `review-overdue-${data.divert}`,
       });
       break;
+    case "unit.unable_to_attend":
+      showAlert(data.summary, { level: "danger", sound: true, key: `unit-said-${frame.id}` });
+      break;
     case "divert.replacement_overdue":
       showAlert(`No replacement yet for ${data.from_reference} (its unit was diverted).`, {
         level: "danger",

@@ -163,6 +163,13 @@ onEvent((frame) => {
       level: "danger",
       key: `unresourced-${data.incident}-${data.unresourced_since}`,
     });
+  } else if (frame.kind === "unit.unable_to_attend" || frame.kind === "unit.message") {
+    // The terminal said no, or spoke: it stays on screen until someone dismisses it.
+    showAlert(data.summary, {
+      level: frame.kind === "unit.unable_to_attend" ? "danger" : "warning",
+      sound: frame.kind === "unit.unable_to_attend",
+      key: `unit-said-${frame.id}`,
+    });
   } else if (frame.kind === "divert.replacement_overdue" || frame.kind === "divert.reviewed") {
     if (frame.kind === "divert.reviewed" && data.decision !== "approve") return;
     showAlert(`${data.from_reference} needs another unit (its unit ${data.callsign} was diverted).`, {

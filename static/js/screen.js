@@ -143,18 +143,20 @@ function fieldFor(region, key) {
 // Replace a region's HTML with the server's, keeping what is being typed: fields marked
 // data-keep, and the field with the focus (by id), with its caret; and the selected row.
 export function swapKeeping(region, html) {
+  // A choice (radio, checkbox) keeps whether it is ticked; any other field its text.
+  const state = (field) => (field.type === "radio" || field.type === "checkbox" ? { checked: field.checked } : { value: field.value });
   const kept = new Map();
-  for (const field of region.querySelectorAll("[data-keep]")) kept.set(fieldKey(field), field.value);
+  for (const field of region.querySelectorAll("[data-keep]")) kept.set(fieldKey(field), state(field));
   const active = document.activeElement;
   const focusKey = active && region.contains(active) ? fieldKey(active) : null;
-  if (focusKey && "value" in active) kept.set(focusKey, active.value);
+  if (focusKey && "value" in active) kept.set(focusKey, state(active));
   const caret = focusKey && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
   const template = document.createElement("template");
   template.innerHTML = html; // server-rendered, auto-escaped HTML of this site; no scripts
   region.replaceChildren(template.content);
   for (const [key, value] of kept) {
     const field = fieldFor(region, key);
-    if (field) field.value = value;
+    if (field) Object.assign(field, value);
   }
   if (focusKey) {
     const field = fieldFor(region, focusKey);

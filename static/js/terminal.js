@@ -1,18 +1,11 @@
 // The unit's terminal: the whole incident, acknowledge and status buttons, live.
 import { showAlert, onEvent } from "./live.js";
-import { apiPost, errorText, liveFragment, say, typing } from "./screen.js";
+import { apiPost, errorText, liveFragment, localTime, say, typing } from "./screen.js";
 
 const region = document.getElementById("terminal-live");
 
 function head() {
   return region.querySelector("[data-unit]");
-}
-
-function localTimes() {
-  for (const element of region.querySelectorAll("[data-narrative] time[datetime]")) {
-    const when = new Date(element.getAttribute("datetime"));
-    if (!Number.isNaN(when.getTime())) element.textContent = when.toLocaleTimeString("en-GB");
-  }
 }
 
 async function acknowledge(id) {
@@ -39,6 +32,37 @@ async function setStatus(status) {
   }
 }
 
+// "Unable to attend" or "message control", with why: control is alerted at once.
+async function sendMessage(form) {
+  const unit = head();
+  const output = form.querySelector("[data-message-result]");
+  const kind = form.querySelector("input[name=kind]:checked")?.value || "";
+  const text = form.elements.text.value;
+  const response = await apiPost(`/api/v1/units/${encodeURIComponent(unit.dataset.unit)}/messages/`, { kind, text });
+  if (response.ok) {
+    form.elements.text.value = "";
+    say(output, `Sent to control at ${localTime(response.data.at)}: ${response.data.summary}`);
+  } else {
+    say(output, errorText(response), "error");
+  }
+}
+
+function openMessage(kind) {
+  const form = region.querySelector("[data-unit-message]");
+  const choice = form?.querySelector(`input[name=kind][value="${kind}"]`);
+  if (!choice) return false;
+  choice.checked = true;
+  form.elements.text.focus();
+  return true;
+}
+
+region.addEventListener("submit", (event) => {
+  const form = event.target.closest("[data-unit-message]");
+  if (!form) return;
+  event.preventDefault();
+  sendMessage(form);
+});
+
 region.addEventListener("click", (event) => {
   const ack = event.target.closest("[data-acknowledge]");
   if (ack) acknowledge(ack.dataset.acknowledge);
@@ -48,6 +72,10 @@ region.addEventListener("click", (event) => {
 
 document.addEventListener("keydown", (event) => {
   if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+  if ((event.key === "u" && openMessage("unable_to_attend")) || (event.key === "m" && openMessage("message"))) {
+    event.preventDefault();
+    return;
+  }
   if (event.key === "k") {
     const ack = region.querySelector("[data-acknowledge]");
     if (ack) {
@@ -63,8 +91,6 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-region.addEventListener("cad:refreshed", localTimes);
-localTimes();
 
 // Every frame this terminal receives concerns its unit or its incident: re-render. Narrative
 // added by others is picked up by the short backstop as well.

@@ -161,3 +161,28 @@ def test_inspector_assigns_a_replacement_from_the_live_queue(
     divert.refresh_from_db()
     assert divert.status == "replaced" and divert.replaced_by == inspector
     assert page.evaluate("window.__sameDocument") is True
+
+
+def test_the_terminal_says_unable_to_attend_and_the_dispatcher_is_alerted_at_once(
+    browser_login, live_asgi, make_user, make_incident, make_unit
+):
+    dispatcher, officer = make_user("dispatcher"), make_user("unit")
+    incident = make_incident("IMMEDIATE")
+    unit = make_unit("ALPHA1", terminal_user=officer)
+    services.unit_assign(actor=dispatcher, incident=incident, unit=unit)
+    board = open_live(browser_login, dispatcher, f"{live_asgi}/dispatch/board/")
+    terminal = open_live(browser_login, officer, f"{live_asgi}/dispatch/terminal/")
+    terminal.wait_for_selector(f"[data-incident-reference='{incident.reference}']")
+
+    terminal.locator("h1").click()
+    terminal.keyboard.press("u")  # the keyboard path: "unable to attend", then why
+    assert terminal.evaluate("document.activeElement.id") == "unit-message-text"
+    terminal.keyboard.type("Vehicle fault, cannot move")
+    terminal.keyboard.press("Tab")
+    terminal.keyboard.press("Enter")
+    terminal.wait_for_selector("[data-message-result]:has-text('Sent to control')")
+    assert terminal.input_value("#unit-message-text") == ""
+
+    alert = board.wait_for_selector("#alerts .alert-danger:has-text('unable to attend')")
+    assert incident.reference in alert.inner_text() and "Vehicle fault" in alert.inner_text()
+    assert board.evaluate("window.__sameDocument") is True

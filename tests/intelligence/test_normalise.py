@@ -155,8 +155,10 @@ def test_keys_fit_their_columns_however_long_the_words():
 
     word = "W" * 300
     assert 0 < len(address_key(f"14 {word} Road", "SW1A 1AA")) <= ADDRESS_KEY_MAX
-    assert 0 < len(premises_key(" ".join(str(n) for n in range(200)), "SW1A 1AA")) <= (
-        PREMISES_KEY_MAX
+    assert (
+        0
+        < len(premises_key(" ".join(str(n) for n in range(200)), "SW1A 1AA"))
+        <= (PREMISES_KEY_MAX)
     )
     assert 0 < len(name_key(f"{word[:199]} {word[:199]}")) <= NAME_KEY_MAX
     assert address_key(f"14 {word} Road", "SW1A 1AA") == address_key(f"14 {word}", "SW1A 1AA")

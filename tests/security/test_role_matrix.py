@@ -104,6 +104,7 @@ API = [
     ),
     ("POST", "/api/v1/units/", {"admin"}),
     ("POST", "/api/v1/units/NOPE/status/", {"unit", "dispatcher"}),
+    ("POST", "/api/v1/units/NOPE/messages/", {"unit"}),
     ("POST", "/api/v1/units/NOPE/divert/", {"dispatcher"}),
     ("POST", "/api/v1/incidents/999999/assign/", {"dispatcher", "inspector"}),
     (
