@@ -117,17 +117,52 @@ region.addEventListener("click", (event) => {
 
 region.addEventListener("cad:refreshed", paintSelection);
 
+// --- filter and the list of shortcuts ----------------------------------------------------
+
+const filterInput = document.getElementById("board-filter");
+const filterCount = document.getElementById("board-filter-count");
+const keysDialog = document.getElementById("board-keys");
+
+// Rows whose text holds every word typed stay; the rest are hidden until the filter is
+// cleared. Applied again after each live refresh.
+function applyFilter() {
+  const words = filterInput.value.toLowerCase().split(/\s+/).filter(Boolean);
+  let shown = 0;
+  let total = 0;
+  for (const row of region.querySelectorAll("tr[data-reference], tr[data-callsign]")) {
+    total += 1;
+    const text = row.textContent.toLowerCase();
+    row.hidden = !words.every((word) => text.includes(word));
+    if (!row.hidden) shown += 1;
+  }
+  filterCount.textContent = words.length ? `${shown} of ${total} shown` : "";
+}
+
+filterInput.addEventListener("input", applyFilter);
+region.addEventListener("cad:refreshed", applyFilter);
+
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") {
     if (typing(event)) event.target.blur();
     return;
   }
   if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === "/") {
+    event.preventDefault();
+    filterInput.focus();
+    return;
+  }
+  if (event.key === "?") {
+    event.preventDefault();
+    if (keysDialog.open) keysDialog.close();
+    else keysDialog.showModal();
+    return;
+  }
   const keys = {
-    j: () => selectIncident(moveSelection(incidentRows, "data-reference", selectedIncident, 1)),
-    k: () => selectIncident(moveSelection(incidentRows, "data-reference", selectedIncident, -1)),
-    n: () => selectUnit(moveSelection(unitRows, "data-callsign", selectedUnit, 1)),
-    p: () => selectUnit(moveSelection(unitRows, "data-callsign", selectedUnit, -1)),
+    j: () => selectIncident(moveSelection(() => [...incidentRows()].filter((row) => !row.hidden), "data-reference", selectedIncident, 1)),
+    k: () => selectIncident(moveSelection(() => [...incidentRows()].filter((row) => !row.hidden), "data-reference", selectedIncident, -1)),
+    n: () => selectUnit(moveSelection(() => [...unitRows()].filter((row) => !row.hidden), "data-callsign", selectedUnit, 1)),
+    p: () => selectUnit(moveSelection(() => [...unitRows()].filter((row) => !row.hidden), "data-callsign", selectedUnit, -1)),
     a: () => form && assign(),
     d: () => form && divert(),
   };

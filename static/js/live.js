@@ -147,6 +147,11 @@ export function formatRemaining(ms) {
 
 function tickCountdowns() {
   const now = serverNow().getTime();
+  // data-since="ISO time": how long something has been so ("12:30" in a status).
+  for (const element of document.querySelectorAll("[data-since]")) {
+    const since = new Date(element.dataset.since).getTime();
+    if (!Number.isNaN(since)) element.textContent = formatRemaining(Math.max(0, now - since));
+  }
   for (const element of document.querySelectorAll("[data-due]")) {
     if (!element.dataset.due || element.dataset.stopped === "1") continue;
     const due = new Date(element.dataset.due).getTime();

@@ -186,3 +186,35 @@ def test_the_terminal_says_unable_to_attend_and_the_dispatcher_is_alerted_at_onc
     alert = board.wait_for_selector("#alerts .alert-danger:has-text('unable to attend')")
     assert incident.reference in alert.inner_text() and "Vehicle fault" in alert.inner_text()
     assert board.evaluate("window.__sameDocument") is True
+
+
+def test_the_board_shows_type_and_da_time_in_status_filters_and_lists_its_keys(
+    browser_login, live_asgi, make_user, make_incident, make_unit
+):
+    dispatcher = make_user("dispatcher")
+    first, second = make_incident("IMMEDIATE"), make_incident("PRIORITY")
+    alpha = make_unit("ALPHA1")
+    make_unit("BRAVO1")
+    services.unit_status_set(actor=dispatcher, unit=alpha, status="unavailable")
+    board = open_live(browser_login, dispatcher, f"{live_asgi}/dispatch/board/")
+    row = board.locator(f"tr[data-reference='{first.reference}']")
+    first.refresh_from_db()
+    from cad.models import OpeningCode
+
+    assert OpeningCode.label_for(first.opening_code) in row.inner_text()  # a label, not a code
+    board.wait_for_selector("tr[data-callsign='ALPHA1'] [data-since]:not(:empty)")
+    assert ":" in board.inner_text("tr[data-callsign='ALPHA1'] [data-since]")  # time in status
+
+    board.locator("h1").click()
+    board.keyboard.press("/")
+    assert board.evaluate("document.activeElement.id") == "board-filter"
+    board.keyboard.type(second.reference)
+    assert board.locator(f"tr[data-reference='{first.reference}']").is_hidden()
+    assert board.locator(f"tr[data-reference='{second.reference}']").is_visible()
+    assert "1 of" in board.inner_text("#board-filter-count")
+    board.keyboard.press("Escape")
+    board.keyboard.press("?")
+    assert board.locator("#board-keys").is_visible()
+    assert "divert the selected unit" in board.inner_text("#board-keys")
+    board.keyboard.press("Escape")
+    assert board.locator("#board-keys").is_hidden()
