@@ -74,7 +74,8 @@ SPELLING: dict[str, str] = {
     "wifes": "wife", "hubbys": "husband",
     "nobodys": "nobody", "noones": "nobody", "nothings": "nothing",
     # Scots and northern words: "he's in the hoose", "ah'm oot", "gonnae", "the bairns".
-    "hoose": "house", "oot": "out", "gonnae": "going", "ah": "i", "bairn": "child",
+    "hoose": "house", "oot": "out", "tae": "to", "noo": "now", "intae": "into",
+    "gonnae": "going", "ah": "i", "bairn": "child",
     "bairns": "kids", "radge": "mental", "wean": "child", "weans": "kids", "polis": "police",
     # Slang for hitting someone, by its plain word: "lamped", "twatted", "chinned".
     "lamped": "punch", "lamping": "punch", "twatted": "hit",
@@ -152,6 +153,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "no contact order", "breach",
         "not allow|suppose to contact", "not allow|suppose to come|go near",
         "get|got|have a|an order", "an order against", "order against him|her",
+        # Handlers' and callers' short form: "he has order not to come", "order not to contact".
+        "order not to come|contact|go|approach|attend",
     ),
     # What the criminal justice system did about someone: with a party, domestic abuse.
     "justice": (
@@ -199,7 +202,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         # Going for someone, in everyday and slang words: "going at his dad with the glass",
         # "set about me", "knocked him out", "swung for me", "jumped me".
         "go|going|gone at me|her|him|us|them|his|her|my", "set about me|her|him|us",
-        "swing for|at me|her|him", "swung for|at me|her|him", "lash out at",
+        "swing for|at me|her|him|us|them|people|staff|everyone|anyone",
+        "swung for|at me|her|him|us|them|people|staff|everyone|anyone", "lash out at",
+        # An animal set on someone: "set his dog on me", "setting the dogs on us".
+        "set|sic the|his|her|their|a dog|dogs on me|her|him|us|them",
         "knock me|her|him|them out", "knock me|her|him|them spark out", "jump me|her|him",
         "kick the shit|crap out of", "beat the shit|crap out of", "knock seven bells",
         "give me|her|him a kicking|hiding|beating|slap|smack|slapping",
@@ -281,7 +287,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "presence": (
         "in kitchen|lounge|bedroom|hallway", "in the works car park",
         "at home with him|her", "with him|her now", "still at home", "yards|metres behind",
-        "behind her|me", "in the|my|her back|front garden",
+        "behind her|me", "in the|my|her|our? rear|back|front garden|yard",
         "look|looking through the|my|her window|windows", "back in", "be back in",
         "walk|walking over to|towards",
         "climb|climbing the? rear|back|garden? fence|wall", "in the front room", "doing laps",
@@ -301,7 +307,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "sit|sat|park|parked in his|her|a|the car|van", "over|across the road",
         "out there", "round and round", "on a|his|her moped|motorbike|scooter|bike",
         "rev|revving outside|the engine", "through the window",
-        "stand|stood by|at|outside", "waiting", "at my|her work", "in the car park",
+        "stand|stood by|at|outside", "waiting",
+        # Chasing someone on foot or by car: "her partner's chasing her", "running after us".
+        "chase|chasing me|her|him|us|after", "run|running after me|her|him|us",
+        "at my|her work", "in the car park",
         "on the landing", "be back tonight", "back tonight", "come|coming tonight",
         "at|in|outside the? address|premises|property", "still at|in", "lock in the? bathroom|"
         "bedroom|room|toilet", "lock myself|herself|himself in",
@@ -354,6 +363,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "track me|my|her|his|their", "tracker under|in|on", "gps tracker",
         "bombard", "fake account|accounts|profile", "post my|her address",
         "intimate picture|photo|photos|image|images|video", "turn up at my|her work",
+        # Intimate images shared or held over someone: "sent my nudes to his mates", "posted
+        # naked pictures of me", "put private photos of her online", "revenge porn".
+        "nudes", "nude|naked|topless|explicit|sexual|private|intimate picture|photo|image|"
+        "video|vid|selfie|selfies|pics|snap|snaps",
+        "revenge porn", "sex tape|video|videos",
+        "put|post|upload|share|leak picture|photo|image|video|pics of me|her online|up|on",
         "will not accept it", "stare at me|the house", "staring at me|the house",
         "find where i be|live|stay|am", "find out where i be|live|stay|am|work",
         # Contact that keeps coming: calls, posts, emails, parking, driving by.
@@ -401,6 +416,15 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "have my|her passport", "take her back",
         "would not let me|her", "have all the money", "receipts for everything",
         "take loans|loan|credit|cards out in my|her name", "in my|her name",
+        # Money and belongings taken by family or an ex: "sold my car and kept the money",
+        # "taking Mum's pension every week", "removed her TV while she was away".
+        "sell|sold my|her|his|our car|house|jewellery|ring|stuff|things|belongings|tv|telly|"
+        "furniture|laptop", "keep|kept the|my|her|his money|benefit|benefits|pension|savings",
+        "keep|kept the|my|her|his child benefit", "take|took|taking money|cash from my|her|his",
+        "take|took|taking our|my|her|his mum|mam|dad|nan|gran|grandad 's "
+        "pension|money|savings|benefits|card", "change|changed the password on",
+        "remove|removed|take|took my|her|his tv|telly|laptop|stuff|things|belongings|jewellery|"
+        "furniture while",
         "get|got|have my|her car? keys|passport|bank card|phone", "flush my|her|his tablets|meds|"
         "medication", "snap my|her|his phone|sim", "make me|her hand over",
     ),
@@ -448,6 +472,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "ped|pedestrian|cyclist|rider|motorcyclist not moving|unconscious|trapped|down",
         "house|flat|car fire", "someone|people|kid|kids|child|children inside|in there|upstairs",
         "stuck|trapped inside|under", "stuck|trapped in the car|house|flat|lift|vehicle|mud",
+        # Someone down and bleeding, or hanging in a crashed car: "male down in the road
+        # bleeding from the chest", "car on its roof, someone's hanging upside down".
+        "man|male|woman|female|lad|person|someone|body down in|on the road|street|floor|"
+        "ground|pavement", "bleed|bleeding from the chest|head|neck|stomach|face|leg|arm|back",
+        "hang|hanging upside down", "upside down in|inside", "on its roof|side in",
+        "blood on the carpet|floor|wall|walls|stairs|bed", "ablaze", "alight",
     ),
     # Harm to things the caller or victim owns: with a party doing it, domestic abuse (damage
     # to scare or punish); by a stranger, a crime to record. Read by `_property_damage`.
@@ -489,7 +519,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "weapon", "knife", "blade", "machete", "gun", "firearm", "shotgun", "pistol", "rifle",
         "axe", "sword", "samurai", "crowbar", "baseball bat", "bat", "hammer", "acid",
         "broken bottle", "cleaver", "screwdriver", "taser", "gunshot", "shots fired",
-        "shoot", "shooting",
+        "shoot", "shooting", "petrol bomb", "molotov",
         # Tools and sports kit used as weapons.
         "wrench", "spanner", "syringe", "needle", "needles", "crossbow", "golf club",
         "cricket bat", "metal bar|pole|pipe", "iron pole|pipe", "knuckle duster|dusters",
@@ -525,6 +555,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "try|trying the? door handle|handles", "go inside", "go into number",
         "go into the|a house", "in my house", "try my|the back|front door", "try the door",
         "try my door",
+        # Heard inside where no one should be: "I can hear someone moving in the back bedroom".
+        "hear someone|somebody|people move|moving|walk|walking|upstairs|downstairs|inside",
+        "hear someone|somebody|people in the", "hear footsteps",
     ),
     "abduction": (
         "ask|asking her|him to get in", "get in the car|van",
@@ -620,6 +653,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "please stop you be hurt|hurting me", "hurting me",
         "scream", "shout|scream|cry for help", "help me|us", "shout help", "get off me|her|him",
         "please stop", "stop it", "put it down", "whisper", "line go dead", "call drop",
+        "line|call|phone disconnect|disconnected|end|ended|cut",
         "call just drop", "phone go dead", "cut off", "open line",
         "hear a|the? scream|cry|shout|bang|thud|smash|slap|yell|sob|struggle|fight|commotion",
         "hear next door scream|cry|shout|fight|smash",
@@ -749,6 +783,11 @@ DAMAGE_OBJECTS = frozenset({
     "door", "window", "car", "wall", "table", "tv", "telly", "phone", "plate", "stuff",
     "thing", "glass", "gate", "fence", "van", "mirror", "bin", "shed", "ball", "football",
     "it", "windscreen", "bottle", "tyre", "tyres", "everything", "place", "flat",
+    # Garden, street and household things: "smashed up me garden gnomes", "kicked the bench".
+    "garden", "gnome", "ornament", "plant", "pot", "planter", "greenhouse", "trampoline",
+    "bench", "sign", "letterbox", "headlight", "bike", "shelter", "lamp", "decoration",
+    "furniture", "fridge", "kitchen", "room", "house", "laptop", "computer", "console", "xbox",
+    "playstation", "guitar", "camera", "doorbell", "cabinet", "wardrobe", "chair", "sofa",
 })
 # Partners who are not intimate partners: "his sparring partner", "my business partner".
 NOT_INTIMATE_PARTNER = frozenset({
@@ -840,7 +879,8 @@ JOKING = frozenset({"joking", "kidding", "jokes", "messing"})
 # Words that make a weapon a toy or a costume piece: "it's plastic, he's off to comic con".
 TOY_WEAPON = frozenset({
     "plastic", "toy", "toys", "nerf", "foam", "cosplay", "costume", "prop", "props", "dress",
-    "comic", "inflatable", "cardboard", "wooden", "lego", "pretend",
+    "comic", "inflatable", "cardboard", "wooden", "lego", "pretend", "fake", "replica",
+    "rubber", "blunt", "stage", "theatre", "actor", "actors", "panto", "reenactment",
 })
 # After a weapon word, what makes it a job, a hobby or a place: "a firearms officer".
 WEAPON_NOT_HELD_AFTER = frozenset({
@@ -881,13 +921,14 @@ WORN = frozenset({
 _PAST = re.compile(
     r"\b(last (week|month|year|summer|christmas|weekend|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)|(week|weeks|month|months|year|years|fortnight|"
-    r"day|days) ago|the other (day|week)|in the past|previously|back in the day|historic|"
+    r"september|october|november|december)|(week|weeks|month|months|year|years|fortnight) ago|"
+    r"(?<!two )(?<!2 )(?<!three )(?<!3 )(?<!couple of )(?<!few )days ago|"
+    r"the other (day|week)|in the past|previously|back in the day|historic|"
     r"use to(?! work with| know| go to school with)|"
     r"historical|for years|years|for (a|over a|the last|the past) (year|month)|"
     r"at (christmas|easter|new year)|at the time|"
     r"on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(19|20)\d\d|"
-    r"this week|at the weekend|over the weekend|nothing since|"
+    r"this week|nothing since|"
     r"(go on|going on) (for )?(week|month|age)s?|"
     r"in (january|february|march|april|june|july|august|september|october|november|december)|"
     r"when i be (a child|a kid|\d+|young|little|small))\b"
@@ -895,7 +936,10 @@ _PAST = re.compile(
 _RECENT = re.compile(
     r"\b(earlier|tonight|yesterday|last night|this (morning|afternoon|evening)|today|overnight|"
     r"((\d+|a|an|half|few|couple|twenty|thirty|ten|five|forty|fifteen|half an) )?"
-    r"(minute|hour)s? ago|at lunchtime|just)\b"
+    r"(minute|hour)s? ago|at lunchtime|just|"
+    # Days, not weeks: "two days ago", "at the weekend" is harm still to act on.
+    r"(a|one|two|2|three|3|a couple of|couple of|a few|few) days? ago|"
+    r"at the weekend|over the weekend)\b"
 )
 _NOW = re.compile(
     r"\b(now|right now|currently|at the moment|as we speak|still|quick|quickly|any (minute|sec|"
@@ -1276,18 +1320,21 @@ def _time(t: _Text, start: int, end: int) -> str:
     clause = t.members("clause", start)
     around = range(max(clause[0], start - 3), min(clause[-1] + 1, end + 3))
     before = [t.lowers[i] for i in range(max(clause[0], start - 3), start)]
-    if _NOW.search(t.words(around)) or t.lowers[start] in FUTURE:
+    if _NOW.search(t.words(around)):
         return "now"
-    if any(w in FUTURE or w in {"trying", "tryna", "try"} for w in before):
-        return "now"  # "he'll kill me", "is trying to climb in"
+    if t.lowers[start] in FUTURE or any(w in FUTURE for w in before):
+        # "he'll kill me"; but "said he'd do me in, last Friday": words told of long ago.
+        return "past" if _said_long_ago(t, start) else "now"
+    if any(w in {"trying", "tryna", "try"} for w in before):
+        return "now"  # "is trying to climb in"
     marker = _nearest_marker(t, "clause", start)
     if marker:
         return marker
     if any(w in PAST_AUX for w in before):
         return "recent"  # "was broken into", "had been hitting"
     bare = [w for w in before if w not in {"a", "an", "the", "some", "right", "literally"}]
-    if _progressive(t, start) or (bare and bare[-1] in NOW_AUX):
-        return "now"  # "he's kicking", "there's a fight"
+    if _progressive(t, start) or (bare and bare[-1] in NOW_AUX) or _is_stood(bare):
+        return "now"  # "he's kicking", "there's a fight", "he's stood in the hall"
     if any(
         t.lowers[i].endswith("ing") and t.norms[i - 1] == "be" and t.lowers[i - 1] != "been"
         for i in clause
@@ -1297,6 +1344,27 @@ def _time(t: _Text, start: int, end: int) -> str:
     return _nearest_marker(t, "sentence", start) or _nearest_marker(
         t, "all", start, kinds=("past",)
     )
+
+
+_SAYING = frozenset({"say", "tell", "threaten", "text", "message", "shout", "yell", "post"})
+
+
+def _said_long_ago(t: _Text, start: int) -> bool:
+    """ "said he'd punch my lights out, last Friday", "told me last week she'll ruin me":
+    a threat reported from days ago, with no today or now in its sentence."""
+    sentence = t.members("sentence", start)
+    if not any(t.at(i) in _SAYING for i in sentence if i < start):
+        return False
+    kinds = {kind for _, kind in t.markers("sentence", start)}
+    return kinds == {"past"}
+
+
+# British "is stood", "was sat": a posture held, so "he's stood in the hall" is now.
+_POSTURE_PARTICIPLES = frozenset({"stood", "sat", "laid", "crouched", "hid"})
+
+
+def _is_stood(bare: list[str]) -> bool:
+    return len(bare) > 1 and bare[-1] in _POSTURE_PARTICIPLES and bare[-2] in NOW_AUX
 
 
 def _progressive(t: _Text, i: int) -> bool:
@@ -1523,7 +1591,8 @@ def _signals(result: Reading, t: _Text) -> None:
             # "a Clare's Law check on my new boyfriend": an enquiry, unless abuse is told.
             and not (_is_enquiry(t, f) and not told)
         ]
-        + forced_marriage,
+        + forced_marriage
+        + _handler_da(result.text),
     )
     if (known or _any_person(t)) and not against_other:
         protective = [
@@ -1565,8 +1634,17 @@ def _signals(result: Reading, t: _Text) -> None:
         if f.time in ("recent", "") and (_just(t, f.start) or _got_into(t, f.start))
     ]
     result.add("violence_now", when(violence, "now") + just)
-    result.add("violence_recent", [f for f in when(violence, "recent", "") if f not in just])
-    result.add("harm_today", when(violence + strangling, "recent"))
+    # Harm days ago ("two days ago", "at the weekend") is still to act on from a partner or
+    # relative, who may do it again; from a stranger it is a crime to record; never today.
+    days_old = {id(f) for f in violence + threats if _days_old(t, f)}
+    stale = set() if known else days_old
+    result.add(
+        "violence_recent",
+        [f for f in when(violence, "recent", "") if f not in just and id(f) not in stale],
+    )
+    result.add(
+        "harm_today", [f for f in when(violence + strangling, "recent") if id(f) not in days_old]
+    )
     result.add("strangulation", when(strangling, "now", "recent", ""))
     # Threats that speak of what is to come ("tonight's the night", "you'll regret it"); the
     # bare noun ("threats", "FINAL THREAT") tells of abuse but not of harm by itself.
@@ -1575,7 +1653,10 @@ def _signals(result: Reading, t: _Text) -> None:
     ]
     harm = [f for f in threats if t.at(f.start) != "threat"]
     result.add("threat_now", when(harm, "now") + coming)
-    result.add("threat_recent", [f for f in when(harm, "recent", "") if f not in coming])
+    result.add(
+        "threat_recent",
+        [f for f in when(harm, "recent", "") if f not in coming and id(f) not in stale],
+    )
     result.add("stalking", when(stalking, "now", "recent", ""))
     # Posts and messages over weeks are harassment to record; today's, or someone at the
     # house, soon.
@@ -1685,12 +1766,36 @@ def _signals(result: Reading, t: _Text) -> None:
     open_line = any(f.words.lower() == "open line" for f in distress) or bool(
         {"silent", "open"} & set(t.lowers) and "line" in t.lowers or "silent" in t.lowers
     )
+    # "screaming heard, line cut", "she was crying then the call dropped": the call ended on a
+    # cry for help, which is as urgent as an open line.
+    ended = [f for f in distress if _call_ended(t, f)]
+    open_line = open_line or bool(ended and len(distress) > len(ended))
     if distress and _any_person(t) or open_line and distress:
         result.add("distress_now", distress)
     if open_line and len(distress) > (
         1 if any(f.words.lower() == "open line" for f in distress) else 0
     ):
         result.add("open_line_distress", distress)
+
+
+# A handler's "DA" or "DV" in capitals ("Historic DA.", "C/S reports DA assault", "DV -
+# IP states"); lower case "da" is also a Scots or Irish dad, so only the capitals count.
+_HANDLER_DA = re.compile(r"(?<![\w/])(DA|DV|D/A|D/V)(?![\w/])")
+
+
+def _handler_da(text: str) -> list[str]:
+    return [m.group(0) for m in _HANDLER_DA.finditer(text)][:1]
+
+
+_DAYS_AGO = re.compile(
+    r"\b((a|one|two|2|three|3|a couple of|couple of|a few|few) days? ago|"
+    r"(at|over) the weekend)\b"
+)
+
+
+def _days_old(t: _Text, f: Finding) -> bool:
+    """Told as days ago in its sentence: "hit me two days ago", "at the weekend"."""
+    return f.time == "recent" and bool(_DAYS_AGO.search(t.words(t.members("sentence", f.start))))
 
 
 def _property_damage(result: Reading, t: _Text) -> list[Finding]:
@@ -1809,6 +1914,14 @@ def _passive_damage(t: _Text, f: Finding) -> bool:
 def _with_caller(t: _Text, f: Finding) -> bool:
     """ "he's here with me", "sat here with us": company, not someone to be kept from."""
     return t.at(f.end) == "with" and t.low(f.end + 1) in {"me", "us"}
+
+
+_ENDED = frozenset({"cut", "dead", "drop", "disconnect", "disconnected", "dropped"})
+
+
+def _call_ended(t: _Text, f: Finding) -> bool:
+    """ "line cut", "line went dead", "call dropped", "cut off": the call ended."""
+    return bool(_ENDED & {t.at(i) for i in range(f.start, f.end)})
 
 
 def _line_cut(t: _Text, f: Finding) -> bool:
@@ -2446,10 +2559,17 @@ def _against_thing(t: _Text, f: Finding) -> bool:
     )
 
 
+# One word before a thing, dialect too: "me garden", "ma bin", "yer car", "them bins".
+_DETERMINER_WORDS = frozenset({
+    "the", "a", "my", "his", "her", "their", "our", "all", "me", "ma", "mi", "yer", "your",
+    "ur", "some", "this", "that", "these", "those", "them", "an",
+})  # fmt: skip
+
+
 def _object(t: _Text, end: int) -> str:
     """The word a verb acts on, past one determiner: "kicked the door" → "door"."""
     word = t.at(end)
-    if word in {"the", "a", "my", "his", "her", "their", "our", "all"}:
+    if word in _DETERMINER_WORDS:
         return t.at(end + 1)
     return word
 
@@ -2578,9 +2698,8 @@ def _life_applies(t: _Text, f: Finding) -> bool:
     head = t.at(f.start)
     if head == "fit" and t.at(f.start - 1) not in {"a", "have", "having"}:
         return False  # "fit" as in "fit and well"
-    if head in {"fire", "smoke"} and f.end - f.start == 1:
-        window = {t.norms[i] for i in t.members("sentence", f.start)}
-        return bool({"trap", "inside", "people", "someone", "stuck", "cough", "upstairs"} & window)
+    if head in {"fire", "smoke", "ablaze", "alight"} and f.end - f.start == 1:
+        return bool(_FIRE_PEOPLE & {t.norms[i] for i in _fire_window(t, f.start)})
     if head == "choke" and t.at(f.end) in {"me", "her", "him"}:
         return False  # an assault: the violence rules read it
     if head == "not" and t.at(f.start + 1) == "move" and t.at(f.end) in {"it", "the", "his", "her"}:
@@ -2599,6 +2718,19 @@ def _life_applies(t: _Text, f: Finding) -> bool:
             t.norms[i] in {"child", "kid", "boy", "girl", "dog", "someone"} for i in window
         )
     return not (head == "trap" and "finger" in {t.at(f.end), t.at(f.end + 1)})
+
+
+# Someone caught in a fire: "people inside", "old man lives there, not answering the door".
+_FIRE_PEOPLE = frozenset({
+    "trap", "inside", "people", "someone", "stuck", "cough", "upstairs", "answer", "answering",
+})  # fmt: skip
+
+
+def _fire_window(t: _Text, start: int) -> list[int]:
+    """The fire's sentence and the two after it: handlers type "FIRE NEXT DOOR. SMOKE IN
+    CORRIDOR. OLD MAN NOT ANSWERING" as three sentences about one fire."""
+    first = t.sentences[start]
+    return [i for i, s in enumerate(t.sentences) if first <= s <= first + 2]
 
 
 # Tools that are a weapon only where a threat or violence is told ("digging with a spade").

@@ -593,3 +593,146 @@ def test_a_forced_marriage_is_domestic_abuse_but_advice_stays_calm():
     )
     assert result.da_prompt, codes(result)
     assert result.recommended_grade not in (IMMEDIATE, PRIORITY), codes(result)
+
+
+# --- 16. intimate images shared or held over someone by a party ----------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my ex shared my nudes in a group chat last month",
+        "her boyfriend has uploaded naked photos of her to a website",
+        "my husband posted private pics of me on Instagram yesterday",
+        "the ex girlfriend put intimate videos of him online",
+    ],
+)
+def test_intimate_images_shared_by_a_party_are_domestic_abuse(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+
+
+# --- 17. money and belongings taken by family or an ex -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my son has been taking money from my account for weeks",
+        "my sister sold my jewellery while I was in hospital",
+        "ex partner kept the child benefit and won't give me a penny",
+        "my brother took my nan's pension card and has been spending it",
+        "my ex removed my laptop while I was at work, I want to report it",
+    ],
+)
+def test_money_taken_by_family_is_prompted_but_not_urgent(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+    assert result.recommended_grade != IMMEDIATE, (narrative, codes(result))
+
+
+# --- 18. a handler's shorthand -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "Historic DV. IP wishes to report ex partner, no current contact",
+        "C/R reports DA incident last week, suspect not at address",
+        "he has order not to contact me but turned up last night",
+    ],
+)
+def test_handler_shorthand_for_domestic_abuse_is_prompted(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+
+
+def test_a_dialect_da_is_a_dad_not_domestic_abuse():
+    result = words_only("my da's taking me to the football on Saturday")
+    assert not result.da_prompt, codes(result)
+
+
+# --- 19. the call ended on a cry -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "Female screaming heard, then the line went dead",
+        "woman crying for help, call disconnected, no answer on callback",
+        "can hear shouting and a woman crying then the phone cut off",
+    ],
+)
+def test_a_call_that_ends_on_a_cry_is_immediate_and_prompted(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+    assert result.da_prompt, (narrative, codes(result))
+
+
+# --- 20. more danger now: casualties, fire, crashes, someone inside, chasing ---------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "gunshots outside, a man down on the pavement not moving",
+        "lad bleeding from the neck outside the chippy, he's still breathing",
+        "smoke pouring from the flat below. Elderly woman lives there. She's not answering.",
+        "the shed's alight and the fire's spreading to the house, my dad's still inside",
+        "van's gone over on its side in a field, driver hanging upside down in his seatbelt",
+        "back door's smashed in and I can hear somebody walking about upstairs",
+        "they're throwing petrol bombs at the house next door",
+        "my girlfriend's ex is chasing us down the street",
+        "he was hitting his girlfriend and now he's swinging at staff",
+        "my boyfriend's stood at the top of the stairs blocking me in",
+    ],
+)
+def test_more_danger_now_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+
+
+def test_a_dog_set_on_someone_by_a_partner_is_domestic_abuse():
+    result = words_only("my partner set the dogs on me and they've bit my leg")
+    assert result.da_prompt, codes(result)
+
+
+# --- 21. old threats, garden damage and props stay calm ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "a guy said he'd knock my teeth out last Tuesday. Nothing since.",
+        "my neighbour told me last month she'd burn my car out, I just want it logged",
+        "some kids smashed my garden ornaments again overnight",
+        "youths set fire tae me wheelie bin, it's oot noo",
+        "someone kicked over ma plant pots",
+        "actors with fake swords in the parade on Sunday",
+        "a stranger punched me three days ago, I want to report it",
+    ],
+)
+def test_old_threats_damage_and_props_stay_calm(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
+
+
+def test_a_threat_reported_for_tonight_stays_immediate():
+    result = words_only("he said he'd kill me tonight and he's outside now")
+    assert result.recommended_grade == IMMEDIATE, codes(result)
+
+
+# --- 22. a partner's violence days ago is still recent -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my husband hit me three days ago, he's at work, I want to report it",
+        "my girlfriend punched me at the weekend, she's at her mum's",
+    ],
+)
+def test_violence_by_a_partner_days_ago_is_priority(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == PRIORITY, (narrative, codes(result))
+    assert result.da_prompt, (narrative, codes(result))
