@@ -157,6 +157,11 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": 1.0,
             "options": {"expires": 5},
         },
+        "dispatch-victim-callback-sweep": {
+            "task": "dispatch.tasks.victim_callback_sweep",
+            "schedule": 5.0,
+            "options": {"expires": 5},
+        },
         "dispatch-divert-sweep": {
             "task": "dispatch.tasks.divert_sweep",
             "schedule": 1.0,

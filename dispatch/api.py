@@ -18,7 +18,7 @@ from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import record_refusal
 from cad.models import Area, Incident
 from dispatch import selectors, services
-from dispatch.models import Assignment, Divert, Unit
+from dispatch.models import Assignment, Divert, Unit, VictimCallback
 
 
 class UnitRowSerializer(serializers.Serializer):
@@ -130,6 +130,55 @@ class UnitMessageView(APIView):
             ),
         )
         return Response(sent, status=status.HTTP_201_CREATED)
+
+
+class VictimCallbackOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    incident = serializers.IntegerField()
+    reference = serializers.CharField()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    raised_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    escalated_at = serializers.DateTimeField(allow_null=True)
+    done_at = serializers.DateTimeField(allow_null=True)
+    done_by = serializers.CharField(allow_null=True)
+    outcome = serializers.CharField(allow_blank=True)
+
+
+class VictimCallbackRecordSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=services.OUTCOME_MAX)
+
+
+class VictimCallbackListView(APIView):
+    """Victims of domestic abuse to call back (their incident lost its unit, warned or
+    breached with no unit at scene), the overdue first."""
+
+    roles = policy_roles("victim_callback.record")
+
+    @extend_schema(responses=VictimCallbackOut(many=True))
+    def get(self, request):
+        return Response(
+            [selectors.victim_callback_representation(c) for c in selectors.open_victim_callbacks()]
+        )
+
+
+class VictimCallbackRecordView(APIView):
+    """Record the call back: what she was told and how she is (409 when already recorded)."""
+
+    roles = policy_roles("victim_callback.record")
+
+    @extend_schema(request=VictimCallbackRecordSerializer, responses=VictimCallbackOut)
+    def post(self, request, pk):
+        get_object_or_404(VictimCallback, pk=pk)
+        data = parsed(VictimCallbackRecordSerializer, request)
+        callback = run_service(
+            request,
+            lambda: services.victim_callback_record(
+                actor=request.user, callback_id=pk, outcome=data["outcome"]
+            ),
+        )
+        return Response(selectors.victim_callback_representation(callback))
 
 
 class AssignSerializer(serializers.Serializer):

@@ -33,4 +33,10 @@ urlpatterns = [
         name="api-divert-challenge-outcome",
     ),
     path("boards/overdue/", api.OverdueBoardView.as_view(), name="api-board-overdue"),
+    path("victim-callbacks/", api.VictimCallbackListView.as_view(), name="api-victim-callbacks"),
+    path(
+        "victim-callbacks/<int:pk>/",
+        api.VictimCallbackRecordView.as_view(),
+        name="api-victim-callback",
+    ),
 ]

@@ -301,3 +301,49 @@ class DeadlineChange(AppendOnlyModel):
 
 
 from dispatch.models_qart import *  # noqa: E402,F401,F403
+
+
+class VictimCallback(models.Model):
+    """A task to call the victim of a domestic abuse incident back: tell her where help is
+    and re-check the risk. Raised when the incident has no unit at scene and loses its
+    unit, warns or breaches; one open task per incident at a time; escalates to the
+    supervisor when it is not done in time, as a follow-up does."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To call back"
+        ESCALATED = "escalated", "Overdue: with the supervisor"
+        DONE = "done", "Called back"
+
+    OPEN_STATUSES = (Status.OPEN, Status.ESCALATED)
+
+    incident = models.ForeignKey(
+        "cad.Incident", on_delete=models.PROTECT, related_name="victim_callbacks"
+    )
+    reason = models.CharField(max_length=32)  # the escalation level that raised it
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    raised_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"],
+                condition=models.Q(status__in=["open", "escalated"]),
+                name="one_open_victim_callback",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="victim_callback_due")]
+
+    @property
+    def reason_words(self) -> str:
+        return {
+            "unresourced": "lost her unit",
+            "clock_warning": "75 % of the time gone, no unit at scene",
+            "clock_breached": "target passed, no unit at scene",
+        }.get(self.reason, self.reason)

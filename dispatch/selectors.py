@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from cad.models import GRADE_ORDER, Grade, Incident, NarrativeEntry, OpeningCode
 from dispatch import clocks
-from dispatch.models import Assignment, DeadlineChange, Divert, Escalation, Unit
+from dispatch.models import (
+    Assignment,
+    DeadlineChange,
+    Divert,
+    Escalation,
+    Unit,
+    VictimCallback,
+)
 
 log = logging.getLogger(__name__)
 
@@ -450,3 +457,28 @@ def open_escalations_count(now: datetime | None = None) -> int:
         incident__status=Incident.Status.OPEN,
         level__in=[Escalation.Level.CLOCK_BREACHED, Escalation.Level.CLOCK_REESCALATED],
     ).count()
+
+
+def open_victim_callbacks() -> list:
+    """Victims to call back, the overdue first, then by when they are due."""
+    return list(
+        VictimCallback.objects.filter(status__in=VictimCallback.OPEN_STATUSES)
+        .select_related("incident")
+        .order_by("-status", "due_at")
+    )
+
+
+def victim_callback_representation(callback) -> dict:
+    return {
+        "id": callback.pk,
+        "incident": callback.incident_id,
+        "reference": callback.incident.reference,
+        "reason": callback.reason,
+        "status": callback.status,
+        "raised_at": _iso(callback.raised_at),
+        "due_at": _iso(callback.due_at),
+        "escalated_at": _iso(callback.escalated_at),
+        "done_at": _iso(callback.done_at),
+        "done_by": callback.done_by.username if callback.done_by else None,
+        "outcome": callback.outcome,
+    }

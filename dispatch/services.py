@@ -27,6 +27,7 @@ from dispatch.models import (
     Escalation,
     Unit,
     UnitStatusChange,
+    VictimCallback,
 )
 from dispatch.selectors import unresourced_allowance
 
@@ -221,7 +222,139 @@ def _raise_clock_alert(incident: Incident, alert: clocks.Alert, now: datetime) -
             unresourced_since=_iso(incident.unresourced_since),
         ),
     )
+    if (
+        alert.level in VICTIM_CALLBACK_LEVELS
+        and incident.domestic_abuse
+        and incident.first_arrival_at is None
+    ):
+        _raise_victim_callback(incident, alert.level, now)
     return True
+
+
+# --- calling the victim back ----------------------------------------------------------------
+
+# A domestic abuse incident with no unit at scene that loses its unit, warns or breaches:
+# the victim is called back (told where help is, the risk re-checked), within this time.
+VICTIM_CALLBACK_LEVELS = (
+    Escalation.Level.UNRESOURCED,
+    Escalation.Level.CLOCK_WARNING,
+    Escalation.Level.CLOCK_BREACHED,
+)
+VICTIM_CALLBACK_WORDS = {
+    Escalation.Level.UNRESOURCED: "no unit is on the way",
+    Escalation.Level.CLOCK_WARNING: "75 % of the response time is gone with no unit at scene",
+    Escalation.Level.CLOCK_BREACHED: "the response target has passed with no unit at scene",
+}
+CALLBACK_AUDIENCE = policy_roles("hears.victim_callback")
+OUTCOME_MAX = 2000
+
+
+def victim_callback_due() -> timedelta:
+    return timedelta(minutes=getattr(settings, "CAD_VICTIM_CALLBACK_MINUTES", 5))
+
+
+def _callback_data(callback: VictimCallback, **extra) -> dict:
+    incident = callback.incident
+    return _incident_data(
+        incident,
+        callback=callback.pk,
+        reason=callback.reason,
+        status=callback.status,
+        due_at=_iso(callback.due_at),
+        **extra,
+    )
+
+
+def _raise_victim_callback(incident: Incident, reason: str, now: datetime) -> bool:
+    """Open the task once: while one is open for the incident, no second is raised."""
+    try:
+        with transaction.atomic():
+            callback = VictimCallback.objects.create(
+                incident=incident, reason=reason, raised_at=now, due_at=now + victim_callback_due()
+            )
+    except IntegrityError:  # already open (or a racing sweep opened it)
+        return False
+    publish(
+        "incident.victim_callback",
+        incident=incident,
+        roles=CALLBACK_AUDIENCE,
+        at=now,
+        data=_callback_data(
+            callback,
+            summary=f"Call the victim back on {incident.reference}: "
+            f"{VICTIM_CALLBACK_WORDS[reason]}. Tell her where help is and re-check the risk.",
+        ),
+    )
+    return True
+
+
+def victim_callback_record(
+    *, actor, callback_id: int, outcome: str, now: datetime | None = None
+) -> VictimCallback:
+    """The dispatcher or call handler records the call back: what she was told, how she is."""
+    require(actor, "victim_callback.record")
+    now = _now(now)
+    outcome = outcome.strip() if isinstance(outcome, str) else ""
+    if not outcome:
+        raise InvalidInput({"outcome": ["Say what the victim was told and how she is."]})
+    if len(outcome) > OUTCOME_MAX:
+        raise InvalidInput({"outcome": [f"At most {OUTCOME_MAX} characters."]})
+    with service_transaction():
+        callback = (
+            VictimCallback.objects.select_for_update(of=("self",))
+            .select_related("incident")
+            .get(pk=callback_id)
+        )
+        if callback.status == VictimCallback.Status.DONE:
+            raise Conflict(f"The call back on {callback.incident.reference} is already recorded.")
+        callback.status = VictimCallback.Status.DONE
+        callback.done_at, callback.done_by, callback.outcome = now, actor, outcome
+        callback.save(update_fields=["status", "done_at", "done_by", "outcome"])
+        publish(
+            "incident.victim_callback_done",
+            incident=callback.incident,
+            actor=actor,
+            roles=CALLBACK_AUDIENCE,
+            at=now,
+            data=_callback_data(
+                callback, summary=f"Victim called back on {callback.incident.reference}"
+            ),
+        )
+    return callback
+
+
+def victim_callback_sweep(*, now: datetime | None = None, batch: int = 100) -> int:
+    """A call back not done in time goes to the supervisor, once."""
+    now = _now(now)
+    due = VictimCallback.objects.filter(status=VictimCallback.Status.OPEN, due_at__lte=now)
+    if not due.exists():
+        return 0
+    raised = 0
+    while True:
+        with service_transaction():
+            rows = list(
+                due.select_for_update(skip_locked=True, of=("self",))
+                .select_related("incident")
+                .order_by("due_at")[:batch]
+            )
+            for callback in rows:
+                callback.status = VictimCallback.Status.ESCALATED
+                callback.escalated_at = now
+                callback.save(update_fields=["status", "escalated_at"])
+                publish(
+                    "incident.victim_callback_overdue",
+                    incident=callback.incident,
+                    roles=CALLBACK_AUDIENCE,
+                    at=now,
+                    data=_callback_data(
+                        callback,
+                        summary=f"The victim on {callback.incident.reference} has not been "
+                        "called back: with the supervisor.",
+                    ),
+                )
+                raised += 1
+        if len(rows) < batch:
+            return raised
 
 
 def _sweep_incident(incident: Incident, now: datetime) -> int:

@@ -18,3 +18,8 @@ def assignment_ack_sweep() -> int:
 @shared_task(name="dispatch.tasks.divert_sweep", ignore_result=True)
 def divert_sweep() -> int:
     return services.divert_sweep()
+
+
+@shared_task(name="dispatch.tasks.victim_callback_sweep", ignore_result=True)
+def victim_callback_sweep() -> int:
+    return services.victim_callback_sweep()

@@ -52,6 +52,8 @@ def board(request):
         {
             "incidents": incidents,
             "units": [selectors.unit_row(unit) for unit in units],
+            "callbacks": selectors.open_victim_callbacks(),
+            "can_call_back": allows(request.user, "victim_callback.record"),
             "can_dispatch": allows(request.user, "unit.divert"),
             "pending_reviews": selectors.divert_review_queue().count(),
         },
@@ -103,6 +105,7 @@ def overdue_board(request):
             "diverted": list(selectors.diverted_without_replacement()),
             "downgraded": selectors.downgraded_incidents(),
             "other_items": selectors.other_supervisor_items(),
+            "callbacks": selectors.open_victim_callbacks(),
         },
     )
 

@@ -55,6 +55,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "queue.replacement": (R.INSPECTOR, R.DISPATCHER, R.SUPERVISOR),
     "terminal": (R.UNIT,),
     "unit.message": (R.UNIT,),
+    "victim_callback.record": (R.DISPATCHER, R.CALL_HANDLER, R.SUPERVISOR),
     # --- special schemes ------------------------------------------------------------------
     "scheme.read": (R.OIC, R.CRIME_MANAGER, R.INTELLIGENCE, R.SUPERVISOR),
     "scheme.request": (R.OIC, R.INTELLIGENCE),
@@ -103,6 +104,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "hears.intel_desk": (R.INTELLIGENCE,),
     "hears.intel_supervision": (R.SUPERVISOR,),
     "hears.qart": (R.QART, R.SUPERVISOR),
+    "hears.victim_callback": (R.DISPATCHER, R.CALL_HANDLER, R.SUPERVISOR),
 }
 
 

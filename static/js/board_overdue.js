@@ -43,6 +43,9 @@ onEvent((frame) => {
         key: `review-overdue-${data.divert}`,
       });
       break;
+    case "incident.victim_callback_overdue":
+      showAlert(data.summary, { level: "danger", sound: true, key: `callback-overdue-${data.callback}` });
+      break;
     case "unit.unable_to_attend":
       showAlert(data.summary, { level: "danger", sound: true, key: `unit-said-${frame.id}` });
       break;

@@ -1,6 +1,6 @@
 // The dispatcher's board: live incidents and units; keyboard selection, assign and divert.
 import { showAlert, onEvent } from "./live.js";
-import { apiPost, errorText, liveFragment, markSelected, moveSelection, say, typing } from "./screen.js";
+import { apiPost, errorText, liveFragment, markSelected, moveSelection, refreshFragment, say, typing } from "./screen.js";
 
 const region = document.getElementById("board-live");
 const form = document.getElementById("dispatch-command");
@@ -108,6 +108,24 @@ if (form) {
   });
 }
 
+// Record a call back to a victim: what she was told and how she is.
+region.addEventListener("submit", async (event) => {
+  const callbackForm = event.target.closest("[data-callback-form]");
+  if (!callbackForm) return;
+  event.preventDefault();
+  const output = callbackForm.querySelector(".form-result");
+  const response = await apiPost(`/api/v1/victim-callbacks/${callbackForm.dataset.callbackForm}/`, {
+    outcome: callbackForm.elements.outcome.value,
+  });
+  if (response.ok) {
+    callbackForm.elements.outcome.value = "";
+    say(output, `Recorded for ${response.data.reference}.`);
+    refreshFragment(region).catch(() => {});
+  } else {
+    say(output, errorText(response), "error");
+  }
+});
+
 region.addEventListener("click", (event) => {
   const row = event.target.closest("tr");
   if (!row || event.target.closest("a")) return;
@@ -198,6 +216,8 @@ onEvent((frame) => {
       level: "danger",
       key: `unresourced-${data.incident}-${data.unresourced_since}`,
     });
+  } else if (frame.kind === "incident.victim_callback" || frame.kind === "incident.victim_callback_overdue") {
+    showAlert(data.summary, { level: "danger", sound: true, key: `callback-${frame.id}` });
   } else if (frame.kind === "unit.unable_to_attend" || frame.kind === "unit.message") {
     // The terminal said no, or spoke: it stays on screen until someone dismisses it.
     showAlert(data.summary, {

@@ -105,6 +105,8 @@ API = [
     ("POST", "/api/v1/units/", {"admin"}),
     ("POST", "/api/v1/units/NOPE/status/", {"unit", "dispatcher"}),
     ("POST", "/api/v1/units/NOPE/messages/", {"unit"}),
+    ("GET", "/api/v1/victim-callbacks/", {"dispatcher", "call_handler", "supervisor"}),
+    ("POST", "/api/v1/victim-callbacks/999999/", {"dispatcher", "call_handler", "supervisor"}),
     ("POST", "/api/v1/units/NOPE/divert/", {"dispatcher"}),
     ("POST", "/api/v1/incidents/999999/assign/", {"dispatcher", "inspector"}),
     (
