@@ -201,6 +201,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Minutes to call a domestic abuse victim back before the task goes to the supervisor.
+CAD_VICTIM_CALLBACK_MINUTES = int(os.environ.get("CAD_VICTIM_CALLBACK_MINUTES", "5"))
+
 LOGIN_URL = "login"
 # Signing in lands on the main screen of the user's role (cad.kernel.navigation.HOME_SCREENS).
 LOGIN_REDIRECT_URL = "cad:start"
