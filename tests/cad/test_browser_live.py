@@ -9,9 +9,12 @@ from tests.factories import ensure_opening_codes
 pytestmark = pytest.mark.browser
 
 
-def test_dispatcher_sees_an_event_appear_without_reload(browser_login, make_user, api_for):
+def test_dispatcher_sees_an_event_appear_without_reload(
+    browser_login, live_asgi, make_user, api_for
+):
     ensure_opening_codes()
     page = browser_login(make_user("dispatcher"))
+    page.goto(f"{live_asgi}/")  # the events page (signing in lands on the board)
     page.wait_for_selector("#live-status[data-state=live]")
     page.evaluate("window.__sameDocument = true")
 
