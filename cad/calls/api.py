@@ -219,10 +219,16 @@ class FollowUpListView(APIView):
         return Response(selectors.my_follow_ups(request.user))
 
 
+CHOOSE_A_ROLE = "Choose the person's role: victim, suspect, caller or other."
+
+
 class PersonSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     dob = serializers.DateField(required=False, allow_null=True)
-    role = serializers.CharField(max_length=16, required=False)
+    # Required: a default would show a suspect as "(victim)" on the unit's terminal.
+    role = serializers.CharField(
+        max_length=16, error_messages={"required": CHOOSE_A_ROLE, "blank": CHOOSE_A_ROLE}
+    )
 
 
 # --- the incident as the API gives it (typed for the OpenAPI schema) -------------------

@@ -45,6 +45,17 @@ export function errorText(result) {
     .join(" · ");
 }
 
+// Nested refusals ({"persons": {"0": {"role": ["..."]}}}) as readable lines: "item 1, role: ...".
+function flattenMessages(value, path = "") {
+  if (value === null || value === undefined) return [];
+  if (typeof value !== "object") return [`${path}${value}`];
+  if (Array.isArray(value)) return value.flatMap((item) => flattenMessages(item, path));
+  return Object.entries(value).flatMap(([key, inner]) => {
+    const name = /^\d+$/.test(key) ? `item ${Number(key) + 1}` : key.replaceAll("_", " ");
+    return flattenMessages(inner, `${path}${name}: `);
+  });
+}
+
 // A refusal as a list in its box, one line per field ({"detail": "..."} or {"field":
 // ["message", ...]}), each line marked with its field; `labels` names fields for people and
 // `form` moves the focus to the first field refused.
@@ -63,10 +74,7 @@ export function showErrors(box, status, data, { labels = {}, form = null } = {})
     add(data.detail);
   } else {
     for (const [field, messages] of Object.entries(data)) {
-      const text = [].concat(messages)
-        .map((m) => (typeof m === "string" ? m : Object.entries(m || {}).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ")))
-        .join(" ");
-      add(`${labels[field] || field.replaceAll("_", " ")}: ${text}`, field);
+      add(`${labels[field] || field.replaceAll("_", " ")}: ${flattenMessages(messages).join(" ")}`, field);
     }
   }
   box.append(list);

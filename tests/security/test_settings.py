@@ -157,3 +157,11 @@ def test_secure_cookies_and_hsts_in_production():
     )
     assert result.stdout.split() == ["True", "True", "True", "True", "False"], result.stderr
     assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_pages_write_dates_one_way():
+    """Day, short month, 24-hour time: no weekday, no unpadded day, no slashes, no am/pm."""
+    for template in TEMPLATES:
+        text = template.read_text()
+        for fmt in re.findall(r'\|(?:date|time):"([^"]*)"', text):
+            assert not re.search(r"[jDlNnSAaPgh/]", fmt), f"{template.name}: {fmt}"
