@@ -13,6 +13,7 @@ from cad.kernel.policy import allows
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE, ROLE_LABELS, has_role, role_required, user_roles
 from cad.models import ClosingCode, Contact, Grade
+from dispatch.selectors import open_victim_callbacks
 from intelligence.selectors import check_summary
 from schemes.selectors import scheme_lookup
 
@@ -169,6 +170,7 @@ def contact_page(request, pk):
 def follow_ups(request):
     """My follow-ups (acknowledge them here); supervisors also see escalated ones."""
     is_supervisor = allows(request.user, "follow_up.supervise")
+    may_call_back = allows(request.user, "victim_callback.record")
     live_part = request.GET.get("part") == "live"
     return render(
         request,
@@ -178,6 +180,9 @@ def follow_ups(request):
             "is_supervisor": is_supervisor,
             "escalated": selectors.supervisor_follow_ups() if is_supervisor else [],
             "board": selectors.supervisor_board_items() if is_supervisor else [],
+            # Victims to call back: the call handler's and the dispatcher's task too.
+            "callbacks": open_victim_callbacks() if may_call_back else [],
+            "can_call_back": may_call_back,
         },
     )
 

@@ -1,6 +1,7 @@
 // Follow-ups: acknowledge, complete, or (supervisors) take or hand on; updated in place, live.
-import { showErrors } from "./screen.js";
-import { api, liveFragment, refreshFragment } from "./screen.js";
+import { onEvent, showAlert } from "./live.js";
+import { api, liveFragment, refreshFragment, showErrors } from "./screen.js";
+import { recordCallbacks } from "./victim_callbacks.js";
 
 const errors = document.getElementById("follow-up-errors");
 const region = document.getElementById("follow-ups-live");
@@ -31,5 +32,12 @@ document.addEventListener("click", (event) => {
   if (button) act(button);
 });
 
-// Re-rendered in place when a follow-up changes: what someone is typing stays.
-liveFragment(region, { kinds: ["contact.follow_up"], delayMs: 200 });
+// Re-rendered in place when a follow-up or a call back changes: what someone is typing stays.
+liveFragment(region, { kinds: ["contact.follow_up", "incident.victim_callback"], delayMs: 200 });
+recordCallbacks(region);
+
+onEvent((frame) => {
+  if (frame.kind === "incident.victim_callback" || frame.kind === "incident.victim_callback_overdue") {
+    showAlert(frame.data.summary, { level: "danger", sound: true, key: `callback-${frame.id}` });
+  }
+}, "incident.victim_callback");

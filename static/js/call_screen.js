@@ -1,6 +1,6 @@
 // The call handler's screen: lookups while typing, save the incident, then grade it.
 // Keyboard first: Alt+S save, Alt+C contact only, Alt+G grade, Alt+N next call.
-import { onEvent } from "./live.js";
+import { onEvent, showAlert } from "./live.js";
 import { api, debounce, el, localTime, refreshFragment, showErrors } from "./screen.js";
 
 const config = JSON.parse(document.getElementById("call-config").textContent);
@@ -303,3 +303,11 @@ onEvent((frame) => {
   if (!incident || frame.data.incident !== incident.id) return;
   if (["incident.entry_added", "incident.graded"].includes(frame.kind)) showAssessment();
 }, "incident.");
+
+// A victim to call back (her incident has no unit at scene): every call handler is told at
+// once, and records it on the follow-ups page.
+onEvent((frame) => {
+  if (frame.kind === "incident.victim_callback") {
+    showAlert(`${frame.data.summary} Record it on Follow-ups.`, { level: "danger", sound: true, key: `callback-${frame.id}` });
+  }
+}, "incident.victim_callback");

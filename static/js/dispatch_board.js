@@ -1,5 +1,6 @@
 // The dispatcher's board: live incidents and units; keyboard selection, assign and divert.
 import { showAlert, onEvent } from "./live.js";
+import { recordCallbacks } from "./victim_callbacks.js";
 import { apiPost, errorText, liveFragment, markSelected, moveSelection, refreshFragment, say, typing } from "./screen.js";
 
 const region = document.getElementById("board-live");
@@ -108,23 +109,7 @@ if (form) {
   });
 }
 
-// Record a call back to a victim: what she was told and how she is.
-region.addEventListener("submit", async (event) => {
-  const callbackForm = event.target.closest("[data-callback-form]");
-  if (!callbackForm) return;
-  event.preventDefault();
-  const output = callbackForm.querySelector(".form-result");
-  const response = await apiPost(`/api/v1/victim-callbacks/${callbackForm.dataset.callbackForm}/`, {
-    outcome: callbackForm.elements.outcome.value,
-  });
-  if (response.ok) {
-    callbackForm.elements.outcome.value = "";
-    say(output, `Recorded for ${response.data.reference}.`);
-    refreshFragment(region).catch(() => {});
-  } else {
-    say(output, errorText(response), "error");
-  }
-});
+recordCallbacks(region);
 
 region.addEventListener("click", (event) => {
   const row = event.target.closest("tr");

@@ -91,3 +91,34 @@ def test_the_supervisors_list_updates_in_place_keeping_what_is_being_typed(
     assert boss.evaluate("window.notReloaded") is True
     assert boss.input_value(owner_field) == "pc-d"
     assert boss.evaluate("document.activeElement.dataset.ownerFor") == str(first.id)
+
+
+def test_a_call_handler_is_told_to_call_the_victim_back_and_records_it(
+    browser_login, live_asgi, make_user
+):
+    from dispatch import services as dispatch_services
+    from dispatch.models import VictimCallback
+    from tests.factories import incident_factory
+
+    now = timezone.now()
+    incident = incident_factory(
+        actor=make_user("call_handler"),
+        received_at=now - timedelta(minutes=12),
+        grade="IMMEDIATE",
+        domestic_abuse=True,
+        narrative="He's outside shouting he'll kill me",
+    )
+    page = browser_login(make_user("call_handler"))
+    page.goto(f"{live_asgi}/follow-ups/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    page.evaluate("window.__sameDocument = true")
+
+    dispatch_services.clock_sweep(now=now)  # 75 % gone, no unit at scene: call her back
+    page.wait_for_selector(f"#alerts .alert-danger:has-text('{incident.reference}')")
+    field = page.wait_for_selector("[data-callback-form] input[name=outcome]")
+    field.fill("Safe upstairs with the door locked; told to ring 999 again if he returns")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-callbacks]", state="detached")
+    callback = VictimCallback.objects.get(incident=incident)
+    assert callback.status == "done" and "Safe upstairs" in callback.outcome
+    assert page.evaluate("window.__sameDocument") is True

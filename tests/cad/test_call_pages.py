@@ -185,3 +185,13 @@ def test_seed_demo_is_idempotent(make_user):
     assert FollowUp.objects.filter(status=FollowUp.Status.OVERDUE).count() == 1
     call_command("seed_demo", password=PASSWORD)
     assert (Contact.objects.count(), Incident.objects.count()) == counts
+
+
+def test_the_incident_list_shows_the_opening_code_by_its_label(client, make_user):
+    from cad.models import OpeningCode
+
+    incident = incident_factory(narrative="Caller reports a bike stolen from the shed")
+    login(client, make_user("dispatcher"))
+    html = client.get("/incidents/").content.decode()
+    assert f"<td>{OpeningCode.label_for(incident.opening_code)}</td>" in html
+    assert f"<td>{incident.opening_code}</td>" not in html
