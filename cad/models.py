@@ -310,6 +310,13 @@ class OpeningCode(models.Model):
         return self.label
 
     @classmethod
+    def label_of_incident(cls):
+        """The label of an incident's opening code, for `.annotate()` on incidents."""
+        return models.Subquery(
+            cls.objects.filter(code=models.OuterRef("opening_code")).values("label")[:1]
+        )
+
+    @classmethod
     def label_for(cls, code: str) -> str:
         """What people read for a code: "Suspicious circumstances", not the slug."""
         return cls.objects.filter(code=code).values_list("label", flat=True).first() or code

@@ -340,10 +340,14 @@ class VictimCallback(models.Model):
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="victim_callback_due")]
 
+    # Why the victim is to be called back, by the escalation level that raised the task:
+    # the words the boards and the alert both use.
+    REASON_WORDS = {
+        "unresourced": "her incident lost its unit",
+        "clock_warning": "75 % of the response time is gone with no unit at scene",
+        "clock_breached": "the response target has passed with no unit at scene",
+    }
+
     @property
     def reason_words(self) -> str:
-        return {
-            "unresourced": "lost her unit",
-            "clock_warning": "75 % of the time gone, no unit at scene",
-            "clock_breached": "target passed, no unit at scene",
-        }.get(self.reason, self.reason)
+        return self.REASON_WORDS.get(self.reason, self.reason)

@@ -243,10 +243,9 @@ def _grade_rank(grade: str | None) -> int:
 def dispatcher_incidents(now: datetime | None = None) -> list[Incident]:
     """Open incidents by urgency: running clocks by deadline, then ungraded, then the rest."""
     now = now or timezone.now()
-    label = OpeningCode.objects.filter(code=OuterRef("opening_code")).values("label")[:1]
     incidents = list(
         Incident.objects.filter(status=Incident.Status.OPEN)
-        .annotate(opening_code_label=Subquery(label))
+        .annotate(opening_code_label=OpeningCode.label_of_incident())
         .prefetch_related(
             Prefetch(
                 "assignments",

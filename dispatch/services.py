@@ -240,11 +240,6 @@ VICTIM_CALLBACK_LEVELS = (
     Escalation.Level.CLOCK_WARNING,
     Escalation.Level.CLOCK_BREACHED,
 )
-VICTIM_CALLBACK_WORDS = {
-    Escalation.Level.UNRESOURCED: "no unit is on the way",
-    Escalation.Level.CLOCK_WARNING: "75 % of the response time is gone with no unit at scene",
-    Escalation.Level.CLOCK_BREACHED: "the response target has passed with no unit at scene",
-}
 CALLBACK_AUDIENCE = policy_roles("hears.victim_callback")
 OUTCOME_MAX = 2000
 
@@ -282,7 +277,7 @@ def _raise_victim_callback(incident: Incident, reason: str, now: datetime) -> bo
         data=_callback_data(
             callback,
             summary=f"Call the victim back on {incident.reference}: "
-            f"{VICTIM_CALLBACK_WORDS[reason]}. Tell her where help is and re-check the risk.",
+            f"{callback.reason_words}. Tell her where help is and re-check the risk.",
         ),
     )
     return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -309,10 +309,9 @@ def incident_history(incident: Incident, limit: int = 200) -> list[dict]:
 
 
 def open_incidents(limit: int = 200) -> list[Incident]:
-    label = OpeningCode.objects.filter(code=OuterRef("opening_code")).values("label")[:1]
     return list(
         Incident.objects.filter(status=Incident.Status.OPEN)
-        .annotate(opening_code_label=Subquery(label))
+        .annotate(opening_code_label=OpeningCode.label_of_incident())
         .order_by("-received_at")[:limit]
     )
 
