@@ -26,6 +26,12 @@ class Area(models.TextChoices):
     RURAL = "rural", "Rural"
 
 
+class LocationSource(models.TextChoices):
+    GAZETTEER = "gazetteer", "Gazetteer"
+    CALLER = "caller", "Caller's location"
+    MANUAL = "manual", "Placed on the map"
+
+
 class Grade(models.TextChoices):
     IMMEDIATE = "IMMEDIATE", "Immediate"
     PRIORITY = "PRIORITY", "Priority"
@@ -148,6 +154,8 @@ class Contact(models.Model):
     address = models.CharField(max_length=300, blank=True, default="")
     postcode = models.CharField(max_length=16, blank=True, default="")
     address_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    # The gazetteer's address point chosen for the address, when one was.
+    uprn = models.BigIntegerField(null=True, blank=True, db_index=True)
     summary = models.TextField(blank=True, default="")
     # Possible domestic abuse (the summary's words or the intelligence check): it must be
     # answered on the contact too, whether or not an incident follows.
@@ -188,6 +196,13 @@ class Incident(models.Model):
     address = models.CharField(max_length=300, blank=True, default="")
     postcode = models.CharField(max_length=16, blank=True, default="")
     address_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    uprn = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # Where the incident is (WGS84 degrees) and how that was learnt.
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    location_source = models.CharField(
+        max_length=16, choices=LocationSource.choices, blank=True, default=""
+    )
     area = models.CharField(max_length=8, choices=Area.choices, default=Area.URBAN)
     opening_code = models.CharField(max_length=64)
 
