@@ -56,6 +56,13 @@ POLICY: dict[str, tuple[str, ...]] = {
     "terminal": (R.UNIT,),
     "unit.message": (R.UNIT,),
     "victim_callback.record": (R.DISPATCHER, R.CALL_HANDLER, R.SUPERVISOR),
+    # --- geography ------------------------------------------------------------------------
+    # A unit's terminal posts its own position; admin and the AVL feed post for any unit.
+    "unit.position": (R.UNIT, R.ADMIN, R.AVL),
+    "unit.position_any": (R.ADMIN, R.AVL),
+    "incident.recommendations": (R.DISPATCHER, R.INSPECTOR, R.CONTROLLER),
+    # The live map on the dispatcher's and the supervisor's boards.
+    "map.read": DISPATCH_DESK,
     # --- special schemes ------------------------------------------------------------------
     "scheme.read": (R.OIC, R.CRIME_MANAGER, R.INTELLIGENCE, R.SUPERVISOR),
     "scheme.request": (R.OIC, R.INTELLIGENCE),
@@ -105,6 +112,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "hears.intel_supervision": (R.SUPERVISOR,),
     "hears.qart": (R.QART, R.SUPERVISOR),
     "hears.victim_callback": (R.DISPATCHER, R.CALL_HANDLER, R.SUPERVISOR),
+    # Sampled unit positions: the maps of the dispatch desk move with them.
+    "hears.unit_position": DISPATCH_DESK,
 }
 
 

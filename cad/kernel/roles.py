@@ -33,6 +33,8 @@ class Role(StrEnum):
     INTELLIGENCE = "intelligence"
     UNIT = "unit"
     ADMIN = "admin"
+    # An integration client: a vehicle location (AVL) feed that posts units' positions.
+    AVL = "avl"
 
 
 ALL_ROLES: tuple[str, ...] = tuple(role.value for role in Role)
@@ -48,6 +50,7 @@ ROLE_LABELS = {
     Role.INTELLIGENCE: "Intelligence / support",
     Role.UNIT: "Unit terminal",
     Role.ADMIN: "Administrator",
+    Role.AVL: "AVL feed (integration)",
 }
 # Marker for views open to every signed-in user holding at least one CAD role.
 ANY_ROLE = "__any__"
