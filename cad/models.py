@@ -32,6 +32,38 @@ class LocationSource(models.TextChoices):
     MANUAL = "manual", "Placed on the map"
 
 
+class AddressPoint(models.Model):
+    """One addressable place of the gazetteer (an AddressBase-style UPRN and its point).
+
+    Loaded by `load_gazetteer`; searched by cad.kernel.geocode on plain indexed columns
+    (no PostGIS or trigram extension): the postcode, the building number and the street
+    with its suffix written out, all from cad.kernel.normalise.parse_address.
+    """
+
+    uprn = models.BigIntegerField(primary_key=True)
+    address = models.CharField(max_length=300)
+    postcode = models.CharField(max_length=16, blank=True, default="")
+    lat = models.FloatField()
+    lon = models.FloatField()
+    # Byte order ("C"): one plain btree serves both a prefix (LIKE 'ACACIA AV%') and the
+    # order the candidates are read in, whatever the database's own collation.
+    postcode_key = models.CharField(max_length=8, blank=True, default="", db_collation="C")
+    number = models.CharField(max_length=16, blank=True, default="", db_collation="C")
+    flat = models.CharField(max_length=32, blank=True, default="", db_collation="C")
+    street = models.CharField(max_length=120, blank=True, default="", db_collation="C")
+    building = models.CharField(max_length=120, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["number", "street"], name="address_point_number_street"),
+            models.Index(fields=["street", "number"], name="address_point_street"),
+            models.Index(fields=["postcode_key", "number"], name="address_point_postcode"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.uprn} {self.address}"
+
+
 class Grade(models.TextChoices):
     IMMEDIATE = "IMMEDIATE", "Immediate"
     PRIORITY = "PRIORITY", "Priority"

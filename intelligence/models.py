@@ -58,10 +58,29 @@ class LogAddress(models.Model):
     premises_key = models.CharField(max_length=64, blank=True, default="")
     street_key = models.CharField(max_length=200, blank=True, default="")
     postcode_key = models.CharField(max_length=8, blank=True, default="")
+    # The gazetteer's address point, given or found when the address was recorded: a log on
+    # a UPRN is found however the address is typed.
+    uprn = models.BigIntegerField(null=True, blank=True)
+    # The building whatever the flat (cad.kernel.normalise.building_keys): "same building".
+    building_premises_key = models.CharField(max_length=64, blank=True, default="", db_default="")
+    building_street_key = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         indexes = [
             models.Index(fields=["address_key"], name="intel_address_key"),
+            models.Index(
+                fields=["uprn"], name="intel_address_uprn", condition=Q(uprn__isnull=False)
+            ),
+            models.Index(
+                fields=["building_premises_key"],
+                name="intel_building_premises",
+                condition=~Q(building_premises_key=""),
+            ),
+            models.Index(
+                fields=["building_street_key", "postcode_key"],
+                name="intel_building_street",
+                condition=~Q(building_street_key=""),
+            ),
             models.Index(
                 fields=["premises_key"],
                 name="intel_premises_key",
@@ -116,6 +135,7 @@ class IntelligenceCheck(models.Model):
     phone_key = models.CharField(max_length=32, blank=True, default="")
     address_key = models.CharField(max_length=200, blank=True, default="")
     premises_key = models.CharField(max_length=64, blank=True, default="")
+    uprn = models.BigIntegerField(null=True, blank=True)
     # [{"name_key": ..., "dob": ...}]: the person keys searched, never the names.
     person_keys = models.JSONField(default=list, blank=True)
     hit_count = models.PositiveIntegerField(default=0)

@@ -61,6 +61,15 @@ class Scheme(models.Model):
     premises_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # The address key without its postcode, for callers who do not give one.
     street_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    # The gazetteer's address point: a marker on a UPRN matches however the address is typed.
+    uprn = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The building whatever the flat (cad.kernel.normalise.building_keys): "same building".
+    building_premises_key = models.CharField(
+        max_length=64, blank=True, default="", db_default="", db_index=True
+    )
+    building_street_key = models.CharField(
+        max_length=200, blank=True, default="", db_default="", db_index=True
+    )
     # Why, and what the control room needs to know when a call comes in.
     reason = models.TextField()
     risk_level = models.CharField(max_length=8, choices=RiskLevel.choices, blank=True, default="")

@@ -10,6 +10,12 @@ matched exactly; an empty string means "nothing usable to match on".
   are sorted so "Flat 2, 14 Acacia Ave" and "14 Acacia Avenue, flat 2" agree.
 - premises_key: "<POSTCODE>|<numbers>", the part that must agree for a match
   when a postcode is known (street spellings vary more than numbers do).
+- parse_address: the premises split into flat, building number, street (suffixes written
+  out, "ACACIA AVENUE"), building name and postcode; "Flat 2, 14 Acacia Ave" and
+  "2, 14 Acacia Avenue" give flat 2 of number 14.
+- building_keys: the premises without the flat ("<POSTCODE>|<number>" and
+  "<number>|<street>"), so "14 Acacia Avenue" and "Flat 2, 14 Acacia Avenue" are found
+  as the same building.
 - name_key: Metaphone of first and last name, so "Jon Smyth" ~ "John Smith";
   titles ("Dr", "Mrs") and apostrophes are ignored, initials count only when alone.
 """
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import jellyfish
 import phonenumbers
@@ -130,6 +137,128 @@ def premises_key(address: str | None, postcode: str | None = "") -> str:
     if not code or not numbers:
         return ""
     return f"{code}|{'-'.join(numbers)}"[:PREMISES_KEY_MAX]
+
+
+# --- premises: flat, building number and street ---------------------------------------------
+
+TOKEN_RE = re.compile(r"\d+[A-Z]?\b|[A-Z]+")
+# Words before a number that make it a flat (sub-unit) number, not the building's.
+FLAT_MARKERS = {"FLAT", "FLATS", "APARTMENT", "APT", "UNIT", "ROOM", "SUITE", "MAISONETTE"}
+# The written-out form of each street suffix, so a prefix typed so far ("ACACIA AVEN")
+# matches the stored street ("ACACIA AVENUE") however the suffix was abbreviated.
+SUFFIX_WORDS = {
+    abbreviation: full
+    for full, abbreviation in STREET_SUFFIXES.items()
+    if full not in {"AV", "HOUSE"}
+}
+SUFFIX_WORDS.update({"AV": "AVENUE", "AVE": "AVENUE", "WAY": "WAY"})
+STREET_ENDS = set(SUFFIX_WORDS.values())
+STREET_MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class ParsedAddress:
+    postcode: str = ""  # postcode_key form ("SW1A1AA")
+    flat: str = ""  # sub-unit numbers, "-" between them ("2", "2-B")
+    number: str = ""  # the building's number ("14", "14A")
+    street: str = ""  # street words with the suffix written out ("ACACIA AVENUE")
+    building: str = ""  # a building's name before its number ("ROSE HOUSE")
+    others: tuple[str, ...] = ()  # every other word (town, district)
+
+    @property
+    def street_abbreviated(self) -> str:
+        """The street as address_key writes it ("ACACIA AVE")."""
+        return " ".join(STREET_SUFFIXES.get(word, word) for word in self.street.split())
+
+
+def _take_street(words: list[str]) -> list[str]:
+    # A suffix word first is a name ("St Johns Road", "Park Lane"), not the street's end.
+    street: list[str] = []
+    for word in words:
+        street.append(SUFFIX_WORDS.get(word, word) if street else word)
+        if (len(street) > 1 and street[-1] in STREET_ENDS) or len(street) == STREET_MAX_WORDS:
+            break
+    return street
+
+
+def parse_address(address: str | None, postcode: str | None = "") -> ParsedAddress:
+    """Split an address as typed into flat, building number, street and the rest.
+
+    A number after "Flat"/"Apartment"/"Unit" is a flat; of the other numbers, the last one
+    followed by a word is the building's number and any before it are flats ("2, 14 Acacia
+    Avenue"). The street is the words after the building number up to its suffix (or the
+    first words, when there is no number or nothing follows it).
+    """
+    text = fold(address or "")
+    code = postcode_key(postcode)
+    found = POSTCODE_RE.search(text)
+    if found:
+        code = code or postcode_key(found.group(0))
+        text = text[: found.start()] + " " + text[found.end() :]
+    tokens = TOKEN_RE.findall(text)
+    flats: list[str] = []
+    unmarked: list[int] = []  # positions of numbers with no flat word before them
+    for position, token in enumerate(tokens):
+        if not token[0].isdigit():
+            continue
+        if position and tokens[position - 1] in FLAT_MARKERS:
+            flats.append(token)
+        else:
+            unmarked.append(position)
+
+    def is_word(position: int) -> bool:
+        return (
+            position < len(tokens)
+            and not tokens[position][0].isdigit()
+            and tokens[position] not in ADDRESS_NOISE
+            and tokens[position] not in FLAT_MARKERS
+        )
+
+    building_at = next(
+        (position for position in reversed(unmarked) if is_word(position + 1)),
+        unmarked[-1] if unmarked else None,
+    )
+    flats += [tokens[position] for position in unmarked if position != building_at]
+    words = [
+        (position, token)
+        for position, token in enumerate(tokens)
+        if not token[0].isdigit() and token not in ADDRESS_NOISE and token not in FLAT_MARKERS
+    ]
+    if building_at is not None:
+        after = [word for position, word in words if position > building_at]
+        before = [word for position, word in words if position < building_at]
+        street = _take_street(after) or _take_street(before)
+        building = before if after else []
+    else:
+        after, before = [word for _, word in words], []
+        street = _take_street(after)
+        building = []
+    used = len(street) if after else 0
+    rest = after[used:] if after else before[len(street) :]
+    return ParsedAddress(
+        postcode=code,
+        flat="-".join(flats),
+        number=tokens[building_at] if building_at is not None else "",
+        street=" ".join(street),
+        building=" ".join(building),
+        others=tuple(rest),
+    )
+
+
+def building_keys(address: str | None, postcode: str | None = "") -> dict[str, str]:
+    """The keys of the building an address is in, whatever flat: "building_premises_key"
+    ("<POSTCODE>|<number>", "" without a postcode) and "building_street_key"
+    ("<number>|<street>", "" without a street). Both "" when there is no building number.
+    """
+    parsed = parse_address(address, postcode)
+    if not parsed.number:
+        return {"building_premises_key": "", "building_street_key": ""}
+    premises = f"{parsed.postcode}|{parsed.number}" if parsed.postcode else ""
+    street = f"{parsed.number}|{parsed.street_abbreviated}" if parsed.street else ""
+    return {
+        "building_premises_key": premises[:PREMISES_KEY_MAX],
+        "building_street_key": street[:ADDRESS_KEY_MAX],
+    }
 
 
 def name_key(name: str | None) -> str:
