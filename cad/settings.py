@@ -262,6 +262,12 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cad.kernel.schema.declare_error_responses",
     ],
+    # One name for each choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "Grade": "cad.models.Grade",
+        "IncidentStatus": "cad.models.Incident.Status",
+        "SchemeStatus": "schemes.models.SchemeStatus",
+    },
 }
 
 # Content-Security-Policy: no inline scripts or styles anywhere; data goes in json_script.

@@ -106,36 +106,127 @@ class ReassignIn(serializers.Serializer):
     rationale = serializers.CharField(allow_blank=True)
 
 
-class SchemeOut(serializers.Serializer):
-    """Documentation of the scheme representation (detail adds contacts, timeline...)."""
+class SchemeMatchOut(serializers.Serializer):
+    """A scheme as the call handler's banner lists it (no victim details)."""
 
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(SchemeStatus.values)
-    ending = serializers.CharField()
+    status = serializers.ChoiceField(SchemeStatus.choices)
+    ends_at = serializers.DateTimeField()
+    ending = serializers.CharField(allow_blank=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+    summary = serializers.CharField()
     overdue = serializers.BooleanField()
     informed = serializers.CharField()
+    matched_on = serializers.ListField(child=serializers.CharField())
+    url = serializers.CharField()
+
+
+class AttentionOut(serializers.Serializer):
+    severity = serializers.CharField()
+    text = serializers.CharField()
+
+
+class SchemeContactOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    cycle = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField()
+    recorded_by = serializers.CharField()
+    purpose = serializers.CharField()
+    method = serializers.CharField(allow_blank=True)
+    outcome = serializers.CharField()
+    notes = serializers.CharField(allow_blank=True)
+
+
+class SchemeDecisionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    cycle = serializers.IntegerField()
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    by = serializers.CharField()
+    rationale = serializers.CharField(allow_blank=True)
+    previous_ends_at = serializers.DateTimeField(allow_null=True)
+    new_ends_at = serializers.DateTimeField(allow_null=True)
+    previous_oic = serializers.CharField(allow_null=True)
+    new_oic = serializers.CharField(allow_null=True)
+
+
+class SchemeTaskOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    stage = serializers.CharField()
+    cycle = serializers.IntegerField()
+    sequence = serializers.IntegerField()
+    assigned_role = serializers.CharField(allow_blank=True)
+    assigned_user = serializers.CharField(allow_null=True)
+    due_at = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolution = serializers.CharField(allow_blank=True)
+
+
+class SchemeTimelineItemOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    when = serializers.CharField(help_text="Day and local time, as the screens write it.")
+    actor = serializers.CharField()
+    stage = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+
+
+class SchemeOut(serializers.Serializer):
+    """A scheme; detail (one scheme, or the answer to a change) adds the fields not required
+    here: who requested and ended it, its contact log, decisions, tasks and timeline."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(SchemeStatus.choices)
+    ending = serializers.CharField(allow_blank=True)
+    overdue = serializers.BooleanField()
+    informed = serializers.CharField()
+    informed_at = serializers.DateTimeField(allow_null=True)
     summary = serializers.CharField()
-    victim_name = serializers.CharField()
-    address = serializers.CharField()
-    postcode = serializers.CharField()
+    attention = AttentionOut(many=True)
+    victim_name = serializers.CharField(allow_blank=True)
+    victim_dob = serializers.DateField(allow_null=True)
+    preferred_contact = serializers.CharField(allow_blank=True)
+    safe_contact_notes = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
+    postcode = serializers.CharField(allow_blank=True)
     phones = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField(allow_blank=True)
+    risk_level = serializers.CharField(allow_blank=True)
+    crime_reference = serializers.CharField(allow_blank=True)
+    suspect_name = serializers.CharField(allow_blank=True)
+    instructions = serializers.CharField(allow_blank=True)
     oic = serializers.CharField()
-    reason = serializers.CharField()
+    oic_name = serializers.CharField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     cycle = serializers.IntegerField()
+    expiry_decided_at = serializers.DateTimeField(allow_null=True)
     ended_at = serializers.DateTimeField(allow_null=True)
-    end_rationale = serializers.CharField()
-    contacts = serializers.ListField(child=serializers.DictField(), required=False)
-    decisions = serializers.ListField(child=serializers.DictField(), required=False)
-    timeline = serializers.ListField(child=serializers.DictField(), required=False)
+    end_rationale = serializers.CharField(allow_blank=True)
+    url = serializers.CharField()
+    requested_by = serializers.CharField(required=False)
+    ended_by = serializers.CharField(required=False, allow_null=True)
+    withdrawal_attempts = serializers.IntegerField(required=False)
+    contacts = SchemeContactOut(many=True, required=False)
+    decisions = SchemeDecisionOut(many=True, required=False)
+    tasks = SchemeTaskOut(many=True, required=False)
+    timeline = SchemeTimelineItemOut(many=True, required=False)
+
+
+class SchemeContactRecordedOut(SchemeOut):
+    """The scheme after a contact is recorded, with that contact."""
+
+    contact = SchemeContactOut()
 
 
 LookupOut = inline_serializer(
     "SchemeLookup",
     {
-        "active": serializers.ListField(child=serializers.DictField()),
-        "history": serializers.ListField(child=serializers.DictField()),
+        "active": SchemeMatchOut(many=True),
+        "history": SchemeMatchOut(many=True),
         "grade_floor": serializers.CharField(allow_null=True),
     },
 )
@@ -290,7 +381,7 @@ class SchemeContactView(APIView):
 
     roles = policy_roles("scheme.record_contact")
 
-    @extend_schema(request=ContactIn, responses={201: SchemeOut})
+    @extend_schema(request=ContactIn, responses={201: SchemeContactRecordedOut})
     def post(self, request, scheme_id: int):
         data = parse(ContactIn, request)
         contact = services.scheme_contact_record(actor=request.user, scheme_id=scheme_id, **data)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -18,9 +17,9 @@ from cad.kernel.policy import require
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE
 from cad.models import Channel, Contact, Grade, Incident, ResponseTarget
+from intelligence.api import HitSerializer
+from schemes.api import SchemeMatchOut
 
-# A JSON array of objects, for list endpoints whose items are built by selectors.
-OBJECT_LIST = inline_serializer("ObjectListItem", fields={}, many=True)
 # The most recent incidents a list returns; older ones are found by reference.
 INCIDENT_LIST_LIMIT = 500
 
@@ -30,7 +29,9 @@ class EventFrameSerializer(serializers.Serializer):
     kind = serializers.CharField()
     at = serializers.DateTimeField()
     server_time = serializers.DateTimeField()
-    data = serializers.DictField()
+    data = serializers.DictField(
+        help_text="The event's own fields, which differ by kind (API.md names the kinds)."
+    )
 
 
 class EventListView(APIView):
@@ -49,6 +50,152 @@ class EventListView(APIView):
             return Response({"since": ["A whole number is required."]}, status=400)
         rows = events.visible_events(request.user, since, settings.CAD_SCREEN_REPLAY_BATCH)
         return Response([events.frame(event) for event in rows])
+
+
+# --- what the call-handling API returns (typed for the OpenAPI schema) ----------------------
+# Each mirrors the selector that builds the body (cad.calls.selectors); they document, they
+# do not serialise.
+
+
+class PreviousContactOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.values)
+    at = serializers.DateTimeField()
+    summary = serializers.CharField(allow_blank=True)
+    matched_on = serializers.ListField(
+        child=serializers.ChoiceField(choices=["phone", "address", "person"])
+    )
+    incident = serializers.IntegerField(allow_null=True)
+    incident_reference = serializers.CharField(allow_null=True)
+    incident_grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    domestic_abuse = serializers.BooleanField(allow_null=True)
+
+
+class CallSchemeOut(SchemeMatchOut):
+    """A scheme matching the caller, phone or address: in force, or its history."""
+
+    active = serializers.BooleanField()
+
+
+class RiskFlagOut(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    reason = serializers.CharField(help_text="The words or the log that raised it.")
+    severity = serializers.CharField()
+    recommend = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    floor = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+
+
+class IntelligenceOut(serializers.Serializer):
+    checked_at = serializers.DateTimeField(allow_null=True)
+    hits = HitSerializer(many=True, help_text="Summaries only.")
+
+
+class FollowUpOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    contact = serializers.IntegerField()
+    reference = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.values)
+    received_at = serializers.DateTimeField()
+    caller_name = serializers.CharField(allow_blank=True)
+    caller_phone = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField(allow_blank=True)
+    owner = serializers.CharField()
+    assigned_by = serializers.CharField()
+    assigned_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    overdue = serializers.BooleanField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_by = serializers.CharField(allow_null=True)
+    escalated_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField(allow_blank=True)
+
+
+class ContactOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.values)
+    received_at = serializers.DateTimeField()
+    caller_phone = serializers.CharField(allow_blank=True)
+    caller_name = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
+    postcode = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField(allow_blank=True)
+    incident = serializers.IntegerField(allow_null=True)
+    previous_contacts = PreviousContactOut(many=True)
+    schemes = CallSchemeOut(many=True)
+    intelligence = IntelligenceOut()
+    follow_up = FollowUpOut(allow_null=True)
+    created_by = serializers.CharField()
+    da_prompt = serializers.BooleanField()
+    risk_reasons = RiskFlagOut(many=True)
+    recommendation_reason = serializers.CharField(allow_blank=True)
+    domestic_abuse = serializers.BooleanField(allow_null=True)
+    da_rationale = serializers.CharField(allow_blank=True)
+    da_answered_by = serializers.CharField(allow_null=True)
+    da_answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class CallLookupOut(serializers.Serializer):
+    phone_key = serializers.CharField(allow_blank=True)
+    address_key = serializers.CharField(allow_blank=True)
+    previous_contacts = PreviousContactOut(many=True)
+    repeat_contact = serializers.BooleanField()
+    schemes = CallSchemeOut(many=True)
+    grade_floor = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    intelligence = inline_serializer("CallLookupIntelligence", {"hits": HitSerializer(many=True)})
+
+
+class OpeningCodeOut(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    base_grade = serializers.ChoiceField(choices=Grade.choices)
+    domestic = serializers.BooleanField()
+
+
+class AbsenceOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    set_by = serializers.CharField()
+    set_at = serializers.DateTimeField()
+    current = serializers.BooleanField()
+
+
+class AbsenceSetOut(AbsenceOut):
+    rerouted_contacts = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Contacts whose open follow-ups went to the supervisor.",
+    )
+
+
+class ResponseTargetOut(serializers.Serializer):
+    grade = serializers.ChoiceField(choices=Grade.choices)
+    area = serializers.ChoiceField(choices=["urban", "rural"])
+    seconds = serializers.IntegerField()
+
+
+class IncidentRowOut(serializers.Serializer):
+    """An incident as the list gives it."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=Incident.Status.choices)
+    grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    recommended_grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    opening_code = serializers.CharField(allow_blank=True)
+    received_at = serializers.DateTimeField()
+    response_due_at = serializers.DateTimeField(allow_null=True)
+    clock_state = serializers.CharField()
+    domestic_abuse = serializers.BooleanField(allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField())
 
 
 # --- contacts, incidents, follow-ups and absence --------------------------------------------
@@ -75,7 +222,7 @@ class ContactListCreateView(APIView):
 
     roles = policy_roles("contact.record")
 
-    @extend_schema(request=ContactCreateSerializer, responses={201: dict})
+    @extend_schema(request=ContactCreateSerializer, responses={201: ContactOut})
     def post(self, request):
         data = parsed(ContactCreateSerializer, request)
         contact = run_service(
@@ -103,7 +250,7 @@ class ContactListCreateView(APIView):
             OpenApiParameter("address", str, required=False),
             OpenApiParameter("postcode", str, required=False),
         ],
-        responses=OBJECT_LIST,
+        responses=PreviousContactOut(many=True),
     )
     def get(self, request):
         """Previous contacts for a phone or address, most recent first."""
@@ -118,7 +265,7 @@ class ContactListCreateView(APIView):
 class ContactDetailView(APIView):
     roles = policy_roles("contact.record")
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=ContactOut)
     def get(self, request, pk):
         contact = get_object_or_404(Contact, pk=pk)
         return Response(selectors.contact_representation(contact, viewer=request.user))
@@ -129,7 +276,7 @@ class ContactAcknowledgeView(APIView):
 
     roles = (ANY_ROLE,)
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=FollowUpOut)
     def post(self, request, pk):
         contact = get_object_or_404(Contact, pk=pk)
         record = run_service(
@@ -148,7 +295,7 @@ class ContactDomesticAbuseView(APIView):
 
     roles = policy_roles("contact.record")
 
-    @extend_schema(request=ContactDomesticAbuseSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=ContactDomesticAbuseSerializer, responses=ContactOut)
     def post(self, request, pk):
         data = parsed(ContactDomesticAbuseSerializer, request)
         contact = run_service(
@@ -170,7 +317,7 @@ class OutcomeSerializer(serializers.Serializer):
 class ContactCompleteView(APIView):
     roles = (ANY_ROLE,)
 
-    @extend_schema(request=OutcomeSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=OutcomeSerializer, responses=FollowUpOut)
     def post(self, request, pk):
         contact = get_object_or_404(Contact, pk=pk)
         data = parsed(OutcomeSerializer, request)
@@ -188,7 +335,7 @@ class ContactReassignView(APIView):
 
     roles = policy_roles("follow_up.supervise")
 
-    @extend_schema(request=FollowUpSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=FollowUpSerializer, responses=FollowUpOut)
     def post(self, request, pk):
         contact = get_object_or_404(Contact, pk=pk)
         data = parsed(FollowUpSerializer, request)
@@ -207,7 +354,8 @@ class FollowUpListView(APIView):
     roles = (ANY_ROLE,)
 
     @extend_schema(
-        parameters=[OpenApiParameter("scope", str, required=False)], responses=OBJECT_LIST
+        parameters=[OpenApiParameter("scope", str, required=False)],
+        responses=FollowUpOut(many=True),
     )
     def get(self, request):
         if request.query_params.get("scope") == "supervisor":
@@ -234,11 +382,6 @@ class PersonSerializer(serializers.Serializer):
 # --- the incident as the API gives it (typed for the OpenAPI schema) -------------------
 
 
-def any_object() -> serializers.DictField:
-    """An object whose fields the schema leaves open (a field instance is bound once)."""
-    return serializers.DictField()
-
-
 class NarrativeEntryOut(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
@@ -252,9 +395,26 @@ class PersonOut(serializers.Serializer):
     role = serializers.CharField(allow_blank=True)
 
 
-class IntelligenceOut(serializers.Serializer):
-    checked_at = serializers.DateTimeField(allow_null=True)
-    hits = serializers.ListField(child=any_object(), help_text="Summaries only.")
+class IncidentAssignmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = serializers.CharField(help_text="The unit's callsign.")
+    status = serializers.CharField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+
+
+class GradeChangeOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    before = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    after = serializers.ChoiceField(choices=Grade.choices)
+    recommended_grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    grade_floor = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    below_floor = serializers.BooleanField()
+    below_recommendation = serializers.BooleanField()
+    rationale = serializers.CharField(allow_blank=True)
+    domestic_abuse = serializers.BooleanField(allow_null=True)
+    da_rationale = serializers.CharField(allow_blank=True)
+    response_due_at = serializers.DateTimeField(allow_null=True)
 
 
 class IncidentOut(serializers.Serializer):
@@ -263,7 +423,7 @@ class IncidentOut(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     status = serializers.CharField()
-    grade = serializers.ChoiceField(choices=Grade.values, allow_null=True)
+    grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
     recommended_grade = serializers.CharField(allow_null=True, help_text="A grade, as `grade`.")
     grade_floor = serializers.CharField(allow_null=True, help_text="A grade, as `grade`.")
     domestic_abuse = serializers.BooleanField(allow_null=True)
@@ -275,9 +435,9 @@ class IncidentOut(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField())
     narrative = NarrativeEntryOut(many=True)
     intelligence = IntelligenceOut()
-    schemes = serializers.ListField(child=any_object())
-    previous_contacts = serializers.ListField(child=any_object())
-    assignments = serializers.ListField(child=any_object())
+    schemes = CallSchemeOut(many=True)
+    previous_contacts = PreviousContactOut(many=True)
+    assignments = IncidentAssignmentOut(many=True)
     channel = serializers.CharField()
     received_at = serializers.DateTimeField()
     caller_phone = serializers.CharField(allow_blank=True)
@@ -288,9 +448,7 @@ class IncidentOut(serializers.Serializer):
     opening_code = serializers.CharField(allow_blank=True)
     opening_code_label = serializers.CharField(allow_blank=True)
     persons = PersonOut(many=True)
-    risk_reasons = serializers.ListField(
-        child=any_object(), help_text="Each flag with the words or the log that raised it."
-    )
+    risk_reasons = RiskFlagOut(many=True, help_text="Each flag with what raised it.")
     recommendation_reason = serializers.CharField(allow_blank=True)
     grade_rationale = serializers.CharField(allow_blank=True)
     below_recommendation = serializers.BooleanField()
@@ -304,7 +462,7 @@ class IncidentOut(serializers.Serializer):
     closing_summary = serializers.CharField(allow_blank=True)
     closed_at = serializers.DateTimeField(allow_null=True)
     repeat_contact = serializers.BooleanField()
-    grade_history = serializers.ListField(child=any_object())
+    grade_history = GradeChangeOut(many=True)
     url = serializers.CharField()
 
 
@@ -352,7 +510,7 @@ class IncidentListCreateView(APIView):
     @extend_schema(
         operation_id="incidents_list",
         parameters=[OpenApiParameter("status", str, required=False)],
-        responses=OBJECT_LIST,
+        responses=IncidentRowOut(many=True),
     )
     def get(self, request):
         rows = Incident.objects.order_by("-received_at")
@@ -390,7 +548,7 @@ class IncidentDetailView(APIView):
 
 
 class GradeSerializer(serializers.Serializer):
-    grade = serializers.ChoiceField(choices=Grade.values)
+    grade = serializers.ChoiceField(choices=Grade.choices)
     rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     domestic_abuse = serializers.BooleanField(required=False, allow_null=True, default=None)
     da_rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True)
@@ -431,7 +589,7 @@ class EntrySerializer(serializers.Serializer):
 class IncidentEntryView(APIView):
     roles = policy_roles("incident.add_entry")
 
-    @extend_schema(request=EntrySerializer, responses={201: dict})
+    @extend_schema(request=EntrySerializer, responses={201: NarrativeEntryOut})
     def post(self, request, pk):
         incident = get_object_or_404(selectors.incidents_readable_by(request.user), pk=pk)
         data = parsed(EntrySerializer, request)
@@ -501,7 +659,7 @@ class CallLookupView(APIView):
             OpenApiParameter("postcode", str, required=False),
             OpenApiParameter("name", str, required=False),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses=CallLookupOut,
     )
     def get(self, request):
         params = request.query_params
@@ -518,7 +676,7 @@ class CallLookupView(APIView):
 class OpeningCodeListView(APIView):
     roles = (ANY_ROLE,)
 
-    @extend_schema(responses=OBJECT_LIST)
+    @extend_schema(responses=OpeningCodeOut(many=True))
     def get(self, request):
         return Response(selectors.opening_codes())
 
@@ -534,7 +692,7 @@ class UserAbsenceView(APIView):
 
     roles = policy_roles("absence.set")
 
-    @extend_schema(request=AbsenceSerializer, responses={201: dict})
+    @extend_schema(request=AbsenceSerializer, responses={201: AbsenceSetOut})
     def post(self, request, username):
         user = get_object_or_404(get_user_model(), username=username)
         data = parsed(AbsenceSerializer, request)
@@ -556,13 +714,20 @@ class UserAbsenceView(APIView):
 class AbsenceListView(APIView):
     roles = policy_roles("absence.set")
 
-    @extend_schema(responses=OBJECT_LIST)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "current", str, required=False, description="1: only absences not yet over."
+            )
+        ],
+        responses=AbsenceOut(many=True),
+    )
     def get(self, request):
         return Response(selectors.absences(current_only=request.query_params.get("current") == "1"))
 
 
 class ResponseTargetSerializer(serializers.Serializer):
-    grade = serializers.ChoiceField(choices=Grade.values)
+    grade = serializers.ChoiceField(choices=Grade.choices)
     seconds = serializers.IntegerField()
     area = serializers.ChoiceField(choices=["urban", "rural"], required=False, allow_null=True)
 
@@ -572,7 +737,7 @@ class ResponseTargetView(APIView):
 
     roles_by_method = {"GET": (ANY_ROLE,), "POST": policy_roles("response_targets.set")}
 
-    @extend_schema(responses=OBJECT_LIST)
+    @extend_schema(responses=ResponseTargetOut(many=True))
     def get(self, request):
         return Response(
             [
@@ -581,7 +746,7 @@ class ResponseTargetView(APIView):
             ]
         )
 
-    @extend_schema(request=ResponseTargetSerializer, responses=OBJECT_LIST)
+    @extend_schema(request=ResponseTargetSerializer, responses=ResponseTargetOut(many=True))
     def post(self, request):
         data = parsed(ResponseTargetSerializer, request)
         targets = services.response_target_set(

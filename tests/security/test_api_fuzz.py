@@ -14,6 +14,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -76,6 +78,8 @@ def test_no_server_errors_and_responses_match_the_schema(api_schema, role_header
                     checks=[
                         not_a_server_error,
                         status_code_conformance,
+                        content_type_conformance,
+                        response_headers_conformance,
                         response_schema_conformance,
                     ],
                 )
