@@ -6,6 +6,7 @@ Production is DEBUG unset/0: secure cookies, HSTS, SSL redirect and a strict CSP
 
 import os
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -169,6 +170,12 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Predicted breaches: units move and clocks run, so look again every few seconds.
+CELERY_BEAT_SCHEDULE["dispatch-predicted-breach-sweep"] = {
+    "task": "dispatch.tasks.predicted_breach_sweep",
+    "schedule": 5.0,
+    "options": {"expires": 5},
+}
 # Special schemes: review stages are days apart, so a sweep a minute is plenty.
 CELERY_BEAT_SCHEDULE["schemes-review-sweep"] = {
     "task": "schemes.tasks.scheme_reviews_sweep",
@@ -230,7 +237,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Leaflet's own files, from the django-leaflet package, for the live map: no CDN. Its
+    # static files only: the app itself needs GeoDjango, which this project does not use.
+    ("leaflet", Path(find_spec("leaflet").submodule_search_locations[0]) / "static" / "leaflet"),
+]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Development and tests serve straight from static/; deployments run collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
@@ -264,9 +276,9 @@ SPECTACULAR_SETTINGS = {
     ],
     # One name for each choice set that several fields share.
     "ENUM_NAME_OVERRIDES": {
-        "Grade": "cad.models.Grade",
-        "IncidentStatus": "cad.models.Incident.Status",
-        "SchemeStatus": "schemes.models.SchemeStatus",
+        "GradeEnum": "cad.models.Grade",
+        "IncidentStatusEnum": "cad.models.Incident.Status",
+        "SchemeStatusEnum": "schemes.models.SchemeStatus",
     },
 }
 
@@ -333,3 +345,29 @@ CAD_SCHEME_OVERDUE_REPEAT_DAYS = int(os.environ.get("CAD_SCHEME_OVERDUE_REPEAT_D
 CAD_SCHEME_MAX_MONTHS = int(os.environ.get("CAD_SCHEME_MAX_MONTHS", "6"))
 # A check request not answered in this time escalates to the supervisor board.
 CAD_INTEL_REQUEST_ANSWER_SECONDS = int(os.environ.get("CAD_INTEL_REQUEST_ANSWER_SECONDS", "600"))
+# Geography. A unit's last known position is stale after this many seconds.
+CAD_POSITION_STALE_SECONDS = int(os.environ.get("CAD_POSITION_STALE_SECONDS", "120"))
+# The position history (for QART) keeps one report a unit this often, or sooner when the
+# unit has moved this far; the maps move at the same rate (one event per kept report).
+CAD_POSITION_SAMPLE_SECONDS = int(os.environ.get("CAD_POSITION_SAMPLE_SECONDS", "30"))
+CAD_POSITION_SAMPLE_METRES = float(os.environ.get("CAD_POSITION_SAMPLE_METRES", "50"))
+# Average speed over the straight-line distance, by the incident's area: ETAs are estimates.
+CAD_ETA_SPEED_KMH = {
+    "urban": float(os.environ.get("CAD_ETA_URBAN_KMH", "30")),
+    "rural": float(os.environ.get("CAD_ETA_RURAL_KMH", "60")),
+}
+# The map's basemap: none by default (points, labels and a scale work offline). A force
+# sets its own tile server (e.g. https://tiles.example/{z}/{x}/{y}.png) and its licence
+# words; the tile host is then allowed in the CSP's img-src.
+CAD_MAP_TILE_URL = os.environ.get("CAD_MAP_TILE_URL", "")
+CAD_MAP_ATTRIBUTION = os.environ.get("CAD_MAP_ATTRIBUTION", "")
+# Where the map opens before anything is on it (the demo area).
+CAD_MAP_CENTRE = (
+    float(os.environ.get("CAD_MAP_CENTRE_LAT", "52.4862")),
+    float(os.environ.get("CAD_MAP_CENTRE_LON", "-1.8904")),
+)
+if CAD_MAP_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(CAD_MAP_TILE_URL.replace("{s}", "a"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
