@@ -2,14 +2,25 @@
 
 from django.urls import path
 
-from dispatch import api
+from dispatch import api, geo_api
 
 urlpatterns = [
     path("units/", api.UnitListCreateView.as_view(), name="api-units"),
     path("units/<str:callsign>/status/", api.UnitStatusView.as_view(), name="api-unit-status"),
     path("units/<str:callsign>/divert/", api.UnitDivertView.as_view(), name="api-unit-divert"),
     path("units/<str:callsign>/messages/", api.UnitMessageView.as_view(), name="api-unit-messages"),
+    path(
+        "units/<str:callsign>/position/",
+        geo_api.UnitPositionView.as_view(),
+        name="api-unit-position",
+    ),
     path("incidents/<int:pk>/assign/", api.IncidentAssignView.as_view(), name="api-assign"),
+    path(
+        "incidents/<int:pk>/recommendations/",
+        geo_api.IncidentRecommendationsView.as_view(),
+        name="api-incident-recommendations",
+    ),
+    path("map/", geo_api.MapView.as_view(), name="api-map"),
     path("assignments/<int:pk>/", api.AssignmentDetailView.as_view(), name="api-assignment"),
     path(
         "assignments/<int:pk>/acknowledge/",

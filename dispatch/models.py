@@ -35,12 +35,59 @@ class Unit(models.Model):
         related_name="unit",
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Last known position (WGS84 degrees), from the terminal or the AVL feed.
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    position_at = models.DateTimeField(null=True, blank=True)
+    speed = models.FloatField(null=True, blank=True)  # metres a second
+    heading = models.FloatField(null=True, blank=True)  # degrees from north
+    # The last position kept in the history: the next is kept a while or a distance on.
+    sampled_at = models.DateTimeField(null=True, blank=True)
+    sampled_lat = models.FloatField(null=True, blank=True)
+    sampled_lon = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["callsign"]
+        indexes = [
+            # Available units near a point: a box on latitude and longitude, then the
+            # exact distance (the predicted-breach sweep probes it once per incident).
+            models.Index(
+                fields=["lat", "lon"],
+                name="unit_available_position",
+                condition=Q(status="available", lat__isnull=False),
+            )
+        ]
 
     def __str__(self):
         return self.callsign
+
+
+class UnitPosition(AppendOnlyModel):
+    """A unit's sampled position history, kept for QART: one row a while or a distance
+    apart (not one per ping), a late report that arrived out of order, and the position
+    known when the unit was diverted or its incident's clock breached."""
+
+    class Reason(models.TextChoices):
+        SAMPLE = "sample", "Sampled"
+        LATE = "late", "Older than the last known: history only"
+        DIVERT = "divert", "When the unit was diverted"
+        BREACH = "breach", "When the incident's clock breached"
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions")
+    lat = models.FloatField()
+    lon = models.FloatField()
+    at = models.DateTimeField()
+    speed = models.FloatField(null=True, blank=True)
+    heading = models.FloatField(null=True, blank=True)
+    reason = models.CharField(max_length=8, choices=Reason.choices, default=Reason.SAMPLE)
+    incident = models.ForeignKey(
+        "cad.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["unit", "at"], name="unit_position_unit_at")]
 
 
 # Statuses in which a unit is committed to its incident.
@@ -233,6 +280,10 @@ class Escalation(AppendOnlyModel):
         UNACKNOWLEDGED = "unacknowledged", "Assignment not acknowledged"
         REVIEW_OVERDUE = "review_overdue", "Divert review overdue"
         REPLACEMENT_OVERDUE = "replacement_overdue", "Divert replacement overdue"
+        PREDICTED_BREACH = (
+            "predicted_breach",
+            "Predicted breach: no available unit can arrive in time",
+        )
 
     CLOCK_LEVELS = (
         Level.CLOCK_WARNING,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cad.models import GRADE_ORDER, Grade, Incident, NarrativeEntry, OpeningCode
 from dispatch import clocks
+from dispatch.geo_selectors import position_of
 from dispatch.models import (
     Assignment,
     DeadlineChange,
@@ -123,6 +124,7 @@ def unit_row(unit: Unit) -> dict:
         "available": unit.status == Unit.Status.AVAILABLE
         or (unit.status != Unit.Status.UNAVAILABLE and not committed),
         "status_changed_at": _iso(unit.status_changed_at),
+        "position": position_of(unit),
     }
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from dispatch import services
+from dispatch import geo_services, services
 
 
 @shared_task(name="dispatch.tasks.clock_sweep", ignore_result=True)
@@ -23,3 +23,8 @@ def divert_sweep() -> int:
 @shared_task(name="dispatch.tasks.victim_callback_sweep", ignore_result=True)
 def victim_callback_sweep() -> int:
     return services.victim_callback_sweep()
+
+
+@shared_task(name="dispatch.tasks.predicted_breach_sweep", ignore_result=True)
+def predicted_breach_sweep() -> int:
+    return geo_services.predicted_breach_sweep()

@@ -1,0 +1,97 @@
+"""Integration API of dispatch's geography: unit positions, the nearest available units and
+the live map's data. Serializers check shapes; the rules are in `dispatch.geo_services`."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cad.kernel.api_helpers import parsed, run_service
+from cad.kernel.errors import InvalidInput
+from cad.kernel.policy import roles as policy_roles
+from cad.models import Incident
+from dispatch import geo_selectors, geo_services
+from dispatch.models import Unit
+
+
+class PositionSerializer(serializers.Serializer):
+    # Numbers are checked by the service (text, NaN and out of range: 400, nothing written).
+    lat = serializers.JSONField()
+    lon = serializers.JSONField()
+    at = serializers.DateTimeField(required=False, allow_null=True)
+    speed = serializers.JSONField(required=False, allow_null=True)
+    heading = serializers.JSONField(required=False, allow_null=True)
+
+
+class PositionAccepted(serializers.Serializer):
+    callsign = serializers.CharField()
+    accepted = serializers.ChoiceField(choices=["current", "history"])
+    sampled = serializers.BooleanField()
+
+
+class UnitPositionView(APIView):
+    """Where a unit is: its own terminal, or the AVL feed (or an admin) for any unit. A
+    position older than the unit's last known one goes to its history only."""
+
+    roles = policy_roles("unit.position")
+
+    @extend_schema(request=PositionSerializer, responses={202: PositionAccepted})
+    def post(self, request, callsign):
+        unit = get_object_or_404(Unit, callsign=callsign.upper())
+        data = parsed(PositionSerializer, request)
+        result = run_service(
+            request,
+            lambda: geo_services.unit_position_report(
+                actor=request.user,
+                unit=unit,
+                lat=data["lat"],
+                lon=data["lon"],
+                at=data.get("at"),
+                speed=data.get("speed"),
+                heading=data.get("heading"),
+            ),
+        )
+        return Response(result, status=status.HTTP_202_ACCEPTED)
+
+
+class RecommendationRow(serializers.Serializer):
+    unit = serializers.CharField()
+    status = serializers.CharField()
+    distance_m = serializers.IntegerField(allow_null=True, help_text="straight line")
+    eta_s = serializers.IntegerField(allow_null=True, help_text="estimate")
+    position_at = serializers.DateTimeField(allow_null=True)
+    stale = serializers.BooleanField()
+
+
+class IncidentRecommendationsView(APIView):
+    """Available units, nearest first: great-circle distance ("straight line") and an ETA
+    estimate at the speed of the incident's area."""
+
+    roles = policy_roles("incident.recommendations")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int, description="at most 200; 20 by default")],
+        responses=RecommendationRow(many=True),
+    )
+    def get(self, request, pk):
+        incident = get_object_or_404(Incident, pk=pk)
+        raw = request.query_params.get("limit", "20")
+        if not raw.isdigit() or not 1 <= int(raw) <= geo_selectors.RECOMMENDATIONS_MAX:
+            raise InvalidInput(
+                {"limit": [f"A whole number from 1 to {geo_selectors.RECOMMENDATIONS_MAX}."]}
+            )
+        return Response(geo_selectors.recommendations(incident, limit=int(raw)))
+
+
+class MapView(APIView):
+    """What the live map draws: open incidents with a place (grade, clock state) and units
+    with a position (status, staleness), and the basemap settings (none by default)."""
+
+    roles = policy_roles("map.read")
+
+    @extend_schema(responses=dict)
+    def get(self, request):
+        return Response({**geo_selectors.map_state(), "config": geo_selectors.map_config()})

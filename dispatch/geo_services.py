@@ -1,0 +1,295 @@
+"""Services of the geography part of dispatch: unit positions and predicted breaches.
+
+A position report updates the unit's last known position with one conditional UPDATE (a
+report older than the last known goes to the history only). The history keeps a sample
+a while or a distance apart, and only a kept sample is published, so the maps move at
+the sampled rate and the event log does not grow by one row a ping.
+
+The predicted-breach sweep raises an escalation, as the clock's are raised (exactly once
+per incident and deadline, by a unique constraint), when no available unit can reach an
+unresourced incident before its deadline at the estimated speed of the incident's area.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from cad.kernel.errors import InvalidInput, RoleRefused
+from cad.kernel.events import publish, service_transaction
+from cad.kernel.policy import allows, require
+from cad.kernel.policy import roles as policy_roles
+from cad.models import Grade, Incident
+from dispatch import geo
+from dispatch.models import Escalation, Unit, UnitPosition
+
+POSITION_AUDIENCE = policy_roles("hears.unit_position")
+PREDICTION_AUDIENCE = policy_roles("hears.clock")
+# A device's clock may run a little ahead of the server's; further ahead is an error.
+FUTURE_TOLERANCE = timedelta(seconds=30)
+
+
+def sample_every() -> timedelta:
+    return timedelta(seconds=settings.CAD_POSITION_SAMPLE_SECONDS)
+
+
+def stale_after() -> timedelta:
+    return timedelta(seconds=settings.CAD_POSITION_STALE_SECONDS)
+
+
+def speed_kmh(area: str) -> float:
+    speeds = settings.CAD_ETA_SPEED_KMH
+    return speeds.get(area) or speeds["urban"]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# One statement: the newer report wins, an older one changes nothing here.
+_UPDATE_LAST_KNOWN = """
+UPDATE dispatch_unit
+   SET lat = %s, lon = %s, position_at = %s, speed = %s, heading = %s
+ WHERE id = %s AND (position_at IS NULL OR position_at <= %s)
+RETURNING sampled_at, sampled_lat, sampled_lon, status
+"""
+# Compare and set: of two reports racing past the sample interval, one is kept.
+_CLAIM_SAMPLE = """
+UPDATE dispatch_unit SET sampled_at = %s, sampled_lat = %s, sampled_lon = %s
+ WHERE id = %s AND sampled_at IS NOT DISTINCT FROM %s
+"""
+
+
+def unit_position_report(
+    *,
+    actor,
+    unit: Unit | str,
+    lat,
+    lon,
+    at: datetime | None = None,
+    speed=None,
+    heading=None,
+    now: datetime | None = None,
+) -> dict:
+    """Record where a unit is: its own terminal, or the AVL feed or an admin for any unit.
+
+    Returns {"callsign", "accepted": "current"|"history", "sampled"}. Bad coordinates
+    are refused (400) before anything is written; another unit's terminal gets 403.
+    """
+    require(actor, "unit.position")
+    now = now or timezone.now()
+    fix, errors = geo.check_fix(lat, lon, speed, heading)
+    at = at or now
+    if at > now + FUTURE_TOLERANCE:
+        errors["at"] = ["The position's time is in the future."]
+    if errors:
+        raise InvalidInput(errors)
+    callsign = unit.callsign if isinstance(unit, Unit) else str(unit).upper()
+    row = Unit.objects.filter(callsign=callsign).values("pk", "terminal_user_id").first()
+    if row is None:
+        raise InvalidInput({"unit": [f"No unit with callsign {callsign}."]})
+    if not allows(actor, "unit.position_any") and row["terminal_user_id"] != actor.pk:
+        raise RoleRefused("A unit terminal reports its own unit's position only.")
+    unit_id = row["pk"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPDATE_LAST_KNOWN,
+            [fix.lat, fix.lon, at, fix.speed, fix.heading, unit_id, at],
+        )
+        current = cursor.fetchone()
+    if current is None:
+        UnitPosition.objects.create(
+            unit_id=unit_id,
+            lat=fix.lat,
+            lon=fix.lon,
+            at=at,
+            speed=fix.speed,
+            heading=fix.heading,
+            reason=UnitPosition.Reason.LATE,
+            recorded_at=now,
+        )
+        return {"callsign": callsign, "accepted": "history", "sampled": True}
+    sampled_at, sampled_lat, sampled_lon, status = current
+    due = geo.sample_due(
+        at=at,
+        lat=fix.lat,
+        lon=fix.lon,
+        sampled_at=sampled_at,
+        sampled_lat=sampled_lat,
+        sampled_lon=sampled_lon,
+        every=sample_every(),
+        metres=settings.CAD_POSITION_SAMPLE_METRES,
+    )
+    if not due:
+        return {"callsign": callsign, "accepted": "current", "sampled": False}
+    with service_transaction():
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM_SAMPLE, [at, fix.lat, fix.lon, unit_id, sampled_at])
+            claimed = cursor.rowcount == 1
+        if not claimed:  # a racing report of the same unit took this sample
+            return {"callsign": callsign, "accepted": "current", "sampled": False}
+        UnitPosition.objects.create(
+            unit_id=unit_id,
+            lat=fix.lat,
+            lon=fix.lon,
+            at=at,
+            speed=fix.speed,
+            heading=fix.heading,
+            reason=UnitPosition.Reason.SAMPLE,
+            recorded_at=now,
+        )
+        publish(
+            "position.sampled",
+            unit_callsign=callsign,
+            roles=POSITION_AUDIENCE,
+            at=now,
+            data={
+                "callsign": callsign,
+                "status": status,
+                "lat": fix.lat,
+                "lon": fix.lon,
+                "position_at": at.isoformat(),
+            },
+        )
+    return {"callsign": callsign, "accepted": "current", "sampled": True}
+
+
+def position_snapshot(
+    unit: Unit, *, reason: str, now: datetime, incident: Incident | None = None
+) -> UnitPosition | None:
+    """Keep the unit's last known position in its history at a moment QART looks back at
+    (a divert, a breach). Nothing when the unit has never reported a position."""
+    known = Unit.objects.filter(pk=unit.pk).values("lat", "lon", "position_at").first()
+    if not known or known["lat"] is None or known["position_at"] is None:
+        return None
+    return UnitPosition.objects.create(
+        unit_id=unit.pk,
+        lat=known["lat"],
+        lon=known["lon"],
+        at=known["position_at"],
+        reason=reason,
+        incident=incident,
+        recorded_at=now,
+    )
+
+
+# --- predicted breach -------------------------------------------------------------------
+
+# Unresourced incidents with a running clock and a place, not yet alerted for their
+# deadline, which no available unit with a known position can reach in the time left.
+# The box on the units' (lat, lon) index narrows each probe before the exact distance.
+_PREDICTED = """
+WITH cand AS (
+  SELECT i.id, i.lat, i.lon, i.response_due_at,
+         EXTRACT(EPOCH FROM (i.response_due_at - %(now)s))
+           * (CASE WHEN i.area = 'rural' THEN %(rural)s ELSE %(urban)s END) / 3.6 AS reach
+    FROM cad_incident i
+   WHERE i.status = 'open' AND NOT i.resourced AND i.first_arrival_at IS NULL
+     AND i.response_due_at > %(now)s AND i.lat IS NOT NULL AND i.lon IS NOT NULL
+     AND i.grade IS NOT NULL AND i.grade <> %(rwd)s
+     AND NOT EXISTS (
+       SELECT 1 FROM dispatch_escalation e
+        WHERE e.incident_id = i.id AND e.level = %(level)s AND e.cycle = 0
+          AND e.basis = i.response_due_at
+          AND e.assignment_id IS NULL AND e.divert_id IS NULL)
+), boxed AS (
+  SELECT c.*, degrees(c.reach / %(radius)s) AS dlat FROM cand c
+)
+SELECT b.id, b.response_due_at FROM boxed b
+ WHERE NOT EXISTS (
+   SELECT 1 FROM dispatch_unit u
+    WHERE u.status = 'available' AND u.lat IS NOT NULL
+      AND u.lat BETWEEN b.lat - b.dlat AND b.lat + b.dlat
+      AND u.lon BETWEEN b.lon - LEAST(180, b.dlat / GREATEST(cos(radians(
+            LEAST(89, abs(b.lat) + b.dlat))), 1e-6))
+                    AND b.lon + LEAST(180, b.dlat / GREATEST(cos(radians(
+            LEAST(89, abs(b.lat) + b.dlat))), 1e-6))
+      AND 2 * %(radius)s * asin(LEAST(1, sqrt(
+            power(sin(radians(u.lat - b.lat) / 2), 2)
+            + cos(radians(b.lat)) * cos(radians(u.lat))
+              * power(sin(radians(u.lon - b.lon) / 2), 2)))) <= b.reach)
+ ORDER BY b.response_due_at
+"""
+
+
+def predicted_breaches(now: datetime) -> list[tuple[int, datetime]]:
+    """(incident id, deadline) of every incident no available unit can reach in time."""
+    available = Unit.objects.filter(status=Unit.Status.AVAILABLE)
+    if available.exists() and not available.filter(lat__isnull=False).exists():
+        return []  # units to send but none with a position: nothing can be predicted
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PREDICTED,
+            {
+                "now": now,
+                "urban": speed_kmh("urban"),
+                "rural": speed_kmh("rural"),
+                "rwd": Grade.RESOLVED_WITHOUT_DEPLOYMENT,
+                "level": Escalation.Level.PREDICTED_BREACH,
+                "radius": geo.EARTH_RADIUS_M,
+            },
+        )
+        return cursor.fetchall()
+
+
+def predicted_breach_sweep(*, now: datetime | None = None) -> int:
+    """Alert the dispatcher and the supervisor, once per incident and deadline, when no
+    available unit can reach an unresourced incident before its deadline. Returns how
+    many were raised. Two sweeps racing raise each one once (a unique constraint)."""
+    from dispatch import geo_selectors  # selectors read; this module writes
+
+    now = now or timezone.now()
+    raised = 0
+    for incident_id, deadline in predicted_breaches(now):
+        with service_transaction():
+            try:
+                with transaction.atomic():
+                    Escalation.objects.create(
+                        incident_id=incident_id,
+                        level=Escalation.Level.PREDICTED_BREACH,
+                        cycle=0,
+                        basis=deadline,
+                        due_at=deadline,
+                        raised_at=now,
+                    )
+            except IntegrityError:  # a racing sweep raised it first
+                continue
+            incident = Incident.objects.get(pk=incident_id)
+            nearest = geo_selectors.recommendations(incident, now=now, limit=1)
+            publish(
+                "incident.breach_predicted",
+                incident=incident,
+                roles=PREDICTION_AUDIENCE,
+                at=now,
+                data={
+                    "incident": incident.pk,
+                    "reference": incident.reference,
+                    "grade": incident.grade,
+                    "clock_state": incident.clock_state,
+                    "response_due_at": _iso(incident.response_due_at),
+                    "level": Escalation.Level.PREDICTED_BREACH,
+                    "nearest": nearest[0] if nearest else None,
+                    "summary": _prediction_words(incident, nearest[0] if nearest else None, now),
+                },
+            )
+            raised += 1
+    return raised
+
+
+def _prediction_words(incident: Incident, nearest: dict | None, now: datetime) -> str:
+    left = max(0, int((incident.response_due_at - now).total_seconds()))
+    head = (
+        f"{incident.reference} ({incident.grade}) will breach: "
+        f"{left // 60} min {left % 60:02d} s left"
+    )
+    if nearest is None or nearest["eta_s"] is None:
+        return f"{head} and no unit is available."
+    km = nearest["distance_m"] / 1000
+    eta = nearest["eta_s"]
+    return (
+        f"{head}; the nearest available unit, {nearest['unit']}, is {km:.1f} km away "
+        f"(straight line), about {eta // 60} min {eta % 60:02d} s (estimate)."
+    )
