@@ -16,7 +16,8 @@ from cad.kernel.errors import RoleRefused
 from cad.kernel.policy import allows
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import record_refusal
-from cad.models import Area, Incident
+from cad.kernel.schema import NarrativeEntryOut, PersonOut, RiskFlagOut
+from cad.models import Area, Grade, Incident
 from dispatch import selectors, services
 from dispatch.models import Assignment, Divert, Unit, VictimCallback
 
@@ -35,8 +36,40 @@ AssignmentOut = inline_serializer(
         "id": serializers.IntegerField(),
         "unit": serializers.CharField(),
         "incident": serializers.IntegerField(),
+        "reference": serializers.CharField(),
         "status": serializers.CharField(),
+        "reason": serializers.CharField(),
+        "assigned_at": serializers.DateTimeField(),
         "acknowledged_at": serializers.DateTimeField(allow_null=True),
+        "ack_due_at": serializers.DateTimeField(allow_null=True),
+        "circulated_at": serializers.DateTimeField(),
+        "circulated_entries": serializers.IntegerField(
+            help_text="How many narrative lines the unit was sent."
+        ),
+    },
+)
+CirculatedIncidentOut = inline_serializer(
+    "CirculatedIncident",
+    {
+        "id": serializers.IntegerField(),
+        "reference": serializers.CharField(),
+        "status": serializers.ChoiceField(choices=Incident.Status.choices),
+        "grade": serializers.ChoiceField(choices=Grade.choices, allow_null=True),
+        "opening_code": serializers.CharField(allow_blank=True),
+        "opening_code_label": serializers.CharField(allow_blank=True),
+        "address": serializers.CharField(allow_blank=True),
+        "postcode": serializers.CharField(allow_blank=True),
+        "caller_name": serializers.CharField(allow_blank=True),
+        "caller_phone": serializers.CharField(allow_blank=True),
+        "received_at": serializers.DateTimeField(),
+        "response_due_at": serializers.DateTimeField(allow_null=True),
+        "warning_at": serializers.DateTimeField(allow_null=True),
+        "clock_state": serializers.CharField(),
+        "domestic_abuse": serializers.BooleanField(allow_null=True),
+        "risk_flags": RiskFlagOut(many=True),
+        "tags": serializers.ListField(child=serializers.CharField()),
+        "narrative": NarrativeEntryOut(many=True),
+        "persons": PersonOut(many=True),
     },
 )
 DivertOut = inline_serializer(
@@ -208,7 +241,12 @@ class AssignmentDetailView(APIView):
 
     roles = policy_roles("assignment.read")
 
-    @extend_schema(responses=dict)
+    @extend_schema(
+        responses=inline_serializer(
+            "AssignmentCirculation",
+            {"assignment": AssignmentOut, "incident": CirculatedIncidentOut},
+        )
+    )
     def get(self, request, pk):
         assignment = get_object_or_404(Assignment.objects.select_related("unit", "incident"), pk=pk)
         own = assignment.unit.terminal_user_id == request.user.pk

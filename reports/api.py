@@ -256,7 +256,7 @@ class QartReviewView(APIView):
 
     @extend_schema(
         request=QartReviewIn,
-        responses={201: QartReviewOut, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+        responses={201: QartReviewOut},
     )
     def post(self, request, pk: int):
         if not isinstance(request.data, dict):
@@ -282,7 +282,7 @@ class TimelineEventOut(serializers.Serializer):
     reference = serializers.CharField(source="incident.reference", allow_null=True)
     unit = serializers.CharField(source="unit_callsign")
     divert = serializers.IntegerField(source="divert_id", allow_null=True)
-    data = serializers.DictField()
+    data = serializers.DictField(help_text="The event's own fields, which differ by kind.")
 
 
 class DivertTimelineView(APIView):
@@ -388,6 +388,27 @@ def csv_response(report: figures.Report) -> HttpResponse:
     return response
 
 
+class ReportColumnOut(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=[figures.TEXT, figures.INT, figures.PCT, figures.MINUTES, figures.MOMENT]
+    )
+
+
+class ReportTableOut(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    columns = ReportColumnOut(many=True)
+    rows = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="One object a row: each column's key with its raw figure (or null).",
+    )
+    total = serializers.DictField(
+        allow_null=True, help_text="The totals row, keyed as the rows are; null if none."
+    )
+
+
 class ReportView(APIView):
     """A standard report over a period, as JSON (tables of raw figures) or CSV."""
 
@@ -412,7 +433,7 @@ class ReportView(APIView):
                     "from": serializers.DateTimeField(),
                     "to": serializers.DateTimeField(),
                     "as_of": serializers.DateTimeField(),
-                    "tables": serializers.ListField(child=serializers.DictField()),
+                    "tables": ReportTableOut(many=True),
                 },
             ),
             (200, "text/csv"): OpenApiTypes.STR,

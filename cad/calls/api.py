@@ -16,6 +16,7 @@ from cad.kernel.api_helpers import parsed, run_service, run_service_on
 from cad.kernel.policy import require
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE
+from cad.kernel.schema import NarrativeEntryOut, PersonOut, RiskFlagOut
 from cad.models import Channel, Contact, Grade, Incident, ResponseTarget
 from intelligence.api import HitSerializer
 from schemes.api import SchemeMatchOut
@@ -76,15 +77,6 @@ class CallSchemeOut(SchemeMatchOut):
     """A scheme matching the caller, phone or address: in force, or its history."""
 
     active = serializers.BooleanField()
-
-
-class RiskFlagOut(serializers.Serializer):
-    code = serializers.CharField()
-    label = serializers.CharField()
-    reason = serializers.CharField(help_text="The words or the log that raised it.")
-    severity = serializers.CharField()
-    recommend = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
-    floor = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
 
 
 class IntelligenceOut(serializers.Serializer):
@@ -380,19 +372,6 @@ class PersonSerializer(serializers.Serializer):
 
 
 # --- the incident as the API gives it (typed for the OpenAPI schema) -------------------
-
-
-class NarrativeEntryOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    at = serializers.DateTimeField()
-    author = serializers.CharField()
-    text = serializers.CharField(allow_blank=True)
-
-
-class PersonOut(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True)
-    dob = serializers.DateField(allow_null=True)
-    role = serializers.CharField(allow_blank=True)
 
 
 class IncidentAssignmentOut(serializers.Serializer):

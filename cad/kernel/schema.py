@@ -1,12 +1,47 @@
-"""The OpenAPI schema declares the error responses every operation can give.
+"""The OpenAPI schema: the error responses every operation can give, and the shapes of
+answers that more than one app returns.
 
-Registered as a drf-spectacular post-processing hook (SPECTACULAR_SETTINGS). Bad input is a
-400 before any view runs (`cad.kernel.bad_input`), every operation but the token exchange
-needs a token (401) and a role (403), an id in the path may name nothing (404), and a
-write may find the state does not allow it (409).
+`declare_error_responses` is a drf-spectacular post-processing hook (SPECTACULAR_SETTINGS).
+Bad input is a 400 before any view runs (`cad.kernel.bad_input`), every operation but the
+token exchange needs a token (401) and a role (403), an id in the path may name nothing
+(404), and a write may find the state does not allow it (409).
 """
 
 from __future__ import annotations
+
+from rest_framework import serializers
+
+from cad.models import Grade
+
+# --- shapes shared by the call-handling and dispatch answers ------------------------------
+# They document the dicts the selectors build; they do not serialise.
+
+
+class NarrativeEntryOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    author = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+
+
+class PersonOut(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    dob = serializers.DateField(allow_null=True)
+    role = serializers.CharField(allow_blank=True)
+
+
+class RiskFlagOut(serializers.Serializer):
+    """A flag the grading rules raised on a contact or incident (`Flag.as_dict`)."""
+
+    code = serializers.CharField()
+    label = serializers.CharField()
+    reason = serializers.CharField(help_text="The words or the log that raised it.")
+    severity = serializers.CharField()
+    recommend = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    floor = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+
+
+# --- error responses ------------------------------------------------------------------------
 
 ERROR_SCHEMA = {
     "type": "object",
