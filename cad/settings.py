@@ -4,6 +4,7 @@ DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CAD_DATA_DIR.
 Production is DEBUG unset/0: secure cookies, HSTS, SSL redirect and a strict CSP.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from importlib.util import find_spec
@@ -12,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from cad.redis_config import RedisConfig
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics, answered before host checks, redirects and sessions.
+    "cad.health.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,6 +75,8 @@ MIDDLEWARE = [
     "cad.kernel.bad_input.BadInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request id and the actor on every log line of the request.
+    "cad.kernel.log_context.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -109,6 +116,10 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# One Redis, or a Sentinel group (CAD_REDIS_SENTINELS): see cad/redis_config.py and the
+# README's "Operations". Each library below follows the elected master by itself.
+REDIS = RedisConfig.from_env()
+CAD_REDIS_CLIENT = REDIS.client_options()
 
 CHANNEL_LAYERS = {
     "default": {
@@ -116,26 +127,30 @@ CHANNEL_LAYERS = {
         # heartbeat), so Redis publish/subscribe is enough: a group send is one PUBLISH,
         # and the subscriptions are renewed when redis-py reconnects after a restart.
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {
-            # No client-side read timeout, and room for a reconnect burst: redis-py 8 caps
-            # a pool at 100 connections and raises beyond that.
-            "hosts": [
-                {
-                    "address": REDIS_URL,
-                    "socket_timeout": None,
-                    "socket_connect_timeout": 2,
-                    "max_connections": 2000,
-                }
-            ],
-        },
+        "CONFIG": {"hosts": [REDIS.channel_layer_host()]},
     }
 }
 
+# The project keeps nothing in Django's cache; with Sentinel it stays in the process.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if REDIS.uses_sentinel
+        else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    )
 }
 
-CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = REDIS.celery_broker()
+# Workers log through Django's LOGGING (JSON), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# No single beat: every beat process runs celery-redbeat; one holds the Redis lock and
+# sends, the others wait for it. The holder renews the lock every tick (at most a second
+# apart); killed, its lock lapses after CAD_BEAT_LOCK_SECONDS and a standby takes over.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 1
+CELERY_REDBEAT_LOCK_TIMEOUT = int(os.environ.get("CAD_BEAT_LOCK_SECONDS", "5"))
+CELERY_REDBEAT_REDIS_URL, CELERY_REDBEAT_REDIS_OPTIONS = REDIS.redbeat()
+CELERY_REDBEAT_KEY_PREFIX = os.environ.get("CAD_BEAT_KEY_PREFIX", "cad:beat:")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -312,15 +327,55 @@ if not (DEBUG or TESTING):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Logs: one JSON object a line on stderr (CAD_LOG_FORMAT=plain for reading by eye), each
+# with the request id and the actor (cad.kernel.log_context). Nothing logs a request body.
+CAD_LOG_FORMAT = os.environ.get("CAD_LOG_FORMAT", "json")
+CAD_LOG_LEVEL = os.environ.get("CAD_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "cad.kernel.log_context.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(actor)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(actor)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if CAD_LOG_FORMAT == "plain" else "json",
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "cad.security": {"handlers": ["console"], "level": "WARNING"},
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "cad": {"level": CAD_LOG_LEVEL},
+        "dispatch": {"level": CAD_LOG_LEVEL},
+        "schemes": {"level": CAD_LOG_LEVEL},
+        "intelligence": {"level": CAD_LOG_LEVEL},
+        "reports": {"level": CAD_LOG_LEVEL},
+        "celery": {"level": CAD_LOG_LEVEL},
+        "cad.security": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
+
+# Operations (README "Operations"): readiness fails when the clock sweep last ended longer
+# ago than this; /metrics is open without a token to these networks (comma-separated CIDRs,
+# e.g. the cluster's pod network where Prometheus runs), else needs the `metrics` role.
+CAD_READY_SWEEP_MAX_AGE_S = float(os.environ.get("CAD_READY_SWEEP_MAX_AGE_S", "10"))
+CAD_METRICS_NETWORKS = [
+    ipaddress.ip_network(cidr.strip(), strict=False)
+    for cidr in os.environ.get("CAD_METRICS_NETWORKS", "").split(",")
+    if cidr.strip()
+]
+# Keys of the sweeps' records in Redis (several deployments may share one Redis).
+CAD_OPS_KEY_PREFIX = os.environ.get("CAD_OPS_KEY_PREFIX", "cad:ops")
 
 # Domain defaults (configurable per force through the environment).
 # MARAC or domestic abuse intelligence at a caller's address or phone recorded within this

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cad.kernel import heartbeats
 from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
 from cad.kernel.events import publish, service, service_transaction
 from cad.kernel.policy import allows, require
@@ -366,6 +367,8 @@ def _sweep_incident(incident: Incident, now: datetime) -> int:
     return raised
 
 
+# Its last run is recorded: readiness fails when the clocks stop being swept.
+@heartbeats.sweep("clock")
 def clock_sweep(*, now: datetime | None = None, batch: int = 100) -> int:
     """Raise every clock escalation that is due; returns how many were raised.
 

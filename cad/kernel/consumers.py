@@ -27,7 +27,7 @@ from django.db.models import Exists, Q
 from django.utils import timezone
 from knox.models import AuthToken
 
-from cad.kernel import events
+from cad.kernel import events, live_metrics
 from cad.models import Event
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
         self.audience = frozenset(await database_sync_to_async(events.audience_for_user)(user))
         self.last_sent = self.parse_since()
         await self.accept()
+        live_metrics.SCREENS_CONNECTED.inc()
+        self.counted = True
         # Join before the replay, so that no poke falls between the two.
         for group in self.audience:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -63,6 +65,9 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             return None
 
     async def disconnect(self, code):
+        if getattr(self, "counted", False):
+            live_metrics.SCREENS_CONNECTED.dec()
+            self.counted = False
         for group in getattr(self, "audience", ()):
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -123,6 +128,7 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             for event_id, audience, frame in batch:
                 if not audience.isdisjoint(self.audience):
                     await self.send_json({**frame, "server_time": server_time})
+                    live_metrics.observe_frame(frame, timezone.now())
                     self.last_sent = event_id
                 self.read_to = event_id
             if len(batch) < settings.CAD_SCREEN_REPLAY_BATCH:

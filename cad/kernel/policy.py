@@ -63,6 +63,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "incident.recommendations": (R.DISPATCHER, R.INSPECTOR, R.CONTROLLER),
     # The live map on the dispatcher's and the supervisor's boards.
     "map.read": DISPATCH_DESK,
+    # Address points for an address as typed (the gazetteer): whoever takes or checks a place.
+    "geocode": (R.CALL_HANDLER, R.DISPATCHER, R.OIC, R.INTELLIGENCE, R.SUPERVISOR),
     # --- special schemes ------------------------------------------------------------------
     "scheme.read": (R.OIC, R.CRIME_MANAGER, R.INTELLIGENCE, R.SUPERVISOR),
     "scheme.request": (R.OIC, R.INTELLIGENCE),
@@ -91,6 +93,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     "qart.divert_tags": (R.QART, R.SUPERVISOR, R.CONTROLLER, R.INSPECTOR),
     "qart.urgent_queue": (R.QART, R.SUPERVISOR),
     "reports.read": (R.QART, R.SUPERVISOR),
+    # --- operations -----------------------------------------------------------------------
+    # Prometheus text: a scraper's token (or an address in CAD_METRICS_NETWORKS, no token).
+    "metrics.read": (R.METRICS,),
     # --- who hears which events -----------------------------------------------------------
     "hears.control_room": CONTROL_ROOM,
     "hears.dispatch": DISPATCH_DESK,

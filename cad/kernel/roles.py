@@ -33,6 +33,8 @@ class Role(StrEnum):
     INTELLIGENCE = "intelligence"
     UNIT = "unit"
     ADMIN = "admin"
+    # Monitoring: reads /metrics and nothing else (a Prometheus scraper's token).
+    METRICS = "metrics"
     # An integration client: a vehicle location (AVL) feed that posts units' positions.
     AVL = "avl"
 
@@ -50,6 +52,7 @@ ROLE_LABELS = {
     Role.INTELLIGENCE: "Intelligence / support",
     Role.UNIT: "Unit terminal",
     Role.ADMIN: "Administrator",
+    Role.METRICS: "Metrics scraper",
     Role.AVL: "AVL feed (integration)",
 }
 # Marker for views open to every signed-in user holding at least one CAD role.

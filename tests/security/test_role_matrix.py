@@ -91,7 +91,7 @@ API = [
     ("POST", "/api/v1/intelligence/requests/999999/answer/", {"intelligence"}),
     ("GET", "/api/v1/schemes/", SCHEME_READERS),
     ("POST", "/api/v1/schemes/", {"oic", "intelligence"}),
-    ("GET", "/api/v1/schemes/lookup/", EVERY - {"qart", "admin", "unit"}),
+    ("GET", "/api/v1/schemes/lookup/", EVERY - {"qart", "admin", "unit", "metrics"}),
     ("GET", "/api/v1/schemes/999999/", SCHEME_READERS),
     ("POST", "/api/v1/schemes/999999/contacts/", {"oic"}),
     ("POST", "/api/v1/schemes/999999/extend/", {"oic", "crime_manager"}),
