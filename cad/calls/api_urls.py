@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cad.calls import api
+from cad.calls import api, geocode_api
 
 urlpatterns: list = [
     path("contacts/", api.ContactListCreateView.as_view(), name="api-contacts"),
@@ -41,6 +41,7 @@ urlpatterns: list = [
         name="api-incident-downgrade-review",
     ),
     path("calls/lookup/", api.CallLookupView.as_view(), name="api-call-lookup"),
+    path("geocode/", geocode_api.GeocodeView.as_view(), name="api-geocode"),
     path("opening-codes/", api.OpeningCodeListView.as_view(), name="api-opening-codes"),
     path("absences/", api.AbsenceListView.as_view(), name="api-absences"),
     path("response-targets/", api.ResponseTargetView.as_view(), name="api-response-targets"),

@@ -39,6 +39,7 @@ SCHEME_READERS = frozenset({"oic", "crime_manager", "intelligence", "supervisor"
 QART_LIST = frozenset({"qart", "supervisor", "controller", "inspector"})
 REPORTS = frozenset({"qart", "supervisor"})
 BOARD = frozenset({"supervisor", "inspector", "controller"})
+GEOCODERS = frozenset({"call_handler", "dispatcher", "oic", "intelligence", "supervisor"})
 
 # (method, path, roles allowed past the role check)
 API = [
@@ -68,6 +69,7 @@ API = [
     ),
     ("POST", "/api/v1/incidents/999999/downgrade-review/", {"supervisor"}),
     ("GET", "/api/v1/calls/lookup/", CALL_TAKERS),
+    ("GET", "/api/v1/geocode/", GEOCODERS),
     ("GET", "/api/v1/opening-codes/", EVERY),
     ("GET", "/api/v1/absences/", {"supervisor", "admin"}),
     ("GET", "/api/v1/response-targets/", EVERY),
