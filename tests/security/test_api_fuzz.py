@@ -6,6 +6,8 @@ cases come from schemathesis's Hypothesis strategy and are sent in-process to th
 application.
 """
 
+from datetime import timedelta
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -127,3 +129,247 @@ def test_a_real_incident_matches_its_typed_schema(api_schema, role_headers):
     assert response.status_code == 200
     assert response.json()["risk_reasons"]
     case.validate_response(response, checks=[response_schema_conformance])
+
+
+# --- real answers, one of each typed shape -----------------------------------------------
+
+REAL_ANSWER_CHECKS = [
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+SEED_PHONE = "07700 900777"
+SEED_ADDRESS = "9 Typed Close, Testham"
+SEED_POSTCODE = "TE1 1ST"
+THREAT = "My ex is outside banging on the door, he says he'll kill me."
+
+
+def answer(
+    api_schema, headers, method, path, expect, *, path_parameters=None, query=None, body=None
+):  # noqa: E501
+    """Call one operation as its schema describes it; the answer must match the schema."""
+    extra = {} if body is None else {"body": body, "media_type": "application/json"}
+    case = api_schema[path][method].Case(
+        path_parameters=path_parameters or {}, query=query or {}, **extra
+    )
+    response = case.call(headers=headers)
+    assert response.status_code == expect, f"{method} {path}: {response.text[:400]}"
+    case.validate_response(response, checks=REAL_ANSWER_CHECKS)
+    return response.json()
+
+
+def test_real_answers_match_their_typed_schemas(api_schema, role_headers):
+    """Contacts with follow-ups, the lookup, absences and re-routing, targets, the incident
+    list and narrative, a unit's assignment, schemes and a report: each answer, with its
+    nested lists filled, as the schema types it."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from intelligence.services import intel_log_create
+    from schemes.services import scheme_create, scheme_sweep_one
+    from tests.factories import incident_factory
+
+    users = get_user_model().objects
+    now = timezone.now()
+    intel_log_create(
+        actor=users.get(username="fuzz-intelligence"),
+        kind="domestic_abuse",
+        summary="ABH by ex-partner, charged",
+        occurred_at=now - timedelta(days=200),
+        phones=[SEED_PHONE],
+        addresses=[{"address": SEED_ADDRESS, "postcode": SEED_POSTCODE}],
+        persons=[{"name": "Ms T", "dob": "1984-05-06"}],
+    )
+    scheme = scheme_create(
+        actor=users.get(username="fuzz-oic"),
+        victim_name="Ms T",
+        address=SEED_ADDRESS,
+        postcode=SEED_POSTCODE,
+        phones=[SEED_PHONE],
+        oic="fuzz-oic",
+        reason="Threats from ex-partner",
+        ends_at=now + timedelta(days=60),
+        now=now - timedelta(days=8),
+    )
+    scheme_sweep_one(scheme_id=scheme.pk, now=now)  # not yet informed: a task is raised
+    call = {"caller_phone": SEED_PHONE, "address": SEED_ADDRESS, "postcode": SEED_POSTCODE}
+    handler, supervisor = role_headers["call_handler"], role_headers["supervisor"]
+    due = (now + timedelta(hours=2)).isoformat()
+
+    def contact(owner):
+        return answer(
+            api_schema,
+            handler,
+            "POST",
+            "/api/v1/contacts/",
+            201,
+            body={
+                "channel": "101",
+                "caller_name": "Ms T",
+                "summary": THREAT,
+                "follow_up": {"owner": owner, "due_at": due},
+                **call,
+            },
+        )
+
+    first = contact("fuzz-call_handler")
+    assert first["follow_up"] and first["schemes"] and first["intelligence"]["hits"]
+    on_first = {"id": first["id"]}
+    answer(api_schema, handler, "GET", "/api/v1/contacts/{id}/", 200, path_parameters=on_first)
+    assert first["da_prompt"]  # the threat asks whether this is domestic abuse
+    answer(
+        api_schema,
+        handler,
+        "POST",
+        "/api/v1/contacts/{id}/domestic-abuse/",
+        200,
+        path_parameters=on_first,
+        body={"domestic_abuse": True},
+    )
+    answer(api_schema, handler, "GET", "/api/v1/follow-ups/", 200)
+    acknowledged = answer(
+        api_schema,
+        handler,
+        "POST",
+        "/api/v1/contacts/{id}/acknowledge/",
+        200,
+        path_parameters=on_first,
+    )
+    assert acknowledged["acknowledged_by"] == "fuzz-call_handler"
+    answer(
+        api_schema,
+        handler,
+        "POST",
+        "/api/v1/contacts/{id}/complete/",
+        200,
+        path_parameters=on_first,
+        body={"outcome": "Called back: safe at her sister's."},
+    )
+
+    # The owner goes absent: the follow-up reaches the supervisor, who hands it on.
+    second = contact("fuzz-dispatcher")
+    absence = answer(
+        api_schema,
+        supervisor,
+        "POST",
+        "/api/v1/users/{username}/absence/",
+        201,
+        path_parameters={"username": "fuzz-dispatcher"},
+        body={"starts_at": (now - timedelta(minutes=1)).isoformat(), "reason": "Sick"},
+    )
+    assert absence["rerouted_contacts"] == [second["id"]]
+    answer(api_schema, supervisor, "GET", "/api/v1/absences/", 200, query={"current": "1"})
+    queue = answer(
+        api_schema, supervisor, "GET", "/api/v1/follow-ups/", 200, query={"scope": "supervisor"}
+    )
+    assert [item["contact"] for item in queue] == [second["id"]]
+    answer(
+        api_schema,
+        supervisor,
+        "POST",
+        "/api/v1/contacts/{id}/reassign/",
+        200,
+        path_parameters={"id": second["id"]},
+        body={"owner": "fuzz-controller", "due_at": due},
+    )
+
+    lookup = answer(
+        api_schema,
+        handler,
+        "GET",
+        "/api/v1/calls/lookup/",
+        200,
+        query={"phone": SEED_PHONE, "address": SEED_ADDRESS, "name": "Ms T"},
+    )
+    assert lookup["previous_contacts"] and lookup["schemes"] and lookup["intelligence"]["hits"]
+    answer(api_schema, handler, "GET", "/api/v1/contacts/", 200, query={"phone": SEED_PHONE})
+    answer(api_schema, handler, "GET", "/api/v1/opening-codes/", 200)
+    admin = role_headers["admin"]
+    answer(api_schema, admin, "GET", "/api/v1/response-targets/", 200)
+    answer(
+        api_schema,
+        admin,
+        "POST",
+        "/api/v1/response-targets/",
+        200,
+        body={"grade": "PRIORITY", "seconds": 3600, "area": "rural"},
+    )
+
+    incident = incident_factory(
+        grade="IMMEDIATE",
+        narrative=THREAT,
+        caller_name="Ms T",
+        persons=[{"name": "Ms T", "dob": "1984-05-06", "role": "victim"}],
+        domestic_abuse=True,
+        **call,
+    )
+    on_incident = {"id": incident.pk}
+    answer(api_schema, handler, "GET", "/api/v1/incidents/", 200)
+    answer(
+        api_schema,
+        handler,
+        "POST",
+        "/api/v1/incidents/{id}/entries/",
+        201,
+        path_parameters=on_incident,
+        body={"text": "Caller still on the line."},
+    )
+    answer(api_schema, admin, "POST", "/api/v1/units/", 201, body={"callsign": "TY1"})
+    assignment = answer(
+        api_schema,
+        role_headers["dispatcher"],
+        "POST",
+        "/api/v1/incidents/{id}/assign/",
+        201,
+        path_parameters=on_incident,
+        body={"unit": "TY1"},
+    )
+    detail = answer(
+        api_schema,
+        role_headers["dispatcher"],
+        "GET",
+        "/api/v1/incidents/{id}/",
+        200,
+        path_parameters=on_incident,
+    )
+    assert detail["assignments"] and detail["grade_history"] and detail["previous_contacts"]
+    assert detail["schemes"] and detail["risk_reasons"] and detail["intelligence"]["hits"]
+    circulated = answer(
+        api_schema,
+        role_headers["dispatcher"],
+        "GET",
+        "/api/v1/assignments/{id}/",
+        200,
+        path_parameters={"id": assignment["id"]},
+    )
+    assert circulated["incident"]["narrative"] and circulated["incident"]["risk_flags"]
+
+    oic = role_headers["oic"]
+    on_scheme = {"scheme_id": scheme.pk}
+    answer(
+        api_schema,
+        oic,
+        "POST",
+        "/api/v1/schemes/{scheme_id}/contacts/",
+        201,
+        path_parameters=on_scheme,
+        body={"purpose": "explain", "method": "Phone", "outcome": "informed", "notes": "Safe"},
+    )
+    answer(
+        api_schema,
+        oic,
+        "POST",
+        "/api/v1/schemes/{scheme_id}/extend/",
+        200,
+        path_parameters=on_scheme,
+        body={"ends_at": (now + timedelta(days=90)).isoformat(), "rationale": "Bail extended"},
+    )
+    full = answer(
+        api_schema, oic, "GET", "/api/v1/schemes/{scheme_id}/", 200, path_parameters=on_scheme
+    )
+    assert full["contacts"] and full["decisions"] and full["tasks"] and full["timeline"]
+    answer(api_schema, oic, "GET", "/api/v1/schemes/", 200)
+    answer(api_schema, handler, "GET", "/api/v1/schemes/lookup/", 200, query={"phone": SEED_PHONE})
+    report = answer(api_schema, supervisor, "GET", "/api/v1/reports/grading/", 200)
+    assert report["tables"] and report["tables"][0]["columns"]
+    answer(api_schema, supervisor, "GET", "/api/v1/events/", 200, query={"since": 0})
