@@ -406,6 +406,8 @@ CAD_POSITION_STALE_SECONDS = int(os.environ.get("CAD_POSITION_STALE_SECONDS", "1
 # unit has moved this far; the maps move at the same rate (one event per kept report).
 CAD_POSITION_SAMPLE_SECONDS = int(os.environ.get("CAD_POSITION_SAMPLE_SECONDS", "30"))
 CAD_POSITION_SAMPLE_METRES = float(os.environ.get("CAD_POSITION_SAMPLE_METRES", "50"))
+# A unit terminal that shares its position sends it this often.
+CAD_TERMINAL_POSITION_SECONDS = int(os.environ.get("CAD_TERMINAL_POSITION_SECONDS", "5"))
 # Average speed over the straight-line distance, by the incident's area: ETAs are estimates.
 CAD_ETA_SPEED_KMH = {
     "urban": float(os.environ.get("CAD_ETA_URBAN_KMH", "30")),
@@ -424,5 +426,5 @@ CAD_MAP_CENTRE = (
 if CAD_MAP_TILE_URL:
     from urllib.parse import urlsplit
 
-    _tiles = urlsplit(CAD_MAP_TILE_URL.replace("{s}", "a"))
+    _tiles = urlsplit(CAD_MAP_TILE_URL.replace("{s}", "*"))
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")

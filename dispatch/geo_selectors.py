@@ -11,7 +11,7 @@ import math
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import F, FloatField, Value
+from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
@@ -39,7 +39,14 @@ def great_circle_m(lat: float, lon: float, lat_field: str = "lat", lon_field: st
     h = Power(Sin(half_dlat), value(2)) + value(math.cos(math.radians(lat))) * Cos(
         Radians(F(lat_field))
     ) * Power(Sin(half_dlon), value(2))
-    return value(2 * geo.EARTH_RADIUS_M) * ASin(Least(value(1), Sqrt(h), output_field=number))
+    distance = value(2 * geo.EARTH_RADIUS_M) * ASin(Least(value(1), Sqrt(h), output_field=number))
+    # LEAST skips NULLs: a row with no position has no distance, not the far side of Earth.
+    return Case(
+        When(**{f"{lat_field}__isnull": True}, then=Value(None)),
+        When(**{f"{lon_field}__isnull": True}, then=Value(None)),
+        default=distance,
+        output_field=number,
+    )
 
 
 def position_of(unit: Unit, now: datetime | None = None) -> dict | None:

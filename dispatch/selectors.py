@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cad.models import GRADE_ORDER, Grade, Incident, NarrativeEntry, OpeningCode
 from dispatch import clocks
-from dispatch.geo_selectors import position_of
+from dispatch.geo_selectors import divert_geography, position_of
 from dispatch.models import (
     Assignment,
     DeadlineChange,
@@ -191,6 +191,7 @@ def with_sides(diverts) -> list:
             ("Left (A)", "from", divert_side(divert.from_incident)),
             ("Sent to (B)", "to", divert_side(divert.to_incident)),
         ]
+        divert.geo = divert_geography(divert)
     return diverts
 
 
@@ -284,11 +285,17 @@ def overdue_rows(now: datetime | None = None) -> list[dict]:
         acknowledged_at__isnull=True,
         assigned_at__lte=now - ack_after,
     )
+    # A predicted breach (no available unit can arrive in time) for the current deadline.
+    predicted = Escalation.objects.filter(
+        incident=OuterRef("pk"),
+        level=Escalation.Level.PREDICTED_BREACH,
+        basis=OuterRef("response_due_at"),
+    )
     candidates = (
         Incident.objects.filter(status=Incident.Status.OPEN)
         .exclude(grade__isnull=True)
         .exclude(grade=Grade.RESOLVED_WITHOUT_DEPLOYMENT)
-        .annotate(unacknowledged=Exists(unacked))
+        .annotate(unacknowledged=Exists(unacked), predicted_breach=Exists(predicted))
         .prefetch_related(
             Prefetch(
                 "assignments",
@@ -324,6 +331,15 @@ def overdue_rows(now: datetime | None = None) -> list[dict]:
             )
         ):
             states.append("unresourced")
+        predicted_breach = (
+            incident.predicted_breach
+            and not attended
+            and not incident.resourced
+            and "breached" not in states
+        )
+        if predicted_breach and "unresourced" not in states:
+            # No unit can arrive in time: on the board now, not when the clock runs out.
+            states.append("unresourced")
         if incident.unacknowledged:
             states.append("unacknowledged")
         if not states:
@@ -338,6 +354,7 @@ def overdue_rows(now: datetime | None = None) -> list[dict]:
                 "warning_at": _iso(incident.warning_at),
                 "state": states[0],
                 "states": states,
+                "predicted_breach": predicted_breach,
                 "clock_state": incident.clock_state,
                 "resourced": incident.resourced,
                 "unresourced_since": _iso(incident.unresourced_since),

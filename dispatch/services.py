@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cad.kernel import heartbeats
@@ -20,13 +21,14 @@ from cad.kernel.events import publish, service, service_transaction
 from cad.kernel.policy import allows, require
 from cad.kernel.policy import roles as policy_roles
 from cad.models import GRADE_ORDER, Area, Grade, Incident, NarrativeEntry
-from dispatch import clocks
+from dispatch import clocks, geo_services
 from dispatch.models import (
     Assignment,
     DeadlineChange,
     Divert,
     Escalation,
     Unit,
+    UnitPosition,
     UnitStatusChange,
     VictimCallback,
 )
@@ -207,6 +209,8 @@ def _raise_clock_alert(incident: Incident, alert: clocks.Alert, now: datetime) -
         created = False
     if not created:
         return False
+    if alert.level == Escalation.Level.CLOCK_BREACHED:
+        _keep_positions_at_breach(incident, now)
     roles = SUPERVISION
     publish(
         CLOCK_EVENT_KINDS[alert.level],
@@ -230,6 +234,19 @@ def _raise_clock_alert(incident: Incident, alert: clocks.Alert, now: datetime) -
     ):
         _raise_victim_callback(incident, alert.level, now)
     return True
+
+
+def _keep_positions_at_breach(incident: Incident, now: datetime) -> None:
+    """QART asks where the units were when the clock breached: those on the incident and
+    those diverted from it keep their last known position in their history."""
+    units = Unit.objects.filter(
+        Q(assignments__incident=incident, assignments__status__in=Assignment.ACTIVE)
+        | Q(diverts__from_incident=incident)
+    ).distinct()
+    for unit in units:
+        geo_services.position_snapshot(
+            unit, reason=UnitPosition.Reason.BREACH, now=now, incident=incident
+        )
 
 
 # --- calling the victim back ----------------------------------------------------------------
@@ -907,6 +924,10 @@ def unit_divert(
         raise Conflict(f"Incident {to_incident.reference} is closed.")
 
     from_assignment = _end_active_assignment(unit, status=Assignment.Status.DIVERTED, now=now)
+    # Where the unit was when it was taken: kept for QART.
+    geo_services.position_snapshot(
+        unit, reason=UnitPosition.Reason.DIVERT, now=now, incident=from_incident
+    )
     if DIVERT_TAG not in from_incident.tags:
         from_incident.tags = [*from_incident.tags, DIVERT_TAG]
         from_incident.save(update_fields=["tags"])

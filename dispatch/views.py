@@ -3,6 +3,7 @@ with `?partial=1` when a websocket frame says something changed."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -12,7 +13,7 @@ from django.utils import timezone
 from cad.kernel.policy import allows
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import role_required
-from dispatch import selectors
+from dispatch import geo_selectors, selectors
 from dispatch.models import Assignment, Unit
 
 
@@ -56,6 +57,8 @@ def board(request):
             "can_call_back": allows(request.user, "victim_callback.record"),
             "can_dispatch": allows(request.user, "unit.divert"),
             "pending_reviews": selectors.divert_review_queue().count(),
+            "can_recommend": allows(request.user, "incident.recommendations"),
+            "map": geo_selectors.map_config(),
         },
     )
 
@@ -81,12 +84,19 @@ def replacement_queue(request):
     """The ops-room inspector's queue: approved diverts whose incident needs another unit."""
     rows = [selectors.unit_row(unit) for unit in Unit.objects.select_related("incident")]
     available = [row for row in rows if row["available"]]
+    diverts = selectors.with_sides(selectors.replacement_queue())
+    for divert in diverts:
+        # The nearest available units first, each with its straight-line distance and ETA.
+        nearest = geo_selectors.recommendations(divert.from_incident, limit=5)
+        divert.nearest = [row for row in nearest if row["distance_m"] is not None]
+        near = {row["unit"] for row in divert.nearest}
+        divert.other_units = [row for row in available if row["callsign"] not in near]
     return _render(
         request,
         "dispatch/replacement_queue.html",
         "dispatch/_replacement_live.html",
         {
-            "diverts": selectors.with_sides(selectors.replacement_queue()),
+            "diverts": diverts,
             "available_units": available,
             "can_replace": allows(request.user, "divert.replace"),
         },
@@ -106,6 +116,7 @@ def overdue_board(request):
             "downgraded": selectors.downgraded_incidents(),
             "other_items": selectors.other_supervisor_items(),
             "callbacks": selectors.open_victim_callbacks(),
+            "map": geo_selectors.map_config(),
         },
     )
 
@@ -141,4 +152,5 @@ def terminal(request):
         ("available", "Available", "v"),
         ("unavailable", "Unavailable", "n"),
     ]
+    context["position_interval_ms"] = 1000 * settings.CAD_TERMINAL_POSITION_SECONDS
     return _render(request, "dispatch/terminal.html", "dispatch/_terminal_live.html", context)

@@ -1,7 +1,8 @@
 // The dispatcher's board: live incidents and units; keyboard selection, assign and divert.
 import { showAlert, onEvent } from "./live.js";
 import { recordCallbacks } from "./victim_callbacks.js";
-import { apiPost, errorText, liveFragment, markSelected, moveSelection, refreshFragment, say, typing } from "./screen.js";
+import { api, apiPost, errorText, liveFragment, markSelected, moveSelection, refreshFragment, say, typing } from "./screen.js";
+import { liveMap } from "./live_map.js";
 
 const region = document.getElementById("board-live");
 const form = document.getElementById("dispatch-command");
@@ -27,7 +28,118 @@ function selectIncident(row) {
   if (incidentInput) incidentInput.value = selectedIncident;
   paintSelection();
   row.scrollIntoView({ block: "nearest" });
+  if (map) map.centreOn(selectedIncident);
+  loadRecommendations();
 }
+
+// --- the map and the nearest available units ----------------------------------------------
+
+const recommendationsFor = document.getElementById("recommendations-for");
+const recommendationRows = document.getElementById("recommendations-rows");
+let nearest = [];
+
+const map = liveMap(document.getElementById("live-map"), {
+  // A marker clicked selects its incident on the board, as j/k would.
+  onSelectIncident: (reference) => {
+    const row = [...incidentRows()].find((candidate) => candidate.dataset.reference === reference);
+    if (row) selectIncident(row);
+  },
+});
+
+function distanceWords(metres) {
+  return metres < 1000 ? `${metres} m` : `${(metres / 1000).toFixed(1)} km`;
+}
+
+function etaWords(seconds) {
+  return seconds < 60 ? "under 1 min" : `about ${Math.round(seconds / 60)} min`;
+}
+
+function ageWords(iso) {
+  if (!iso) return "no position";
+  const seconds = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
+  return seconds < 90 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+}
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+async function loadRecommendations() {
+  if (!recommendationRows || !selectedIncident) return;
+  const reference = selectedIncident;
+  const incident = incidentIdFor(reference);
+  if (!incident) return;
+  const response = await api("GET", `/api/v1/incidents/${incident}/recommendations/?limit=8`);
+  if (reference !== selectedIncident) return; // the selection moved on meanwhile
+  const table = recommendationRows.closest("table");
+  if (!response.ok) {
+    say(recommendationsFor, errorText(response), "error");
+    table.hidden = true;
+    return;
+  }
+  nearest = response.data;
+  recommendationRows.replaceChildren();
+  for (const row of nearest) {
+    const tr = document.createElement("tr");
+    tr.dataset.unit = row.unit;
+    tr.dataset.stale = row.stale ? "1" : "0";
+    tr.tabIndex = -1;
+    tr.append(
+      cell(row.unit),
+      cell(row.distance_m === null ? "unknown" : distanceWords(row.distance_m), "num"),
+      cell(row.eta_s === null ? "unknown" : etaWords(row.eta_s), "num"),
+      cell(row.position_at ? `${ageWords(row.position_at)}${row.stale ? " (stale)" : ""}` : "no position"),
+    );
+    recommendationRows.append(tr);
+  }
+  table.hidden = nearest.length === 0;
+  const first = nearest[0];
+  say(
+    recommendationsFor,
+    !nearest.length
+      ? `No unit is available for ${reference}.`
+      : first.distance_m === null
+        ? `${reference}: no place or no unit position known; available units by callsign.`
+        : `Nearest to ${reference}: ${first.unit}, ${distanceWords(first.distance_m)} (straight line), ${etaWords(first.eta_s)} (estimate).`,
+  );
+}
+
+const reloadRecommendations = (() => {
+  let timer = null;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(loadRecommendations, 200);
+  };
+})();
+
+if (recommendationRows) {
+  recommendationRows.addEventListener("click", (event) => {
+    const row = event.target.closest("tr[data-unit]");
+    if (row && unitInput) {
+      unitInput.value = row.dataset.unit;
+      selectedUnit = row.dataset.unit;
+      paintSelection();
+    }
+  });
+}
+
+// The nearest available unit for the selected incident into the unit field (r).
+function takeNearest() {
+  if (!nearest.length || !unitInput) return;
+  unitInput.value = nearest[0].unit;
+  selectedUnit = nearest[0].unit;
+  paintSelection();
+  say(result, `${nearest[0].unit} is the nearest available unit: press a to assign.`);
+}
+
+onEvent((frame) => {
+  if (frame.kind === "position.sampled" || frame.kind.startsWith("unit.") || frame.kind.startsWith("assignment.")) {
+    reloadRecommendations();
+  }
+});
 
 function selectUnit(row) {
   if (!row) return;
@@ -88,9 +200,23 @@ async function divert() {
       `${callsign} diverted from ${response.data.from_reference} to ${response.data.to_reference}: ` +
         `${response.data.from_reference} is tagged DIVERT and waits for the controller's review.`,
     );
+    showNearestReplacement(response.data);
   } else {
     say(result, errorText(response), "error");
   }
+}
+
+// A divert leaves an incident: the nearest available unit for it, said at once.
+async function showNearestReplacement(divert) {
+  const found = await api("GET", `/api/v1/incidents/${divert.from_incident}/recommendations/?limit=1`);
+  const first = found.ok && found.data.length ? found.data[0] : null;
+  const words = !first
+    ? `No unit is available for ${divert.from_reference}.`
+    : first.distance_m === null
+      ? `Available for ${divert.from_reference}: ${first.unit} (distance unknown).`
+      : `Nearest replacement for ${divert.from_reference}: ${first.unit}, ${distanceWords(first.distance_m)} (straight line), ${etaWords(first.eta_s)} (estimate).`;
+  result.dataset.nearest = first ? first.unit : "";
+  result.textContent = `${result.textContent} ${words}`;
 }
 
 if (form) {
@@ -167,6 +293,7 @@ document.addEventListener("keydown", (event) => {
     n: () => selectUnit(moveSelection(() => [...unitRows()].filter((row) => !row.hidden), "data-callsign", selectedUnit, 1)),
     p: () => selectUnit(moveSelection(() => [...unitRows()].filter((row) => !row.hidden), "data-callsign", selectedUnit, -1)),
     a: () => form && assign(),
+    r: () => takeNearest(),
     d: () => form && divert(),
   };
   const action = keys[event.key];

@@ -93,7 +93,7 @@ API = [
     ("POST", "/api/v1/intelligence/requests/999999/answer/", {"intelligence"}),
     ("GET", "/api/v1/schemes/", SCHEME_READERS),
     ("POST", "/api/v1/schemes/", {"oic", "intelligence"}),
-    ("GET", "/api/v1/schemes/lookup/", EVERY - {"qart", "admin", "unit", "metrics"}),
+    ("GET", "/api/v1/schemes/lookup/", EVERY - {"qart", "admin", "unit", "avl", "metrics"}),
     ("GET", "/api/v1/schemes/999999/", SCHEME_READERS),
     ("POST", "/api/v1/schemes/999999/contacts/", {"oic"}),
     ("POST", "/api/v1/schemes/999999/extend/", {"oic", "crime_manager"}),
@@ -110,6 +110,9 @@ API = [
     ("GET", "/api/v1/victim-callbacks/", {"dispatcher", "call_handler", "supervisor"}),
     ("POST", "/api/v1/victim-callbacks/999999/", {"dispatcher", "call_handler", "supervisor"}),
     ("POST", "/api/v1/units/NOPE/divert/", {"dispatcher"}),
+    ("POST", "/api/v1/units/NOPE/position/", {"unit", "admin", "avl"}),
+    ("GET", "/api/v1/incidents/999999/recommendations/", {"dispatcher", "inspector", "controller"}),
+    ("GET", "/api/v1/map/", {"dispatcher", "controller", "inspector", "supervisor"}),
     ("POST", "/api/v1/incidents/999999/assign/", {"dispatcher", "inspector"}),
     (
         "GET",
