@@ -49,7 +49,7 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-liveFragment(region, { kinds: ["divert.", "unit.", "incident.clock."] });
+liveFragment(region, { kinds: ["divert.", "unit.", "incident.clock.", "position."] });
 
 onEvent((frame) => {
   const data = frame.data || {};
