@@ -70,6 +70,9 @@ class PersonIn(serializers.Serializer):
 class AddressIn(serializers.Serializer):
     address = serializers.CharField(max_length=300)
     postcode = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    uprn = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="the gazetteer's address point"
+    )
 
 
 class LogFullSerializer(serializers.Serializer):

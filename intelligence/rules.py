@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from cad.kernel.normalise import address_key, name_key, phone_key, postcode_key, premises_key
+from cad.kernel.normalise import (
+    address_key,
+    building_keys,
+    name_key,
+    phone_key,
+    postcode_key,
+    premises_key,
+)
 from intelligence import RISK_KINDS
 
 KIND_CHOICES = [
@@ -24,7 +31,10 @@ KIND_LABELS = dict(KIND_CHOICES)
 HANDLING_CODES = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET")
 DEFAULT_HANDLING_CODE = "OFFICIAL-SENSITIVE"
 
-MATCH_ORDER = ("phone", "address", "person")
+# "same_building": the log is on another flat of the building (or the whole building when
+# a flat was asked about): shown, but ranked below a match on the address itself.
+MATCH_ORDER = ("phone", "address", "same_building", "person")
+SAME_BUILDING = "same_building"
 
 
 def is_risk(kind: str) -> bool:
@@ -47,6 +57,7 @@ def address_keys(address: str | None, postcode: str | None) -> dict[str, str]:
         "premises_key": premises_key(address, postcode),
         "street_key": street_key(full),
         "postcode_key": full.split("|", 1)[0] if full else postcode_key(postcode),
+        **building_keys(address, postcode),
     }
 
 
@@ -69,13 +80,27 @@ def person_key(name: str | None, dob) -> tuple[str, date | None]:
 
 
 def order_matched_on(matched: set[str] | list[str]) -> list[str]:
-    return [kind for kind in MATCH_ORDER if kind in matched]
+    # On the address itself, the log is not also "same building".
+    kinds = [kind for kind in MATCH_ORDER if kind in matched]
+    return [kind for kind in kinds if kind != SAME_BUILDING or "address" not in kinds]
+
+
+def building_only(matched_on: list[str]) -> bool:
+    """Found through the building alone (a name may agree too), not the address or phone."""
+    return SAME_BUILDING in matched_on and not {"address", "phone"} & set(matched_on)
 
 
 def hit_sort_key(hit: dict) -> tuple:
-    """Risk kinds first, then the most matched, then the most recent."""
+    """Risk kinds first, then those on the address before those on the building, then the
+    most matched, then the most recent."""
     occurred = hit.get("occurred_at") or ""
-    return (0 if is_risk(hit["kind"]) else 1, -len(hit["matched_on"]), _desc(occurred), hit["id"])
+    return (
+        0 if is_risk(hit["kind"]) else 1,
+        building_only(hit["matched_on"]),
+        -len(hit["matched_on"]),
+        _desc(occurred),
+        hit["id"],
+    )
 
 
 def _desc(text: str) -> str:

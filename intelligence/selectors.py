@@ -2,8 +2,12 @@
 
 Matching is exact lookups on normalised keys (see `cad.kernel.normalise`):
 - phone: E.164 key;
-- address: the full address key, or the premises key (postcode + numbers) when a
-  postcode is known, or the street key (numbers + street) when either side has no postcode;
+- address: the gazetteer's UPRN, the full address key, or the premises key (postcode +
+  numbers) when a postcode is known, or the street key (numbers + street) when either side
+  has no postcode;
+- same_building: the building keys (postcode + building number, or building number +
+  street without a postcode) agree but the address does not: "Flat 2, 14 Acacia Avenue"
+  for "14 Acacia Avenue" and the reverse, ranked below the address itself;
 - person: phonetic name key AND date of birth. A name without a date of birth (or a log
   person without one) never makes a hit by itself: common names would flood the panel.
   It does add "person" to the `matched_on` of a log already found by phone or address.
@@ -55,11 +59,16 @@ class SubjectKeys:
     premises_key: str = ""
     street_key: str = ""
     postcode_key: str = ""
+    uprn: int | None = None
+    building_premises_key: str = ""
+    building_street_key: str = ""
     # (name_key, dob) pairs; dob None means "name only" (corroboration, see module doc).
     persons: set[tuple[str, date | None]] = field(default_factory=set)
 
     def is_empty(self) -> bool:
-        return not (self.phone_keys or self.address_key or self.premises_key or self.persons)
+        return not (
+            self.phone_keys or self.address_key or self.premises_key or self.uprn or self.persons
+        )
 
     def person_keys_json(self) -> list[dict]:
         return [
@@ -69,16 +78,24 @@ class SubjectKeys:
 
 
 def subject_keys(
-    *, phones: Iterable[str] = (), address: str = "", postcode: str = "", persons: Iterable = ()
+    *,
+    phones: Iterable[str] = (),
+    address: str = "",
+    postcode: str = "",
+    persons: Iterable = (),
+    uprn: int | None = None,
 ) -> SubjectKeys:
     keys = SubjectKeys()
     keys.phone_keys = {key for key in (phone_key(raw) for raw in phones) if key}
+    keys.uprn = uprn or None
     if address or postcode:
         found = address_keys(address, postcode)
         keys.address_key = found["address_key"]
         keys.premises_key = found["premises_key"]
         keys.street_key = found["street_key"]
         keys.postcode_key = found["postcode_key"]
+        keys.building_premises_key = found["building_premises_key"]
+        keys.building_street_key = found["building_street_key"]
     for person in persons:
         if isinstance(person, dict):
             name, dob = person.get("name", ""), person.get("dob")
@@ -99,6 +116,7 @@ def keys_for_incident(incident) -> SubjectKeys:
         address=incident.address,
         postcode=incident.postcode,
         persons=[(incident.caller_name, None)] if incident.caller_name else [],
+        uprn=incident.uprn,
     )
     if incident.caller_phone_key:
         keys.phone_keys.add(incident.caller_phone_key)
@@ -115,6 +133,7 @@ def keys_for_contact(contact) -> SubjectKeys:
         address=contact.address,
         postcode=contact.postcode,
         persons=[(contact.caller_name, None)] if contact.caller_name else [],
+        uprn=contact.uprn,
     )
     if contact.caller_phone_key:
         keys.phone_keys.add(contact.caller_phone_key)
@@ -159,6 +178,9 @@ def hits_query(keys: SubjectKeys) -> tuple[str, list] | None:
         params += [sorted(keys.phone_keys), MAX_LOGS_PER_KEY]
 
     address_terms, address_params = [], []
+    if keys.uprn:
+        address_terms.append("uprn = %s")
+        address_params.append(keys.uprn)
     if keys.address_key:
         address_terms.append("address_key = %s")
         address_params.append(keys.address_key)
@@ -178,6 +200,25 @@ def hits_query(keys: SubjectKeys) -> tuple[str, list] | None:
             f"WHERE {' OR '.join(address_terms)} ORDER BY log_id DESC LIMIT %s)"
         )
         params += [*address_params, MAX_LOGS_PER_KEY]
+
+    # The building whatever the flat, chosen as the address is: postcode + number when
+    # both sides have a postcode, number + street when either has none.
+    building_terms, building_params = [], []
+    if keys.building_premises_key:
+        building_terms.append("building_premises_key = %s")
+        building_params.append(keys.building_premises_key)
+    if keys.building_street_key:
+        if keys.postcode_key:
+            building_terms.append("(building_street_key = %s AND postcode_key = '')")
+        else:
+            building_terms.append("building_street_key = %s")
+        building_params.append(keys.building_street_key)
+    if building_terms:
+        parts.append(
+            f"(SELECT log_id, 'same_building' AS matched FROM {address_t} "  # noqa: S608
+            f"WHERE {' OR '.join(building_terms)} ORDER BY log_id DESC LIMIT %s)"
+        )
+        params += [*building_params, MAX_LOGS_PER_KEY]
 
     dated = sorted((key, dob) for key, dob in keys.persons if dob is not None)
     if dated:
@@ -239,7 +280,12 @@ def hit_dict(*, log_id: int, kind: str, summary: str, occurred_at, matched_on) -
 
 
 def lookup_hits(
-    *, phone: str = "", address: str = "", postcode: str = "", persons: Iterable = ()
+    *,
+    phone: str = "",
+    address: str = "",
+    postcode: str = "",
+    persons: Iterable = (),
+    uprn: int | None = None,
 ) -> list[dict]:
     """Hit summaries for what a call handler has typed so far (nothing is recorded).
 
@@ -247,7 +293,11 @@ def lookup_hits(
     string or empty.
     """
     keys = subject_keys(
-        phones=[phone] if phone else [], address=address, postcode=postcode, persons=persons
+        phones=[phone] if phone else [],
+        address=address,
+        postcode=postcode,
+        persons=persons,
+        uprn=uprn,
     )
     if keys.is_empty():
         return []
@@ -316,7 +366,10 @@ def log_search(
     """Search page / API: hit summaries by subject, optionally of one kind."""
     persons = [(name, dob)] if name else []
     keys = subject_keys(
-        phones=[phone] if phone else [], address=address, postcode=postcode, persons=persons
+        phones=[phone] if phone else [],
+        address=address,
+        postcode=postcode,
+        persons=persons,
     )
     if keys.is_empty():
         if not kind:
@@ -368,7 +421,7 @@ def log_full(log: IntelligenceLog) -> dict:
             for p in log.persons.all().order_by("id")
         ],
         "addresses": [
-            {"address": a.address, "postcode": a.postcode}
+            {"address": a.address, "postcode": a.postcode, "uprn": a.uprn}
             for a in log.addresses.all().order_by("id")
         ],
         "phones": [p.number for p in log.phones.all().order_by("id")],

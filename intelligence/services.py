@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cad.kernel.errors import Conflict, InvalidInput, require_role
 from cad.kernel.events import publish, service_transaction
+from cad.kernel.geocode import resolve
 from cad.kernel.policy import require
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE
@@ -80,6 +81,7 @@ def intel_check_run(
             phone_key=",".join(sorted(keys.phone_keys)),
             address_key=keys.address_key,
             premises_key=keys.premises_key,
+            uprn=keys.uprn,
             person_keys=keys.person_keys_json(),
             hit_count=len(hits),
             risk_kinds=risk_kinds,
@@ -115,6 +117,12 @@ def intel_check_run(
     return check
 
 
+def _gazetteer_uprn(address: str, postcode: str) -> int | None:
+    """The gazetteer's one address point for an address as recorded, if it names one."""
+    place = resolve(address, postcode)
+    return place.uprn if place else None
+
+
 def intel_check_refresh(
     *, actor, incident=None, contact=None, now: datetime | None = None
 ) -> IntelligenceCheck | None:
@@ -129,11 +137,13 @@ def intel_check_refresh(
         latest.phone_key,
         latest.address_key,
         latest.premises_key,
+        latest.uprn,
         latest.person_keys,
     ) == (
         ",".join(sorted(keys.phone_keys)),
         keys.address_key,
         keys.premises_key,
+        keys.uprn,
         keys.person_keys_json(),
     ):
         return None
@@ -163,7 +173,13 @@ def _log_write(*, actor, clean: CleanLog, now: datetime) -> IntelligenceLog:
     )
     LogAddress.objects.bulk_create(
         [
-            LogAddress(log=log, address=a.address, postcode=a.postcode, **a.keys)
+            LogAddress(
+                log=log,
+                address=a.address,
+                postcode=a.postcode,
+                uprn=a.uprn or _gazetteer_uprn(a.address, a.postcode),
+                **a.keys,
+            )
             for a in clean.addresses
         ]
     )

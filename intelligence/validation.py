@@ -34,6 +34,8 @@ class CleanAddress:
     address: str
     postcode: str
     keys: dict[str, str]
+    # Given by the source (its gazetteer's UPRN); else the service looks it up.
+    uprn: int | None = None
 
 
 @dataclass
@@ -194,7 +196,15 @@ def _clean_addresses(raw) -> tuple[list[CleanAddress], list[str]]:
         if postcode and not keys["postcode_key"]:
             errors.append(f"Address {index}: {postcode!r} is not a UK postcode.")
             continue
-        addresses.append(CleanAddress(address=address, postcode=postcode, keys=keys))
+        uprn = item.get("uprn")
+        if isinstance(uprn, str) and uprn.strip().isdigit():
+            uprn = int(uprn)  # a CSV or JSON Lines import writes it as text
+        if uprn in (None, ""):
+            uprn = None
+        elif isinstance(uprn, bool) or not isinstance(uprn, int) or not 0 < uprn < 2**63:
+            errors.append(f"Address {index}: a UPRN is a positive whole number.")
+            continue
+        addresses.append(CleanAddress(address=address, postcode=postcode, keys=keys, uprn=uprn))
     return addresses, errors
 
 

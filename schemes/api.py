@@ -68,6 +68,9 @@ class SchemeCreateIn(serializers.Serializer):
     victim_name = serializers.CharField(max_length=200, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    uprn = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="the gazetteer's address point"
+    )
     phones = serializers.ListField(
         child=serializers.CharField(max_length=64, allow_blank=True), required=False
     )
@@ -192,6 +195,7 @@ class SchemeOut(serializers.Serializer):
     safe_contact_notes = serializers.CharField(allow_blank=True)
     address = serializers.CharField(allow_blank=True)
     postcode = serializers.CharField(allow_blank=True)
+    uprn = serializers.IntegerField(allow_null=True)
     phones = serializers.ListField(child=serializers.CharField())
     reason = serializers.CharField(allow_blank=True)
     risk_level = serializers.CharField(allow_blank=True)
@@ -302,6 +306,7 @@ def scheme_payload(scheme: Scheme, *, now=None, detail: bool = False) -> dict:
         "safe_contact_notes": scheme.safe_contact_notes,
         "address": scheme.address,
         "postcode": scheme.postcode,
+        "uprn": scheme.uprn,
         "phones": [phone.number for phone in scheme.phones.all()],
         "reason": scheme.reason,
         "risk_level": scheme.risk_level,
@@ -437,15 +442,20 @@ class SchemeLookupView(APIView):
             OpenApiParameter("phone", str, required=False),
             OpenApiParameter("address", str, required=False),
             OpenApiParameter("postcode", str, required=False),
+            OpenApiParameter("uprn", int, required=False),
         ],
         responses=LookupOut,
     )
     def get(self, request):
         params = request.query_params
+        uprn = params.get("uprn", "").strip()
+        if uprn and not uprn.isdigit():
+            raise InvalidInput({"uprn": ["A UPRN is a positive whole number."]})
         lookup = selectors.scheme_lookup(
             phone=params.get("phone", "")[:64],
             address=params.get("address", "")[:300],
             postcode=params.get("postcode", "")[:16],
+            uprn=int(uprn) if uprn else None,
         )
         return Response(
             {"active": lookup.active, "history": lookup.history, "grade_floor": lookup.grade_floor}

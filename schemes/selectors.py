@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from cad.kernel.normalise import address_key, phone_key, premises_key
+from cad.kernel.normalise import address_key, building_keys, phone_key, premises_key
 from cad.models import Event, Grade, UserAvailability
 from schemes.models import (
     IN_FORCE,
@@ -114,13 +114,29 @@ class SchemeLookup:
         return bool(self.active or self.history)
 
 
-def matching_ids(*, phone: str = "", address: str = "", postcode: str = "") -> set[int] | None:
-    """Phone on its E.164 key; address on postcode+numbers when a postcode is known, else
-    on the street key. Each is one indexed lookup; None when there is nothing to match."""
+def _building_where(address: str, postcode: str) -> Q | None:
+    """The building whatever the flat: postcode + number when a postcode is known, else
+    number + street (the same choice as for the address itself)."""
+    building = building_keys(address, postcode)
+    if building["building_premises_key"]:
+        return Q(building_premises_key=building["building_premises_key"])
+    if building["building_street_key"]:
+        return Q(building_street_key=building["building_street_key"])
+    return None
+
+
+def matching_ids(
+    *, phone: str = "", address: str = "", postcode: str = "", uprn: int | None = None
+) -> set[int] | None:
+    """Phone on its E.164 key; address on its UPRN, on postcode+numbers when a postcode is
+    known, else on the street key; and the same building whatever the flat. Each is one
+    indexed lookup; None when there is nothing to match."""
     lookups = []
     key = phone_key(phone)
     if key:
         lookups.append(SchemePhone.objects.filter(phone_key=key).values_list("scheme_id"))
+    if uprn:
+        lookups.append(Scheme.objects.filter(uprn=uprn).values_list("id"))
     if address or postcode:
         premises = premises_key(address, postcode)
         full = address_key(address, postcode)
@@ -132,6 +148,9 @@ def matching_ids(*, phone: str = "", address: str = "", postcode: str = "") -> s
             where = Q(address_key=full)
         else:
             where = None
+        building = _building_where(address, postcode)
+        if building is not None:
+            where = building if where is None else where | building
         if where is not None:
             lookups.append(Scheme.objects.filter(where).values_list("id"))
     if not lookups:
@@ -139,27 +158,53 @@ def matching_ids(*, phone: str = "", address: str = "", postcode: str = "") -> s
     return {row[0] for rows in lookups for row in rows}
 
 
-def _matched_on(scheme: Scheme, *, phone: str, address: str, postcode: str) -> list[str]:
+def _matched_on(
+    scheme: Scheme, *, phone: str, address: str, postcode: str, uprn: int | None = None
+) -> list[str]:
     found = []
     key = phone_key(phone)
     if key and any(p.phone_key == key for p in scheme.phones.all()):
         found.append("phone")
     premises = premises_key(address, postcode)
     full = address_key(address, postcode)
-    if (premises and premises == scheme.premises_key) or (
-        not premises
-        and full
-        and (full == scheme.address_key or (full.startswith("|") and full == scheme.street_key))
+    if (
+        (uprn and scheme.uprn == uprn)
+        or (premises and premises == scheme.premises_key)
+        or (
+            not premises
+            and full
+            and (full == scheme.address_key or (full.startswith("|") and full == scheme.street_key))
+        )
     ):
         found.append("address")
+    elif address:
+        building = building_keys(address, postcode)
+        if (
+            building["building_premises_key"]
+            and building["building_premises_key"] == scheme.building_premises_key
+        ) or (
+            not building["building_premises_key"]
+            and building["building_street_key"]
+            and building["building_street_key"] == scheme.building_street_key
+        ):
+            found.append("same_building")
     return found
 
 
+def _same_building_only(item: dict) -> bool:
+    return item["matched_on"] == ["same_building"]
+
+
 def scheme_lookup(
-    *, phone: str = "", address: str = "", postcode: str = "", now=None
+    *, phone: str = "", address: str = "", postcode: str = "", uprn: int | None = None, now=None
 ) -> SchemeLookup:
+    """Schemes for a phone, an address (or its UPRN) and the building it is in.
+
+    A scheme on another flat of the building ("same_building" in `matched_on`) is in force
+    all the same, so it sets the floor; it is listed after the schemes on the address.
+    """
     now = now or timezone.now()
-    ids = matching_ids(phone=phone, address=address, postcode=postcode)
+    ids = matching_ids(phone=phone, address=address, postcode=postcode, uprn=uprn)
     result = SchemeLookup()
     if not ids:
         return result
@@ -170,13 +215,15 @@ def scheme_lookup(
         .order_by("-starts_at", "-id")
     )
     for scheme in schemes:
-        matched = _matched_on(scheme, phone=phone, address=address, postcode=postcode)
+        matched = _matched_on(scheme, phone=phone, address=address, postcode=postcode, uprn=uprn)
         item = scheme_item(scheme, now, matched)
         if scheme.in_force:
             result.active.append(item)
         elif len(result.history) < HISTORY_LIMIT:
             result.history.append(item)
+    result.active.sort(key=_same_building_only)  # stable: newest first within each
     result.history.sort(key=lambda item: item["ended_at"] or "", reverse=True)
+    result.history.sort(key=_same_building_only)
     return result
 
 

@@ -25,7 +25,14 @@ from django.utils import timezone
 
 from cad.kernel.errors import Conflict, InvalidInput, RoleRefused, require_role
 from cad.kernel.events import publish, service_transaction
-from cad.kernel.normalise import address_key, phone_key, postcode_key, premises_key
+from cad.kernel.geocode import resolve
+from cad.kernel.normalise import (
+    address_key,
+    building_keys,
+    phone_key,
+    postcode_key,
+    premises_key,
+)
 from cad.kernel.policy import allows, require
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import record_refusal
@@ -250,9 +257,14 @@ def scheme_create(
     crime_reference: str = "",
     suspect_name: str = "",
     instructions: str = "",
+    uprn: int | None = None,
     now: datetime | None = None,
 ) -> Scheme:
-    """Put a marker on an address and/or phones; the OIC is told to inform the victim."""
+    """Put a marker on an address and/or phones; the OIC is told to inform the victim.
+
+    The address's UPRN is the one given (chosen from the gazetteer) or the gazetteer's one
+    match for the address as typed, so a call about it matches however the caller says it.
+    """
     require_role(actor, *CREATE_ROLES)
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
@@ -268,6 +280,10 @@ def scheme_create(
         errors["postcode"] = [f"{postcode!r} is not a UK postcode."]
     if address and not address_key(address, postcode):
         errors["address"] = ["The address has nothing to match on (no number or street)."]
+    if uprn is not None and (isinstance(uprn, bool) or not isinstance(uprn, int) or uprn <= 0):
+        errors["uprn"] = ["A UPRN is a positive whole number."]
+    elif uprn is not None and not address:
+        errors["uprn"] = ["A UPRN is the address's: give the address too."]
     phone_rows: dict[str, str] = {}
     bad_phones = []
     for raw in phones or ():
@@ -299,6 +315,10 @@ def scheme_create(
         raise InvalidInput(errors)
 
     full_key = address_key(address, postcode) if address else ""
+    building = building_keys(address, postcode)
+    if uprn is None and address:
+        place = resolve(address, postcode)
+        uprn = place.uprn if place else None
     with service_transaction():
         scheme = Scheme.objects.create(
             victim_name=victim_name,
@@ -310,6 +330,8 @@ def scheme_create(
             address_key=full_key,
             premises_key=premises_key(address, postcode) if address else "",
             street_key=("|" + full_key.split("|", 1)[1]) if full_key else "",
+            uprn=uprn,
+            **building,
             reason=reason,
             risk_level=risk_level,
             crime_reference=_text(crime_reference, 64),

@@ -13,11 +13,12 @@ from rest_framework.views import APIView
 from cad.calls import selectors, services
 from cad.kernel import events
 from cad.kernel.api_helpers import parsed, run_service, run_service_on
+from cad.kernel.errors import InvalidInput
 from cad.kernel.policy import require
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE
 from cad.kernel.schema import NarrativeEntryOut, PersonOut, RiskFlagOut
-from cad.models import Channel, Contact, Grade, Incident, ResponseTarget
+from cad.models import Channel, Contact, Grade, Incident, LocationSource, ResponseTarget
 from intelligence.api import HitSerializer
 from schemes.api import SchemeMatchOut
 
@@ -207,6 +208,9 @@ class ContactCreateSerializer(serializers.Serializer):
     postcode = serializers.CharField(max_length=16, required=False, allow_blank=True)
     summary = serializers.CharField(max_length=5000, allow_blank=True, required=False)
     follow_up = FollowUpSerializer(required=False, allow_null=True)
+    uprn = serializers.IntegerField(
+        required=False, allow_null=True, help_text="the gazetteer's address point chosen"
+    )
 
 
 class ContactListCreateView(APIView):
@@ -228,6 +232,7 @@ class ContactListCreateView(APIView):
                 postcode=data.get("postcode", ""),
                 summary=data.get("summary", ""),
                 follow_up=dict(data["follow_up"]) if data.get("follow_up") else None,
+                uprn=data.get("uprn"),
             ),
         )
         return Response(
@@ -396,6 +401,13 @@ class GradeChangeOut(serializers.Serializer):
     response_due_at = serializers.DateTimeField(allow_null=True)
 
 
+class IncidentLocationOut(serializers.Serializer):
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+    uprn = serializers.IntegerField(allow_null=True)
+    source = serializers.ChoiceField(choices=LocationSource.choices, allow_null=True)
+
+
 class IncidentOut(serializers.Serializer):
     """An incident: API.md's fields first, then what the screens and terminals show."""
 
@@ -417,6 +429,7 @@ class IncidentOut(serializers.Serializer):
     schemes = CallSchemeOut(many=True)
     previous_contacts = PreviousContactOut(many=True)
     assignments = IncidentAssignmentOut(many=True)
+    location = IncidentLocationOut(allow_null=True)
     channel = serializers.CharField()
     received_at = serializers.DateTimeField()
     caller_phone = serializers.CharField(allow_blank=True)
@@ -455,6 +468,16 @@ class IncidentCreateSerializer(serializers.Serializer):
     narrative = serializers.CharField(max_length=5000, allow_blank=True)
     opening_code = serializers.CharField(max_length=64, allow_blank=True)
     persons = PersonSerializer(many=True, required=False)
+    uprn = serializers.IntegerField(
+        required=False, allow_null=True, help_text="the gazetteer's address point chosen"
+    )
+    # Checked by the service, not coerced here: text or NaN for a coordinate is a 400.
+    location = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text='{"lat", "lon", "source"?: "caller" (default) | "manual" (placed on the '
+        "map)} in WGS84 degrees; without it the address is geocoded",
+    )
 
 
 class IncidentListCreateView(APIView):
@@ -479,6 +502,8 @@ class IncidentListCreateView(APIView):
                 narrative=data["narrative"],
                 opening_code=data["opening_code"],
                 persons=[dict(p) for p in data.get("persons", [])],
+                uprn=data.get("uprn"),
+                location=data.get("location"),
             ),
         )
         return Response(
@@ -637,17 +662,22 @@ class CallLookupView(APIView):
             OpenApiParameter("address", str, required=False),
             OpenApiParameter("postcode", str, required=False),
             OpenApiParameter("name", str, required=False),
+            OpenApiParameter("uprn", int, required=False),
         ],
         responses=CallLookupOut,
     )
     def get(self, request):
         params = request.query_params
+        uprn = params.get("uprn", "").strip()
+        if uprn and not uprn.isdigit():
+            raise InvalidInput({"uprn": ["A UPRN is a positive whole number."]})
         return Response(
             selectors.lookup(
                 phone=params.get("phone", "")[:64],
                 address=params.get("address", "")[:300],
                 postcode=params.get("postcode", "")[:16],
                 name=params.get("name", "")[:200],
+                uprn=int(uprn) if uprn else None,
             )
         )
 

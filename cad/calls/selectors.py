@@ -63,6 +63,7 @@ def previous_contacts(
     phone_key: str = "",
     address_key: str = "",
     name_keys: Iterable[str] = (),
+    uprn: int | None = None,
     exclude_contact=None,
     exclude_incident=None,
     before: datetime | None = None,
@@ -76,6 +77,8 @@ def previous_contacts(
         match |= Q(caller_phone_key=phone_key)
     if address_key:
         match |= Q(address_key=address_key)
+    if uprn:
+        match |= Q(uprn=uprn)
     # A name only corroborates: common names would flood the list on their own.
     names = [key for key in name_keys if key]
     if not match:
@@ -92,7 +95,7 @@ def previous_contacts(
         matched = []
         if phone_key and contact.caller_phone_key == phone_key:
             matched.append("phone")
-        if address_key and contact.address_key == address_key:
+        if (address_key and contact.address_key == address_key) or (uprn and contact.uprn == uprn):
             matched.append("address")
         if names and contact.caller_name_key in names:
             matched.append("person")
@@ -132,6 +135,7 @@ def previous_for_incident(incident: Incident, persons: list[Person] | None = Non
         phone_key=incident.caller_phone_key,
         address_key=incident.address_key,
         name_keys=[name_key(incident.caller_name), *keys],
+        uprn=incident.uprn,
         exclude_incident=incident,
         before=incident.received_at,
     )
@@ -142,6 +146,7 @@ def previous_for_contact(contact: Contact) -> list[dict]:
         phone_key=contact.caller_phone_key,
         address_key=contact.address_key,
         name_keys=[contact.caller_name_key],
+        uprn=contact.uprn,
         exclude_contact=contact,
         before=contact.received_at,
     )
@@ -156,7 +161,11 @@ def _scheme_items(lookup) -> list[dict]:
 def incident_schemes(incident: Incident, now: datetime | None = None) -> list[dict]:
 
     lookup = scheme_lookup(
-        phone=incident.caller_phone, address=incident.address, postcode=incident.postcode, now=now
+        phone=incident.caller_phone,
+        address=incident.address,
+        postcode=incident.postcode,
+        uprn=incident.uprn,
+        now=now,
     )
     return _scheme_items(lookup)
 
@@ -229,6 +238,7 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
             if "assignments" in known
             else list(assignments_for_incident(incident))
         ),
+        "location": incident_location(incident),
         # Beyond the contract: what the screens and terminals show.
         "channel": incident.channel,
         "received_at": incident.received_at.isoformat(),
@@ -266,6 +276,18 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
             known["grade_history"] if "grade_history" in known else grade_history(incident)
         ),
         "url": reverse("cad:incident", args=[incident.id]),
+    }
+
+
+def incident_location(incident: Incident) -> dict | None:
+    """{"lat", "lon", "uprn", "source"}, or None when where the incident is is not known."""
+    if incident.lat is None or incident.lon is None:
+        return None
+    return {
+        "lat": incident.lat,
+        "lon": incident.lon,
+        "uprn": incident.uprn,
+        "source": incident.location_source or None,
     }
 
 
@@ -316,22 +338,35 @@ def open_incidents(limit: int = 200) -> list[Incident]:
     )
 
 
-def lookup(*, phone: str = "", address: str = "", postcode: str = "", name: str = "", now=None):
-    """What a call handler sees while typing: previous contacts, schemes, intelligence hits."""
+def lookup(
+    *,
+    phone: str = "",
+    address: str = "",
+    postcode: str = "",
+    name: str = "",
+    uprn: int | None = None,
+    now=None,
+):
+    """What a call handler sees while typing: previous contacts, schemes, intelligence hits.
+    `uprn`: the gazetteer's address point chosen for the address, if one was."""
 
     now = now or timezone.now()
     phone_k = phone_key(phone)
     address_k = address_key(address, postcode) if (address or postcode) else ""
     name_k = name_key(name)
     previous = previous_contacts(
-        phone_key=phone_k, address_key=address_k, name_keys=[name_k] if name_k else []
+        phone_key=phone_k,
+        address_key=address_k,
+        name_keys=[name_k] if name_k else [],
+        uprn=uprn,
     )
-    schemes = scheme_lookup(phone=phone, address=address, postcode=postcode, now=now)
+    schemes = scheme_lookup(phone=phone, address=address, postcode=postcode, uprn=uprn, now=now)
     hits = lookup_hits(
         phone=phone,
         address=address,
         postcode=postcode,
         persons=[{"name": name, "dob": None}] if name else (),
+        uprn=uprn,
     )
     return {
         "phone_key": phone_k,
@@ -415,7 +450,10 @@ def follow_ups_due(now: datetime, limit: int = 500) -> list[int]:
 def contact_representation(contact: Contact, *, viewer) -> dict:
 
     lookup_result = scheme_lookup(
-        phone=contact.caller_phone, address=contact.address, postcode=contact.postcode
+        phone=contact.caller_phone,
+        address=contact.address,
+        postcode=contact.postcode,
+        uprn=contact.uprn,
     )
     intel = check_summary(contact=contact) or {}
     return {

@@ -13,13 +13,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cad.calls import grading, selectors
+from cad.kernel.coordinates import lat_lon
 from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
 from cad.kernel.events import publish, service, service_transaction
+from cad.kernel.geocode import resolve
 from cad.kernel.normalise import address_key, name_key, phone_key, postcode_key
 from cad.kernel.policy import allows, require
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ALL_ROLES, has_role, user_roles
 from cad.models import (
+    AddressPoint,
     Area,
     Channel,
     ClosingCode,
@@ -29,6 +32,7 @@ from cad.models import (
     Grade,
     GradeChange,
     Incident,
+    LocationSource,
     NarrativeEntry,
     OpeningCode,
     Person,
@@ -158,6 +162,51 @@ def _caller_keys(errors: dict, caller_phone: str, address: str, postcode: str) -
     return phone, address_key(address, postcode)
 
 
+def _place(errors: dict, *, uprn, location, address: str, postcode: str) -> dict[str, object]:
+    """Where the call is: {"uprn", "lat", "lon", "location_source"} for the incident.
+
+    A location sent with the call (the caller's device, or a point placed on the map with
+    "source": "manual") is kept as given; a UPRN chosen from the gazetteer is stored and gives
+    the place when no location came; otherwise the address is geocoded, the UPRN kept only
+    when it names one address point.
+    """
+    place: dict[str, object] = {"uprn": None, "lat": None, "lon": None, "location_source": ""}
+    point = None
+    if uprn is not None:
+        if isinstance(uprn, bool) or not isinstance(uprn, int) or uprn <= 0:
+            errors["uprn"] = ["A UPRN is a positive whole number."]
+        else:
+            point = AddressPoint.objects.filter(pk=uprn).first()
+            if point is None:
+                errors["uprn"] = [f"{uprn} is not an address point in the gazetteer."]
+            else:
+                place["uprn"] = uprn
+    if location is not None:
+        if not isinstance(location, dict):
+            errors["location"] = ['A location is {"lat", "lon"}.']
+            return place
+        lat, lon, bad = lat_lon(location.get("lat"), location.get("lon"))
+        source = location.get("source", LocationSource.CALLER)
+        if source not in (LocationSource.CALLER, LocationSource.MANUAL):
+            bad["source"] = ["The source of a location sent is caller or manual."]
+        if bad:
+            errors["location"] = [f"{name}: {' '.join(why)}" for name, why in bad.items()]
+            return place
+        place.update(lat=lat, lon=lon, location_source=source)
+        return place
+    if point is not None:
+        place.update(lat=point.lat, lon=point.lon, location_source=LocationSource.GAZETTEER)
+        return place
+    if errors or not address:
+        return place
+    found = resolve(address, postcode)
+    if found is not None:
+        place.update(
+            uprn=found.uprn, lat=found.lat, lon=found.lon, location_source=LocationSource.GAZETTEER
+        )
+    return place
+
+
 def _aware(errors: dict, field: str, value, label: str) -> datetime | None:
     if value is None or value == "":
         return None
@@ -266,6 +315,7 @@ def contact_create(
     postcode: str = "",
     summary: str = "",
     follow_up: dict | None = None,
+    uprn: int | None = None,
     now: datetime | None = None,
 ) -> Contact:
     """Record a contact with the public (even when no incident follows), optionally with a
@@ -291,6 +341,7 @@ def contact_create(
             owner = _resolve_owner(errors, follow_up.get("owner"))
             due_at = _aware(errors, "follow_up", follow_up.get("due_at"), "The due time")
             _check_owner(errors, owner, due_at, now)
+    place = _place(errors, uprn=uprn, location=None, address=address, postcode=postcode)
     if errors:
         raise InvalidInput(errors)
 
@@ -306,6 +357,7 @@ def contact_create(
             address=address,
             postcode=postcode_key(postcode) or postcode,
             address_key=address_k,
+            uprn=place["uprn"],
             summary=summary,
             created_by=actor,
         )
@@ -676,6 +728,7 @@ def _assessment(
         phone=incident.caller_phone,
         address=incident.address,
         postcode=incident.postcode,
+        uprn=incident.uprn,
         now=now,
     )
     intelligence = check_summary(incident=incident) or {}
@@ -748,10 +801,15 @@ def incident_create(
     narrative: str,
     opening_code: str,
     persons,
+    uprn: int | None = None,
+    location: dict | None = None,
     now: datetime | None = None,
 ) -> Incident:
     """Open an incident from a call: record the contact, run the intelligence check and the
-    scheme lookup, and work out the recommendation, floor, flags and DA prompt."""
+    scheme lookup, and work out the recommendation, floor, flags and DA prompt.
+
+    `uprn` is the gazetteer's address point the call handler chose; `location` a point sent
+    with the call ({"lat", "lon", "source"?}); see `_place`."""
     now = now or timezone.now()
     require(actor, "incident.create")
     errors: dict[str, list[str]] = {}
@@ -775,6 +833,7 @@ def incident_create(
             errors["opening_code"] = [f"{opening_code!r} is not an opening code in use."]
     cleaned_persons = _persons(errors, persons)
     phone, address_k = _caller_keys(errors, caller_phone, address, postcode)
+    place = _place(errors, uprn=uprn, location=location, address=address, postcode=postcode)
     if errors:
         raise InvalidInput(errors)
 
@@ -790,6 +849,7 @@ def incident_create(
             address=address,
             postcode=postcode_key(postcode) or postcode,
             address_key=address_k,
+            **place,
             area=area,
             opening_code=code.code,
             created_by=actor,
@@ -812,6 +872,7 @@ def incident_create(
             address=address,
             postcode=incident.postcode,
             address_key=address_k,
+            uprn=incident.uprn,
             summary=f"{code.label}: {first_line}",
             incident=incident,
             created_by=actor,

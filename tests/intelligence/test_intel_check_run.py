@@ -91,10 +91,15 @@ def test_address_matches_on_premises_when_the_street_is_spelt_differently(
 ):
     log = make_log(addresses=[{"address": "14 Acacia Av, Westminster", "postcode": "SW1A 1AA"}])
     make_log(addresses=[{"address": "16 Acacia Avenue", "postcode": "SW1A 1AA"}])
-    make_log(addresses=[{"address": "Flat 2, 14 Acacia Avenue", "postcode": "SW1A 1AA"}])
+    flat = make_log(addresses=[{"address": "Flat 2, 14 Acacia Avenue", "postcode": "SW1A 1AA"}])
     incident = make_incident(address="14 Accacia Avnue", postcode="SW1A1AA")
     intel_check_run(actor=handler, incident=incident, now=NOW)
-    assert [hit["id"] for hit in check_summary(incident=incident)["hits"]] == [log.pk]
+    # A flat of number 14 is the same building: found, after the address itself.
+    hits = check_summary(incident=incident)["hits"]
+    assert [(hit["id"], hit["matched_on"]) for hit in hits] == [
+        (log.pk, ["address"]),
+        (flat.pk, ["same_building"]),
+    ]
 
 
 def test_address_without_postcode_matches_on_number_and_street(make_log, make_incident, handler):

@@ -75,10 +75,12 @@ def test_other_numbers_and_premises_do_not_match(make_scheme, phone, address, po
 def test_flat_numbers_in_either_order_match(make_scheme):
     scheme = make_scheme(address="Flat 2, 14 Acacia Avenue", phones=[])
     lookup = scheme_lookup(address="14 Acacia Avenue flat 2", postcode="SW1A 1AA", now=LOOKED_UP_AT)
-    assert [item["id"] for item in lookup.active] == [scheme.pk]
-    assert not scheme_lookup(
-        address="14 Acacia Avenue flat 3", postcode="SW1A 1AA", now=LOOKED_UP_AT
-    )
+    assert [(item["id"], item["matched_on"]) for item in lookup.active] == [
+        (scheme.pk, ["address"])
+    ]
+    # Another flat of number 14 is the same building, not the address.
+    other = scheme_lookup(address="14 Acacia Avenue flat 3", postcode="SW1A 1AA", now=LOOKED_UP_AT)
+    assert [item["matched_on"] for item in other.active] == [["same_building"]]
 
 
 def test_active_summary_and_api_shape(make_scheme):
