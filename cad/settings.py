@@ -359,7 +359,8 @@ LOGGING = {
         "schemes": {"level": CAD_LOG_LEVEL},
         "intelligence": {"level": CAD_LOG_LEVEL},
         "reports": {"level": CAD_LOG_LEVEL},
-        "celery": {"level": CAD_LOG_LEVEL},
+        # Celery logs each task run and each beat send at INFO: five lines a second.
+        "celery": {"level": os.environ.get("CAD_CELERY_LOG_LEVEL", "WARNING").upper()},
         "cad.security": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
