@@ -319,6 +319,10 @@ DOMESTIC = any_of(
     cue("da_words"),
     cue("order"),
     cue("man_and_woman"),
+    # A name tied to a partner or family word, or cried to the one doing harm; a man's
+    # force on a woman with a tie of home, car or bond between them.
+    cue("named_party"),
+    cue("male_on_female"),
     domestic_opening_code(),
 )
 # A danger from the other party here and now. Presence, being held and being followed
@@ -471,6 +475,13 @@ RULES: tuple[Rule, ...] = (
         recommend=IMMEDIATE,
     ),
     Rule(
+        "cue.confined",
+        "someone held against their will",
+        unless(cue("confined_now"), any_of(CALM, cue("safe"))),
+        "Someone is locked in, shut in or kept from leaving: {evidence}.",
+        recommend=IMMEDIATE,
+    ),
+    Rule(
         "cue.at_the_door",
         "someone at the door",
         unless(cue("entry_now"), CALM),
@@ -511,6 +522,31 @@ RULES: tuple[Rule, ...] = (
         ),
         "The narrative names a partner, ex-partner, family member or someone the caller "
         "knows, and what they did: {evidence}.",
+        da_prompt=True,
+    ),
+    Rule(
+        "cue.named_party",
+        "domestic abuse: someone known by name",
+        cue("named_party"),
+        "A person named as a partner or relative, or called by name by the one being "
+        "hurt: {evidence}.",
+        da_prompt=True,
+    ),
+    Rule(
+        "cue.male_on_female",
+        "domestic abuse: man's violence to a woman",
+        cue("male_on_female"),
+        "A man's violence or threat to a woman, with a tie of home, car or relationship "
+        "between them: {evidence}.",
+        da_prompt=True,
+    ),
+    Rule(
+        "cue.control",
+        "controlling behaviour",
+        cue("control_concern"),
+        "Control of money, phone, contact or belongings by someone the person knows, "
+        "with fear or a request to check on them: {evidence}.",
+        recommend=PRIORITY,
         da_prompt=True,
     ),
     Rule(

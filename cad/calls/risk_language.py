@@ -38,6 +38,8 @@ import threading
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from cad.calls import risk_mechanisms
+
 # --- tables --------------------------------------------------------------------------------
 
 # fmt: off
@@ -1126,6 +1128,8 @@ class _Text:
     lowers: list[str]
     sentences: list[int]
     clauses: list[int]
+    # Each token as the caller typed it, in its own case ("Kyle"): names are read on it.
+    texts: list[str] = field(default_factory=list)
 
     def at(self, index: int) -> str:
         return self.norms[index] if 0 <= index < len(self.norms) else ""
@@ -1173,6 +1177,12 @@ class _Text:
 _SPACES = re.compile(r"\s+")
 # A pair of quote marks around words, not an apostrophe ("kids' dad", "won't").
 _QUOTED = re.compile(r"""(?<!\w)['"“”](?=\w)[^'"“”\n]{1,80}?(?<=[\w.!?])['"“”](?!\w)""")
+# Swear words used as intensifiers, with the space after them.
+_EXPLETIVE = re.compile(
+    r"(?<![\w*])(f[u*]{1,3}c?k(k)?(ing|in|en)|f[*]{2,4}(ing|in)?|f[*]{1,3}k(ing|in)?|fkn|fking|"
+    r"fuckin|effing|frigging|friggin|feckin|fecking) +",
+    re.IGNORECASE,
+)
 _S = frozenset({"'s", "’s", "s"})
 _S_IS_AFTER = frozenset({
     "he", "she", "it", "there", "that", "who", "what", "where", "here", "everyone",
@@ -1192,15 +1202,23 @@ def reading(text: str) -> Reading:
     read, where = _unquoted(lowered if len(lowered) == len(text) else text)
     doc = nlp(read)
     sentences, clauses = _segments(doc)
-    t = _Text([tok.norm_ for tok in doc], [tok.lower_ for tok in doc], sentences, clauses)
+    t = _Text(
+        [tok.norm_ for tok in doc],
+        [tok.lower_ for tok in doc],
+        sentences,
+        clauses,
+        [text[where[tok.idx] : where[tok.idx + len(tok.text) - 1] + 1] for tok in doc],
+    )
 
     def quote(start: int, end: int) -> str:
         span = doc[start:end]
         first, last = where[span.start_char], where[span.end_char - 1] + 1
         return _SPACES.sub(" ", text[first:last]).strip()
 
-    for match_id, start, end in matcher(doc):
-        concept = nlp.vocab.strings[match_id]
+    matched = [(nlp.vocab.strings[match_id], start, end) for match_id, start, end in matcher(doc)]
+    # The structural readers (force on a person, confinement, control, life at risk) find
+    # what no phrase foresaw, in the same concepts, so time, denial and parties read alike.
+    for concept, start, end in matched + risk_mechanisms.spans(t):
         result.findings.append(
             Finding(
                 concept=concept,
@@ -1215,6 +1233,12 @@ def reading(text: str) -> Reading:
             )
         )
     result.findings = _longest(result.findings)
+    # "kill his lawnmower", "water pistol", "smoke alarm": words that do not mean harm here.
+    for index, f in enumerate(result.findings):
+        why_not = risk_mechanisms.not_literal(t, f)
+        if why_not:
+            result.findings[index] = replace(f, negated=True)
+            result.add("not_literal", [f"{f.words} ({why_not})"])
     _signals(result, t)
     return result
 
@@ -1225,6 +1249,10 @@ def _unquoted(text: str) -> tuple[str, list[int]]:
     drop = set()
     for match in _QUOTED.finditer(text):
         drop.update((match.start(), match.end() - 1))
+    # Swearing between words ("you're f***ing dead", "he's fucking kicking the door in")
+    # would split the phrases it stands in: read without it.
+    for match in _EXPLETIVE.finditer(text):
+        drop.update(range(match.start(), match.end()))
     if not drop:
         return text, list(range(len(text)))
     where = [i for i in range(len(text)) if i not in drop]
@@ -1747,6 +1775,7 @@ def _signals(result: Reading, t: _Text) -> None:
         for f in when(result.of("distress"), "now", "recent", "")
         if _line_cut(t, f) and not _in_play(t, f)
     ]
+    risk_mechanisms.add_signals(result, t, parties)
     if _hearsay(result, t):
         # "saw a Facebook post saying a man is attacking women, is it true?": a rumour
         # the caller asks about, not something they see happening.
@@ -1760,6 +1789,7 @@ def _signals(result: Reading, t: _Text) -> None:
             "life_at_risk",
             "entry_now",
             "weapon_held",
+            "confined_now",
         ):
             result.signals.pop(signal, None)
         return

@@ -1,0 +1,839 @@
+"""Mechanisms that read a narrative's structure rather than its exact phrases.
+
+`cad.calls.risk_language` finds phrases; the readers here look at how words stand to each
+other, so that a call phrased in a way no table foresaw is still read:
+
+- force on a person: a verb of physical force or restraint (`FORCE_VERBS`, by class, by
+  lemma) with a person as its object ("dragging a girl by her hair", "someone being thrown
+  at the wall");
+- confinement: a person locked, shut or kept in ("locked me and the kids in", "nobody's
+  leaving", "blocking her in the kitchen");
+- control: a verb of control with what it controls (`CONTROL`: money, phone, contact,
+  belongings, intimate images, accounts), told of someone the caller knows;
+- forcing a way in: a verb of force beside a door, window or latch ("he's got his foot in
+  and he's pushing", "reaching through to the latch");
+- life at risk: vital signs denied ("isn't crying or moving"), falls from a height,
+  overdoses by count, a person where trains or fast traffic pass, a child left in or
+  taken with a car, a vulnerable adult gone (`VULNERABLE_ADULT`, an age of 75 or more);
+- cries by lemma ("sobbing", "wailing") and threats of fire or force said of the future;
+- the not-literal: a violent verb whose object is a thing ("kill his lawnmower", "stabbing
+  leaflets through letterboxes"), a wish ("I'd kill for a brew"), a toy or a sport ("water
+  pistol", "clay shoot"), a song, an animal or a device as the subject ("the dog's going
+  mental", "smoke alarm"), a denied saying ("he's not said he'll hurt me") and a legal
+  question about what an institution may do ("bailiffs will smash my door in if I don't
+  pay. Is that legal?");
+- who: a first name tied to a partner or family word ("its Darren my husband", "Aisha's
+  husband"), a name cried to an attacker ("Kyle stop you're hurting me"), and a man's
+  violence to a woman with a tie of home or car between them.
+
+Every reader returns the caller's own words with what it found, so each flag still cites
+them. The tables are plain sets a force can read and change.
+"""
+
+from __future__ import annotations
+
+import re
+
+# fmt: off
+# --- tables --------------------------------------------------------------------------------
+
+# Verbs of physical force and restraint, by lemma, by class. Each is force on a person only
+# with a person as its object (`HUMAN_NOUNS`, a pronoun, a name or a body part).
+FORCE_VERBS: dict[str, frozenset[str]] = {
+    "striking": frozenset({
+        "hit", "punch", "slap", "smack", "thump", "whack", "wallop", "belt", "batter", "beat",
+        "pummel", "clout", "cuff", "jab", "elbow", "headbutt", "bash", "lamp", "deck", "chin",
+        "backhand", "pound", "clobber", "twat", "knock", "strike", "swing",
+    }),
+    "kicking": frozenset({"kick", "stamp", "stomp", "boot", "trample", "knee"}),
+    "seizing": frozenset({
+        "grab", "drag", "pull", "yank", "haul", "seize", "wrench", "twist", "pin", "shove",
+        "push", "throw", "fling", "hurl", "toss", "slam", "chuck", "bundle", "manhandle",
+        "restrain", "tackle", "shake", "grip", "squeeze", "force", "hold", "carry", "wrestle",
+    }),
+    "neck": frozenset({"strangle", "choke", "throttle", "smother", "suffocate", "strangulate"}),
+    "blade": frozenset({"stab", "slash", "knife", "glass", "shoot"}),
+    "burning": frozenset({"burn", "scald", "douse"}),
+    "biting": frozenset({"bite", "scratch", "claw", "spit", "headlock"}),
+    "sexual": frozenset({"rape", "grope", "molest"}),
+    "harm": frozenset({"attack", "assault", "hurt", "harm", "injure", "maul", "terrorise"}),
+}
+FORCE = frozenset().union(*FORCE_VERBS.values())
+# Force that makes a threat when said of the future ("he'll torch the house").
+THREAT_VERBS = FORCE | frozenset({"kill", "murder", "torch", "petrol", "firebomb", "bury"})
+# Homes and cars threatened with fire or force: people are inside.
+DWELLINGS = frozenset({"house", "home", "flat", "place", "car", "door", "caravan"})
+
+# People, as objects or subjects.
+PERSON_PRONOUNS = frozenset({
+    "me", "her", "him", "you", "them", "us", "someone", "somebody", "anyone", "anybody",
+    "everyone", "everybody", "people",
+})
+HUMAN_NOUNS = frozenset({
+    "woman", "women", "girl", "lady", "man", "men", "lad", "bloke", "boy", "guy", "kid",
+    "child", "children", "baby", "toddler", "person", "people", "wife", "husband", "partner",
+    "boyfriend", "girlfriend", "ex", "mum", "mam", "mother", "dad", "father", "son",
+    "daughter", "brother", "sister", "nan", "gran", "grandma", "grandad", "grandmother",
+    "grandfather", "aunt", "auntie", "uncle", "cousin", "niece", "nephew", "friend", "mate",
+    "neighbour", "victim", "female", "male", "teenager", "teen", "youth", "pensioner",
+    "resident", "patient", "customer", "staff", "worker", "colleague", "student", "pupil",
+    "officer", "driver", "passenger", "cyclist", "pedestrian", "missus", "fella", "someone",
+    "somebody", "infant", "twin", "lass", "stranger", "carer", "nurse", "doctor", "gp",
+    "granddaughter", "grandson", "stepson", "stepdaughter", "fiance", "fiancee", "spouse",
+})
+BODY_PARTS = frozenset({
+    "hair", "arm", "neck", "throat", "face", "head", "leg", "wrist", "hand", "chest",
+    "stomach", "back", "shoulder", "ear", "nose", "mouth", "eye", "jaw", "collar", "hood",
+    "scarf", "hijab", "headscarf", "clothes", "top", "coat", "jacket", "ankle", "foot",
+    "rib", "ribs", "body",
+})
+OBJECT_PRONOUNS = frozenset({"me", "her", "him", "them", "us", "you"})
+# Everyday belongings: "her keys", "me phone" are things, not the person.
+POSSESSED_THINGS = frozenset({
+    "key", "keys", "phone", "car", "bag", "purse", "wallet", "stuff", "things", "thing",
+    "door", "house", "flat", "money", "card", "cards", "laptop", "tv", "telly", "bike",
+    "jewellery", "passport", "insulin", "medication", "tablets", "meds", "ring", "window",
+    "van", "shopping", "account", "email", "messages", "nudes", "pictures", "photos",
+    "picture", "photo", "tablet", "ipad", "glasses", "pram", "dog", "cat", "fence", "gate",
+})
+ANIMALS = frozenset({
+    "dog", "dogs", "cat", "cats", "puppy", "kitten", "horse", "rabbit", "hamster", "pet",
+    "pets", "budgie", "parrot", "tortoise", "bird", "birds",
+})
+POSSESSIVES = frozenset({"my", "her", "his", "their", "your", "our", "me", "ma", "mi"})
+# Words that may stand between a verb and its object.
+BETWEEN = frozenset({
+    "a", "an", "the", "this", "that", "some", "two", "three", "young", "old", "little",
+    "poor", "elderly", "pregnant", "another", "other", "older", "younger", "teenage",
+    "every", "each", "all", "his", "her", "my", "their", "our", "your", "me", "ma",
+})
+SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "hes", "shes", "i", "we", "im"})
+# Words after a verb that are not its object: the verb's object is a person or not told.
+NOT_AN_OBJECT = frozenset({
+    "in", "on", "at", "to", "into", "onto", "out", "off", "up", "down", "over", "around",
+    "round", "through", "with", "by", "from", "for", "about", "and", "or", "but", "so",
+    "again", "now", "still", "just", "really", "hard", "twice", "once", "everywhere",
+    "outside", "inside", "back", "away", "there", "here", "repeatedly", "badly", "loads",
+    "then", "while", "when", "because", "if", "as", "like", "until", "till", "too", "all",
+    "right", "not", "no", "never", "be", "is", "was", "are", "were", "been", "being",
+    "him", "her", "me", "us", "them", "you", "it", "himself", "herself", "themselves",
+    "myself", "yourself", "ourselves", "someone", "somebody", "anyone", "everyone",
+    "people", "either", "each", "other", "one", "another", "upstairs", "downstairs",
+    "indoors", "home", "senseless", "unconscious", "after", "before", "tomorrow", "tonight",
+    "today", "later", "please", "everything", "anything", "something", "nothing",
+})
+# Subjects that make a violent verb not violence: animals, devices, weather, things.
+NOT_HUMAN_SUBJECTS = frozenset({
+    "dog", "dogs", "cat", "cats", "puppy", "fox", "bird", "horse", "alarm", "alarms",
+    "machine", "engine", "music", "telly", "tv", "radio", "wind", "rain", "heat", "it",
+    "phone", "car", "boiler", "kettle", "printer", "computer", "laptop", "battery",
+})
+# Words just before a gun or a shot that make it a toy or a sport: "water pistol", "clay shoot".
+TOY_MODIFIERS = frozenset({
+    "water", "toy", "nerf", "clay", "clays", "squirt", "paintball", "airsoft", "lasertag",
+    "cap", "pop", "bubble", "foam", "plastic", "laser", "starting", "pigeon",
+})
+GUN_WORDS = frozenset({
+    "pistol", "gun", "guns", "rifle", "shoot", "shooting", "shot", "shots", "gunshot",
+    "gunshots", "gunfire", "blaster",
+})
+# Performance, games and cooking: "murdering Bohemian Rhapsody on karaoke".
+NOT_LITERAL_CONTEXT = frozenset({
+    "karaoke", "song", "songs", "singing", "sing", "sang", "tune", "album", "playlist",
+    "gig", "concert", "choir", "band", "cover", "rendition", "guitar", "piano", "violin",
+    "dance", "dancefloor", "recipe", "cooking", "crossword", "sudoku", "quiz", "puzzle",
+    "xbox", "playstation", "fortnite", "minecraft", "roblox", "gaming", "film",
+})
+# A noun that names a device or a place after a hazard word: "smoke alarm", "fire door".
+HAZARD_COMPOUNDS = frozenset({
+    "alarm", "alarms", "detector", "detectors", "door", "doors", "exit", "escape", "drill",
+    "station", "service", "brigade", "extinguisher", "blanket", "engine", "engines",
+    "officer", "safety", "risk", "assessment", "place", "pit", "work", "works", "wood",
+    "bomb", "machine", "break", "signal", "test",
+})
+# Bodies that act by law or contract: what they may do is a legal question, not a threat.
+INSTITUTIONS = frozenset({
+    "bailiff", "bailiffs", "enforcement", "council", "landlord", "landlady", "company",
+    "letter", "court", "debt", "agency", "bank", "lender", "collector", "collectors",
+    "housing", "association", "solicitor", "solicitors",
+})
+# Questions about the law or what to do.
+ADVICE_QUESTION = re.compile(
+    r"\b(is (that|it|this) (legal|allowed|right|lawful)|are they allowed|can they (do|just)|"
+    r"what (do|should|can) i do|how do i|is that allowed|am i allowed|can i)\b"
+)
+# Saying verbs: a denial in front of them denies what they report ("hasn't said he'll hurt me").
+SAYING = frozenset({"say", "threaten", "tell", "mention", "text", "message", "make"})
+NEGATORS = frozenset({"not", "n't", "nt", "never", "no"})
+
+# Confinement: a person locked, shut or kept in.
+CONFINE_VERBS = frozenset({
+    "lock", "shut", "trap", "barricade", "block", "keep", "hold", "tie", "chain", "imprison",
+    "corner", "pen",
+})
+CONFINE_PARTICLES = frozenset({"in", "inside", "into", "up"})
+NOBODY = frozenset({"nobody", "noone", "nobodys", "none"})
+LEAVING = frozenset({"leave", "leaving", "go", "going", "get", "getting", "walk"})
+
+# Control: a verb and what it controls, by class, both by lemma, in one clause.
+CONTROL: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "money": (
+        frozenset({"use", "take", "spend", "drain", "empty", "steal", "borrow", "run", "max",
+                   "withdraw", "control", "keep", "have", "give", "pocket", "cash"}),
+        frozenset({"card", "money", "account", "pension", "savings", "benefit", "benefits",
+                   "wage", "wages", "credit", "pin", "bank", "cash", "salary", "allowance"}),
+    ),
+    "monitoring": (
+        frozenset({"check", "read", "go", "look", "monitor", "track", "answer", "log",
+                   "access", "hack", "search", "follow", "listen"}),
+        frozenset({"phone", "message", "messages", "text", "texts", "email", "emails",
+                   "location", "account", "accounts", "icloud", "facebook", "instagram",
+                   "whatsapp", "snapchat", "call", "calls", "post", "laptop", "password"}),
+    ),
+    "images": (
+        frozenset({"post", "share", "send", "leak", "upload", "spread", "show", "put",
+                   "threaten", "publish", "forward"}),
+        frozenset({"nude", "nudes", "naked", "intimate", "explicit", "sexual", "sex",
+                   "private", "topless"}),
+    ),
+    "belongings": (
+        frozenset({"give", "keep", "hide", "withhold", "sell", "lock", "flush"}),
+        frozenset({"jewellery", "ring", "passport", "insulin", "medication", "meds",
+                   "tablets", "inhaler", "documents", "belongings", "clothes"}),
+    ),
+}
+# Isolation and permission: "not allowed to talk to her", "won't let her have any money".
+PERMISSION = frozenset({"allow", "let", "permit"})
+PERMITTED_ACTS = frozenset({
+    "see", "talk", "speak", "visit", "contact", "go", "leave", "have", "use", "out", "call",
+    "ring", "phone", "work", "meet", "eat", "sleep", "wear", "drive",
+})
+# Fear or a request to check someone: what makes control a matter for today.
+FEAR = frozenset({
+    "scared", "frightened", "terrified", "afraid", "petrified", "worried", "fear",
+})
+WELFARE_CHECK = re.compile(r"\b(check (on )?(she|he|her|him|they|them)|check (she|he) be)\b")
+
+# Forcing a way in: force beside a door, a window or a lock.
+ENTRY_VERBS = frozenset({
+    "push", "shove", "force", "barge", "shoulder", "kick", "boot", "ram", "prise", "prize",
+    "jemmy", "wrench", "yank", "break", "smash", "reach", "punch",
+    "wedge",
+})
+ENTRY_PARTS = frozenset({
+    "door", "window", "latch", "lock", "letterbox", "glass", "frame", "handle", "gate",
+    "doors", "windows", "chain",
+})
+
+# Life at risk.
+VITAL_VERBS = frozenset({"move", "breathe", "respond", "wake", "cry", "talk", "make", "open"})
+HEIGHTS = frozenset({
+    "scaffolding", "scaffold", "roof", "ladder", "stairs", "balcony", "window", "bridge",
+    "floor", "floors", "storey", "storeys", "cliff", "wall", "building", "stair", "loft",
+})
+FALL_VERBS = frozenset({"fall", "fell", "fallen", "tumble", "jump", "slip"})
+MEDICINES = frozenset({
+    "paracetamol", "pill", "pills", "tablet", "tablets", "codamol", "co-codamol", "ibuprofen",
+    "aspirin", "sleeping", "diazepam", "insulin", "antidepressant", "antidepressants",
+})
+FAST_PLACES = frozenset({
+    "railway", "track", "tracks", "motorway", "carriageway", "dual", "bypass", "rails",
+    "level", "platform",
+})
+YOUNG = frozenset({
+    "child", "kid", "kids", "baby", "toddler", "boy", "girl", "infant", "little", "son",
+    "daughter",
+})
+VEHICLES = frozenset({"car", "van", "vehicle", "motor", "truck"})
+TAKEN = frozenset({"nick", "nicked", "steal", "stolen", "take", "taken", "drive", "drove"})
+HOT = frozenset({"hot", "boiling", "baking", "roasting", "sweltering", "sun", "heat"})
+# A vulnerable adult: "care home", "dementia", or an age of 75 or more.
+VULNERABLE_ADULT = frozenset({
+    "dementia", "alzheimer", "alzheimers", "resident", "residents", "frail",
+})
+ABSENT = re.compile(
+    r"\b(not|n't|nt) (be )?(in|at) (her|his|their) (room|bed|flat|chair)|"
+    r"(be|have) (go|gone) missing|missing|wander|wander off|can not find|cant find|"
+    r"not come back|go walkabout|walk out|leave the (home|ward|unit)|abscond"
+)
+# Cries by lemma: with a person crying, someone in distress.
+CRY_VERBS = frozenset({"sob", "wail", "shriek", "whimper", "plead", "beg", "howl", "scream"})
+
+# Who: men, women, and ties that bind a man and a woman (home, car, a named bond).
+MALE_WORDS = frozenset({
+    "he", "hes", "him", "his", "lad", "bloke", "man", "guy", "male", "fella", "boyfriend",
+    "husband", "geezer",
+})
+FEMALE_WORDS = frozenset({
+    "she", "shes", "her", "girl", "woman", "lady", "female", "lass", "girlfriend", "wife",
+})
+GROUPS = frozenset({"group", "gang", "crowd", "lads", "men", "youths", "blokes", "lot"})
+TIES = re.compile(
+    r"\b(go|going|come|coming) home with|home with (him|her)|(his|her|their) (house|flat|home|"
+    r"car|van)|passenger|next door|upstairs|downstairs|the flat (above|below|upstairs)|"
+    r"open the door|answer the door|boyfriend|girlfriend|husband|wife|partner|fella|"
+    r"the couple|together|live with|living with|her man|his missus"
+)
+# Words cried to someone known: "Kyle stop", "Darren please", "Mark get off".
+CRY_AFTER_NAME = frozenset({"stop", "get", "please", "no", "leave", "let", "do", "put", "don't"})
+# Capitalised words that are not first names.
+NOT_NAMES = frozenset({
+    "i", "im", "ive", "id", "ill", "ok", "okay", "police", "road", "rd", "street", "st",
+    "lane", "close", "avenue", "ave", "drive", "house", "flat", "mr", "mrs", "ms", "miss",
+    "dr", "a&e", "text", "relay", "caller", "male", "female", "sorry", "please", "hi",
+    "hello", "yes", "no", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december", "christmas", "easter", "god",
+    "help", "stop", "silent", "ip", "rp", "marac", "dash", "idva", "da", "dv", "he", "she",
+    "they", "we", "you", "my", "the", "it", "its", "this", "that", "there", "and", "but",
+    "anonymous", "neighbour", "staff", "security",
+})
+PARTY_WORDS = frozenset({
+    "husband", "wife", "partner", "boyfriend", "girlfriend", "ex", "fiance", "fiancee",
+    "brother", "sister", "son", "daughter", "dad", "father", "mum", "mother", "mam",
+    "stepdad", "stepfather", "uncle", "cousin", "fella", "missus", "grandson",
+})
+# fmt: on
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _sentence(t, i: int) -> list[int]:
+    return t.members("sentence", i)
+
+
+def _clause(t, i: int) -> list[int]:
+    return t.members("clause", i)
+
+
+def _is_name(t, i: int) -> bool:
+    """A first name: a capitalised word inside a sentence that is no common word here."""
+    if not (0 <= i < len(t.texts)):
+        return False
+    word = t.texts[i]
+    if len(word) < 3 or not word.isalpha() or not word[0].isupper() or word.isupper():
+        return False
+    if t.lowers[i] in NOT_NAMES or t.norms[i] in NOT_NAMES:
+        return False
+    first = _sentence(t, i)[0]
+    return i != first and t.lowers[i - 1] not in {'"', "'", ":", "-"}
+
+
+def is_person(t, i: int) -> bool:
+    return (
+        t.lowers[i] in PERSON_PRONOUNS
+        or t.norms[i] in HUMAN_NOUNS
+        or t.lowers[i] in HUMAN_NOUNS
+        or _is_name(t, i)
+    )
+
+
+def object_of(t, verb_end: int) -> tuple[int, str]:
+    """The object after a verb: (index, "person" | "body" | "animal" | "thing" | "none").
+
+    "dragging a girl", "battering her upstairs" → person; "grabbed her hair" → body;
+    "kill his lawnmower", "stabbing leaflets", "locked her keys in" → thing; "stabbed
+    outside the pub" → none."""
+    n = len(t.norms)
+    i, seen_between = verb_end, False
+    while i < n and i - verb_end < 4:
+        word = t.lowers[i]
+        if word in OBJECT_PRONOUNS:
+            following = t.lowers[i + 1] if i + 1 < n else ""
+            following_norm = t.norms[i + 1] if i + 1 < n else ""
+            owner = word in {"her", "me"} and (
+                {following, following_norm} & (HUMAN_NOUNS | BODY_PARTS | POSSESSED_THINGS)
+                or following in BETWEEN
+            )
+            if not owner:
+                return i, "person"
+        elif word not in BETWEEN:
+            break
+        i += 1
+        seen_between = True
+    if i >= n:
+        return i, "none"
+    word, norm = t.lowers[i], t.norms[i]
+    if is_person(t, i):
+        return i, "person"
+    if norm in BODY_PARTS or word in BODY_PARTS:
+        return i, "body"
+    if norm in ANIMALS or word in ANIMALS:
+        return i, "animal"
+    if word in NOT_AN_OBJECT or not word.isalpha() or word.endswith("ly"):
+        return i, "none"
+    if (
+        {norm, word} & (POSSESSED_THINGS | NOT_HUMAN_SUBJECTS)
+        or seen_between
+        or (word.endswith("s") and norm != word)
+    ):
+        return i, "thing"  # "his lawnmower", "leaflets", "her keys"
+    return i, "none"
+
+
+def _subject(t, verb: int) -> int:
+    """The nearest word before a verb over auxiliaries: its subject, or -1."""
+    i = verb - 1
+    skip = {"'s", "s", "is", "be", "'re", "are", "was", "were", "been", "keep", "keeps",
+            "just", "still", "now", "going", "go", "gone", "to", "has", "have", "had", "will",
+            "'ll", "ll", "wo", "would", "'d", "really", "literally", "always", "kept"}  # fmt: skip
+    while i >= 0 and verb - i <= 5 and (t.lowers[i] in skip or t.norms[i] in skip):
+        i -= 1
+    return i
+
+
+def _progressive_or_now(t, i: int) -> bool:
+    clause = {t.lowers[j] for j in _clause(t, i)}
+    return t.lowers[i].endswith("ing") or bool(clause & {"now", "still", "keeps", "keep"})
+
+
+# --- the not-literal --------------------------------------------------------------------------
+
+_GUARDED = frozenset(
+    {
+        "threat",
+        "violence",
+        "life",
+        "weapon",
+        "strangle",
+        "force_entry",
+        "distress",
+    }
+)
+_KILLING = frozenset({"kill", "murder", "stab", "shoot", "strangle", "slaughter"})
+
+
+def not_literal(t, finding) -> str:
+    """Why a finding is not what its words say, or "": see the module's list."""
+    if finding.concept not in _GUARDED:
+        return ""
+    start, end = finding.start, finding.end
+    head = t.norms[start]
+    sentence = _sentence(t, start)
+    words = {t.lowers[i] for i in sentence} | {t.norms[i] for i in sentence}
+    if (
+        head in {"kill", "murder", "die"} and t.lowers[end] == "for"
+        if end < len(t.norms)
+        else False
+    ):
+        return "a wish"  # "I'd kill for a cuppa"
+    if (head == "murder" and t.lowers[start - 1] == "blue") or t.lowers[end : end + 2] == [
+        "blue",
+        "murder",
+    ]:
+        return "an idiom"  # "screaming blue murder"
+    toy = any(
+        t.lowers[i] in TOY_MODIFIERS
+        and (
+            t.norms[i + 1 : i + 2]
+            and t.norms[i + 1] in GUN_WORDS
+            or t.lowers[i + 1 : i + 2]
+            and t.lowers[i + 1] in GUN_WORDS
+        )
+        for i in sentence
+    )
+    if (
+        toy
+        and finding.concept in {"weapon", "threat", "violence"}
+        and (head in GUN_WORDS or t.lowers[start] in GUN_WORDS or finding.concept == "weapon")
+    ):
+        return "a toy or a sport"  # "'shooting' his sister with a water pistol"
+    if head in {"kill", "murder", "slaughter", "butcher"} and words & NOT_LITERAL_CONTEXT:
+        return "a song, a game or a dish"  # "murdering Bohemian Rhapsody on karaoke"
+    following = t.norms[end] if end < len(t.norms) else ""
+    if finding.concept == "life" and head in {"fire", "smoke"} and following in HAZARD_COMPOUNDS:
+        return "a device"  # "smoke alarm", "fire door"
+    subject = _subject(t, start)
+    if (
+        finding.concept == "violence"
+        and subject >= 0
+        and (t.norms[subject] in NOT_HUMAN_SUBJECTS or t.lowers[subject] in NOT_HUMAN_SUBJECTS)
+    ):
+        return "not done by a person"  # "the dog's going mental"
+    # A killing verb whose object is a thing: "kill his lawnmower", "stabbing leaflets".
+    verb = end - 1 if t.norms[end - 1] in _KILLING else -1
+    if head == "threaten":
+        after = [j for j in range(end, min(end + 4, len(t.norms))) if t.norms[j] in _KILLING]
+        verb = after[0] if after else -1
+    if verb >= 0 and object_of(t, verb + 1)[1] == "thing":
+        return "done to a thing"
+    # "lobbed my phone in the canal": a thing thrown into the water, no one in it.
+    if finding.concept == "life":
+        for i in _clause(t, start):
+            if (
+                i < start
+                and t.norms[i] in FORCE_VERBS["seizing"]
+                and object_of(t, i + 1)[1] == "thing"
+            ):
+                return "a thing thrown"
+    # "said he'd hurt me"? "hasn't said he'll hurt me": the denied saying denies the threat.
+    for i in sentence:
+        if i >= start:
+            break
+        between = {t.lowers[j] for j in range(i + 1, start)}
+        if (
+            t.norms[i] in SAYING
+            and start - i <= 6
+            and not between & {"but", "just", "then", ",", ".", "and", "anything", "nothing"}
+            and any(t.lowers[j] in NEGATORS for j in range(max(sentence[0], i - 3), i))
+        ):
+            return "denied"
+    # What an institution may do, asked about: "bailiffs will smash my door in ... legal?"
+    if finding.concept in {"force_entry", "threat", "violence"}:
+        before = {t.lowers[i] for i in sentence if i < start}
+        if before & INSTITUTIONS and ADVICE_QUESTION.search(" ".join(t.lowers)):
+            return "a legal question"
+    return ""
+
+
+# --- spans in the engine's own concepts -------------------------------------------------------
+
+
+def spans(t) -> list[tuple[str, int, int]]:
+    """(concept, start, end) for what the readers find, in the concepts the engine's
+    signals already read ("violence", "coercion", "life", "force_entry", "distress",
+    "threat"), so that time, negation and parties are read for them as for any phrase."""
+    found: list[tuple[str, int, int]] = []
+    n = len(t.norms)
+    for i in range(n):
+        norm, low = t.norms[i], t.lowers[i]
+        # Force on a person: "dragging a girl", "slapping her", "thrown at the wall" (passive).
+        if norm in FORCE and not _subject_is_thing(t, i):
+            j, kind = object_of(t, i + 1)
+            if kind in {"person", "body"} and t.lowers[j] not in {"himself", "herself", "myself"}:
+                if not (
+                    norm in {"cut", "hold", "carry", "pull", "knock", "force"} and kind == "body"
+                ):
+                    end = j + 1
+                    if t.lowers[end : end + 1] == ["by"] and end + 2 < n:
+                        end = min(n, end + 3)  # "by her hair"
+                    found.append(("violence", i, end))
+            elif low.endswith(("ed", "en", "own")) and t.lowers[i - 1] in {
+                "being",
+                "been",
+                "getting",
+                "got",
+            }:
+                who = i - 2
+                if who >= 0 and is_person(t, who) or who >= 1 and is_person(t, who - 1):
+                    found.append(("violence", max(0, who), i + 1))
+            # Said of the future: "he'll torch the house", "coming back to batter her".
+            if norm in THREAT_VERBS and kind in {"person", "body"} and _future(t, i):
+                found.append(("threat", i, j + 1))
+        if norm in {"torch", "firebomb"} or (norm == "burn" and t.norms[i + 1 : i + 2] == ["down"]):
+            j, kind = object_of(t, i + 1)
+            target = t.norms[j] if j < n else ""
+            if target in DWELLINGS or t.norms[min(n - 1, j + 1)] in DWELLINGS:
+                found.append(("threat", i, min(n, j + 1)))
+        found += _confinement(t, i)
+        found += _control(t, i)
+        found += _entry_force(t, i)
+        found += _life(t, i)
+        if norm in CRY_VERBS or low in {"sobbing", "wailing"}:
+            subject = _subject(t, i)
+            if subject >= 0 and (is_person(t, subject) or t.norms[subject] in FEMALE_WORDS):
+                found.append(("distress", subject, i + 1))
+    return found
+
+
+def _subject_is_thing(t, i: int) -> bool:
+    subject = _subject(t, i)
+    return subject >= 0 and t.norms[subject] in NOT_HUMAN_SUBJECTS
+
+
+def _future(t, i: int) -> bool:
+    before = [t.lowers[j] for j in range(max(0, i - 4), i)]
+    joined = " ".join(before)
+    return bool(
+        {"'ll", "ll", "will", "gonna", "wo"} & set(before)
+        or re.search(r"(going|back|coming|come) to$", joined)
+        or re.search(r"(he|she|they)'d$", joined)
+    )
+
+
+def _confinement(t, i: int) -> list[tuple[str, int, int]]:
+    """ "locked me and the kids in", "blocking her in", "she's locked in her room",
+    "someone's shut in it", "nobody's leaving"."""
+    norm, low, n = t.norms[i], t.lowers[i], len(t.norms)
+    span = None
+    if norm in CONFINE_VERBS and not _subject_is_thing(t, i):
+        j, kind = object_of(t, i + 1)
+        if kind == "person" or (j < n and t.norms[j] in YOUNG):
+            for k in range(j + 1, min(n, j + 7)):
+                if t.lowers[k] in {".", ",", ";", "out", "?", "!"}:
+                    break
+                if t.lowers[k] in CONFINE_PARTICLES:
+                    span = (i, k + 1)
+                    break
+        # Passive: "she's locked in her room", "someone's shut in it", "kept in the house".
+        elif (
+            low != norm
+            and not low.endswith("ing")
+            and t.lowers[i + 1 : i + 2] in (["in"], ["inside"])
+        ):
+            subject = _subject(t, i)
+            if subject >= 0 and (
+                is_person(t, subject) or t.lowers[subject] in {"i", "im", "she", "he", "we", "they"}
+            ):
+                span = (subject, i + 2)
+    if low in NOBODY or (low == "no" and t.lowers[i + 1 : i + 2] == ["one"]):
+        rest = [t.norms[j] for j in range(i + 1, min(n, i + 4))]
+        if any(w in LEAVING for w in rest) and not {"know", "see", "hear"} & set(rest):
+            span = (i, min(n, i + 4))
+    return [("coercion", *span), ("confine", *span)] if span else []
+
+
+# Words that may stand between a verb of control and what it controls.
+_CONTROL_PATH = BETWEEN | {"any", "all", "of", "into", "through", "back", "in", "on", "to", "at"}
+
+
+def _control(t, i: int) -> list[tuple[str, int, int]]:
+    """A verb of control and what it controls, as its object: "checks her phone", "using my
+    card", "posting my nudes", "logging into my email", "won't give back my jewellery"."""
+    norm, n = t.norms[i], len(t.norms)
+    found = []
+    # "not allowed to talk to her", "won't let her have any money", "stops her seeing".
+    if norm in PERMISSION:
+        denials = [j for j in range(max(0, i - 4), i) if t.lowers[j] in NEGATORS | {"wo", "won't"}]
+        after = [t.norms[j] for j in range(i + 1, min(n, i + 5))]
+        if denials and set(after) & PERMITTED_ACTS:
+            found.append((denials[0], min(n, i + 4)))
+    for verbs, things in CONTROL.values():
+        if norm not in verbs:
+            continue
+        for j in range(i + 1, min(n, i + 6)):
+            if t.norms[j] in things or t.lowers[j] in things:
+                path = {t.lowers[k] for k in range(i + 1, j)}
+                if path <= _CONTROL_PATH and path & POSSESSIVES:
+                    found.append((i, j + 1))
+                break
+            if t.lowers[j] not in _CONTROL_PATH and t.norms[j] not in _CONTROL_PATH:
+                break
+    return [(concept, a, b) for a, b in found for concept in ("coercion", "control")]
+
+
+def _entry_force(t, i: int) -> list[tuple[str, int, int]]:
+    """Force at a door now: "foot in the door and he's pushing", "reaching through to the
+    latch", "punched the window, he's still standing there"."""
+    norm, n = t.norms[i], len(t.norms)
+    if norm not in ENTRY_VERBS:
+        return []
+    sentence = _sentence(t, i)
+    first = sentence[0]
+    # The door in this sentence or the one before it.
+    nearby = range(max(0, first - 25), sentence[-1] + 1)
+    near_door = [j for j in nearby if t.norms[j] in ENTRY_PARTS or t.lowers[j] in ENTRY_PARTS]
+    foot_in = any(
+        t.norms[j] == "foot" and t.lowers[j + 1 : j + 2] == ["in"]
+        for j in range(max(0, first - 25), min(n, sentence[-1] + 1))
+    )
+    if not (near_door or foot_in):
+        return []
+    if not _progressive_or_now(t, i) and t.lowers[i - 1 : i] != ["to"]:
+        return []
+    subject = _subject(t, i)
+    person = subject >= 0 and (
+        t.lowers[subject] in SUBJECT_PRONOUNS | PERSON_PRONOUNS
+        or is_person(t, subject)
+        or t.lowers[subject] == "and"
+    )
+    if not person or _subject_is_thing(t, i):
+        return []
+    j, kind = object_of(t, i + 1)
+    if kind == "thing" and t.norms[j] not in ENTRY_PARTS:
+        return []  # "kicking a ball against the door"
+    return [("force_entry", i, min(n, i + 1 + (kind != "none")))]
+
+
+def _life(t, i: int) -> list[tuple[str, int, int]]:
+    norm, low, n = t.norms[i], t.lowers[i], len(t.norms)
+    found = []
+    # Vital signs denied: "isn't crying or moving", "not making sense", "not breathing".
+    if low in NEGATORS | {"isnt", "isn't", "wasnt"}:
+        for j in range(i + 1, min(n, i + 5)):
+            if t.lowers[j] in {".", ",", "but"}:
+                break
+            if (
+                t.norms[j] in VITAL_VERBS
+                and (t.norms[j] != "make" or t.lowers[j + 1 : j + 2] == ["sense"])
+                and (
+                    t.norms[j] != "open"
+                    or t.lowers[j + 1 : j + 3] in (["her", "eyes"], ["his", "eyes"])
+                )
+            ):
+                if t.norms[j] == "cry" and not any(
+                    t.norms[k] in YOUNG | {"one"} for k in range(max(0, i - 6), i)
+                ):
+                    continue  # a baby not crying; an adult not crying is no sign
+                subject = _subject(t, i)
+                if subject >= 0 and t.lowers[subject] in {"i", "im", "we", "you"}:
+                    break
+                if (
+                    t.norms[j] == "move"
+                    and t.lowers[j + 1 : j + 2]
+                    and t.lowers[j + 1]
+                    in {"it", "the", "his", "her", "their", "my", "out", "house", "away", "in"}
+                ):
+                    break  # "won't move his car", "not moving out"
+                found.append(("life", i, j + 1 + (t.norms[j] == "make")))
+                break
+    # Falls from a height: "fell off scaffolding", "fell down the stairs".
+    if norm in FALL_VERBS or low in FALL_VERBS:
+        window = [t.norms[j] for j in range(i + 1, min(n, i + 5))]
+        if window[:1] and window[0] in {"off", "from", "down", "out"} and set(window) & HEIGHTS:
+            found.append(("life", i, min(n, i + 5)))
+    # Overdoses by count: "took about 40 paracetamol".
+    if low.isdigit() and int(low) >= 10 and low not in {"999", "111", "101"}:
+        after = {t.norms[j] for j in range(i + 1, min(n, i + 3))} | {
+            t.lowers[j] for j in range(i + 1, min(n, i + 3))
+        }
+        if after & MEDICINES:
+            found.append(("life", i, min(n, i + 2)))
+    # A person where trains or fast traffic pass: "kid on the railway line".
+    if norm in FAST_PLACES and any(
+        t.lowers[j] in {"on", "in", "into", "onto", "across"} for j in range(max(0, i - 3), i)
+    ):
+        window = range(max(0, i - 10), i)
+        if any(is_person(t, j) or t.norms[j] in YOUNG | {"wheelchair"} for j in window):
+            found.append(("life", max(0, i - 3), i + 1))
+    # A child left in a hot car, or in a car driven off: "baby left in a car ... boiling".
+    if norm in VEHICLES:
+        sentence = _sentence(t, i)
+        words = {t.norms[j] for j in sentence} | {t.lowers[j] for j in sentence}
+        young = any(t.norms[j] in YOUNG or _age_under(t, j, 5) for j in sentence)
+        if (
+            young
+            and ("left" in words or "leave" in words)
+            and words & (HOT | {"window", "windows", "quiet"})
+        ):
+            found.append(("life", sentence[0], sentence[-1] + 1))
+    return found
+
+
+def _age_under(t, i: int, years: int) -> bool:
+    return t.lowers[i].isdigit() and int(t.lowers[i]) < years and t.norms[i + 1 : i + 2] == ["year"]
+
+
+# --- signals of their own ------------------------------------------------------------------------
+
+
+def add_signals(result, t, parties) -> None:
+    """Signals the rules cite directly: the confined, the vulnerable gone, a child taken
+    with a car, control with fear, a name tied to a party, and a man's violence to a woman
+    with a tie between them."""
+    live = [f for f in result.findings if not (f.negated or f.hypothetical)]
+    # Someone held against their will now.
+    confined = [
+        f
+        for f in live
+        if f.concept == "confine" and f.time in ("now", "recent", "") and not _asked(t)
+    ]
+    result.add("confined_now", confined)
+    result.add("child_missing", _vulnerable_gone(t) + _taken_with_car(t))
+    control = [f for f in live if f.concept == "control"]
+    text = " ".join(t.norms)
+    if control and (set(t.norms) & FEAR or WELFARE_CHECK.search(text)) and (parties or _any_tie(t)):
+        result.add("control_concern", control)
+    names = _named_parties(t)
+    harm = [
+        f
+        for f in live
+        if f.concept in {"violence", "threat", "strangle", "distress"} and f.time != "past"
+    ]
+    if names and harm:
+        result.add("named_party", names + [harm[0].words])
+    result.add("male_on_female", _male_on_female(t, live))
+
+
+def _asked(t) -> bool:
+    return bool(ADVICE_QUESTION.search(" ".join(t.lowers))) and "?" in t.lowers
+
+
+def _any_tie(t) -> bool:
+    return bool(TIES.search(" ".join(t.lowers)))
+
+
+def _vulnerable_gone(t) -> list[str]:
+    """A care home resident, someone with dementia or aged 75 or more, not where they should
+    be: "Maureen, 91, isn't in her room"."""
+    n = len(t.norms)
+    vulnerable = [
+        i for i in range(n) if t.norms[i] in VULNERABLE_ADULT or t.lowers[i] in VULNERABLE_ADULT
+    ]
+    vulnerable += [
+        i
+        for i in range(n)
+        if t.lowers[i].isdigit()
+        and 75 <= int(t.lowers[i]) <= 110
+        and (
+            t.lowers[i - 1 : i] in ([","], ["aged"], ["age"])
+            or t.lowers[i + 1 : i + 2] in (["year"], ["years"], ["yo"], [","])
+        )
+    ]
+    if not vulnerable:
+        return []
+    match = ABSENT.search(" ".join(t.norms))
+    if not match:
+        return []
+    return [t.texts[vulnerable[0]], match.group(0)]
+
+
+def _taken_with_car(t) -> list[str]:
+    """A car taken with a young child in it: "car's just been nicked ... 2 year old is still
+    strapped in the back"."""
+    words = set(t.lowers) | set(t.norms)
+    if not (words & VEHICLES and words & {"nicked", "stolen", "nick", "steal", "taken"}):
+        return []
+    young = [
+        i for i in range(len(t.norms)) if _age_under(t, i, 8) or t.norms[i] in {"baby", "toddler"}
+    ]
+    if young and words & {"back", "seat", "strapped", "inside", "in"}:
+        return [f"{t.texts[young[0]]} … in the car taken"]
+    return []
+
+
+def _named_parties(t) -> list[str]:
+    """A first name tied to a party ("Darren my husband", "my husband Darren", "Aisha's
+    husband") or cried to someone ("Kyle stop you're hurting me")."""
+    n, found = len(t.norms), []
+    for i in range(n):
+        if not _is_name(t, i):
+            continue
+        around = [t.norms[j] for j in range(max(0, i - 3), min(n, i + 4)) if j != i]
+        cried = t.lowers[i + 1 : i + 2] and t.lowers[i + 1] in CRY_AFTER_NAME
+        if set(around) & PARTY_WORDS or cried:
+            found.append(t.texts[i])
+    return found[:2]
+
+
+def _male_on_female(t, live) -> list[str]:
+    """A man's force or threat to a woman, with a tie of home, car or bond between them."""
+    if not _any_tie(t):
+        return []
+    out = []
+    for f in live:
+        if f.concept not in {"violence", "threat", "strangle"} or f.time == "past":
+            continue
+        sentence = _sentence(t, f.start)
+        target = {t.norms[j] for j in range(f.start, min(len(t.norms), f.end + 4))}
+        before = [j for j in sentence if j < f.start]
+        if not target & FEMALE_WORDS and not _female_injured(t, f):
+            continue
+        if not any(t.norms[j] in MALE_WORDS or t.lowers[j] in MALE_WORDS for j in before) and not (
+            t.norms[f.start] in {"black", "bruise"}
+            and {t.norms[j] for j in range(len(t.norms))} & MALE_WORDS
+        ):
+            continue
+        if any(t.lowers[j] in GROUPS for j in sentence):
+            continue  # a group's attack: hate or disorder, not a couple
+        out.append(f.words)
+    return out
+
+
+def _female_injured(t, f) -> bool:
+    """ "a woman with a black eye", "her with a big bruise on her face"."""
+    if t.norms[f.start] not in {"black", "bruise"}:
+        return False
+    window = {t.norms[j] for j in range(max(0, f.start - 6), f.start)}
+    return bool(window & FEMALE_WORDS)
