@@ -26,6 +26,11 @@ class RedisConfigError(ValueError):
     pass
 
 
+def redis_key_prefix(database_name: str) -> str:
+    """The prefix of a deployment's own keys: named by its database."""
+    return f"cad:{database_name}"
+
+
 def parse_sentinels(value: str) -> list[tuple[str, int]]:
     """'a:26379, b:26380' -> [("a", 26379), ("b", 26380)]; a host alone is on 26379."""
     sentinels = []

@@ -14,7 +14,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from cad.redis_config import RedisConfig
+from cad.redis_config import RedisConfig, redis_key_prefix
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -120,6 +120,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # README's "Operations". Each library below follows the elected master by itself.
 REDIS = RedisConfig.from_env()
 CAD_REDIS_CLIENT = REDIS.client_options()
+# Keys kept in Redis (the beat lock and schedule, the sweeps' records) are named per
+# deployment, by its database, so that systems sharing one Redis never share a beat lock.
+CAD_REDIS_KEY_PREFIX = os.environ.get("CAD_REDIS_KEY_PREFIX") or redis_key_prefix(
+    DATABASES["default"]["NAME"]
+)
 
 CHANNEL_LAYERS = {
     "default": {
@@ -150,7 +155,7 @@ CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 1
 CELERY_REDBEAT_LOCK_TIMEOUT = int(os.environ.get("CAD_BEAT_LOCK_SECONDS", "5"))
 CELERY_REDBEAT_REDIS_URL, CELERY_REDBEAT_REDIS_OPTIONS = REDIS.redbeat()
-CELERY_REDBEAT_KEY_PREFIX = os.environ.get("CAD_BEAT_KEY_PREFIX", "cad:beat:")
+CELERY_REDBEAT_KEY_PREFIX = f"{CAD_REDIS_KEY_PREFIX}:beat:"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -375,8 +380,7 @@ CAD_METRICS_NETWORKS = [
     for cidr in os.environ.get("CAD_METRICS_NETWORKS", "").split(",")
     if cidr.strip()
 ]
-# Keys of the sweeps' records in Redis (several deployments may share one Redis).
-CAD_OPS_KEY_PREFIX = os.environ.get("CAD_OPS_KEY_PREFIX", "cad:ops")
+CAD_OPS_KEY_PREFIX = f"{CAD_REDIS_KEY_PREFIX}:ops"
 
 # Domain defaults (configurable per force through the environment).
 # MARAC or domestic abuse intelligence at a caller's address or phone recorded within this
