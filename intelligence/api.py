@@ -13,6 +13,7 @@ import io
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_date
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -308,6 +309,12 @@ class AccessReportView(APIView):
     roles = REPORT_ROLES
     renderer_classes = [JSONRenderer, CSVRenderer]
 
+    def handle_exception(self, exc):
+        # Errors (400, 401, 403) are JSON bodies, also when CSV was asked for.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("from", str, required=False),
@@ -315,7 +322,12 @@ class AccessReportView(APIView):
             OpenApiParameter("user", str, required=False),
             OpenApiParameter("format", str, required=False, enum=["json", "csv"]),
         ],
-        responses=inline_serializer("IntelAccessReport", {"accesses": AccessOut(many=True)}),
+        responses={
+            (200, "application/json"): inline_serializer(
+                "IntelAccessReport", {"accesses": AccessOut(many=True)}
+            ),
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
     )
     def get(self, request):
         params = request.query_params

@@ -128,3 +128,17 @@ def test_the_schema_generates_and_validates_without_a_warning(tmp_path):
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     assert "/api/v1/incidents/{id}/" in target.read_text()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/intelligence/access-report/", "/api/v1/reports/grading/"]
+)
+def test_refusals_are_json_also_when_csv_is_asked_for(path, anon_api, api_for):
+    refused = [anon_api.get(path, {"format": "csv"}), api_for("unit").get(path, {"format": "csv"})]
+    assert [response.status_code for response in refused] == [401, 403]
+    for response in refused:
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["detail"]
+    allowed = api_for("supervisor").get(path, {"format": "csv"})
+    assert allowed.status_code == 200
+    assert allowed["Content-Type"].startswith("text/csv")
