@@ -265,7 +265,6 @@ def add_geocode_arguments(parser: argparse.ArgumentParser) -> None:
 def run_geocode(options) -> None:
     setup_django(options, "geocode")
     from cad.kernel.geocode import geocode
-
     from cad.models import AddressPoint
 
     samples = geocode_generate(options.points, seed=options.seed, workers=options.workers)
@@ -295,6 +294,19 @@ def run_geocode(options) -> None:
 PARTS = {
     "geocode": (add_geocode_arguments, run_geocode),
 }
+
+
+def _dispatch_parts() -> dict:
+    """Dispatch's parts (recommend, sweep, ingest): bench/geo_dispatch.py."""
+    from bench import geo_dispatch
+
+    return {
+        name: (add, lambda options, run=run: run(options, setup_django))
+        for name, (add, run) in geo_dispatch.PARTS.items()
+    }
+
+
+PARTS.update(_dispatch_parts())
 
 
 def main() -> None:

@@ -179,8 +179,9 @@ def position_snapshot(
 # --- predicted breach -------------------------------------------------------------------
 
 # Unresourced incidents with a running clock and a place, not yet alerted for their
-# deadline, which no available unit with a known position can reach in the time left.
-# The box on the units' (lat, lon) index narrows each probe before the exact distance.
+# deadline. Those whose remembered unit (BreachWatch) is still available and in reach are
+# safe: one join. The rest are probed: any available unit within reach, by a box on the
+# units' (lat, lon) index and then the exact distance. None found: a predicted breach.
 _PREDICTED = """
 WITH cand AS (
   SELECT i.id, i.lat, i.lon, i.response_due_at,
@@ -195,28 +196,63 @@ WITH cand AS (
         WHERE e.incident_id = i.id AND e.level = %(level)s AND e.cycle = 0
           AND e.basis = i.response_due_at
           AND e.assignment_id IS NULL AND e.divert_id IS NULL)
-), boxed AS (
-  SELECT c.*, degrees(c.reach / %(radius)s) AS dlat FROM cand c
+), safe AS (
+  SELECT c.id FROM cand c
+    JOIN dispatch_breachwatch w ON w.incident_id = c.id
+    JOIN dispatch_unit wu ON wu.id = w.unit_id
+   WHERE wu.status = 'available' AND wu.lat IS NOT NULL
+     AND 2 * %(radius)s * asin(LEAST(1, sqrt(
+          power(sin(radians(wu.lat - c.lat) / 2), 2)
+          + cos(radians(c.lat)) * cos(radians(wu.lat))
+            * power(sin(radians(wu.lon - c.lon) / 2), 2)))) <= c.reach
+), probe AS (
+  SELECT c.*, degrees(c.reach / %(radius)s) AS dlat,
+         LEAST(180, degrees(c.reach / %(radius)s)
+           / GREATEST(cos(radians(LEAST(89, abs(c.lat) + degrees(c.reach / %(radius)s)))),
+                      1e-6)) AS dlon
+    FROM cand c WHERE c.id NOT IN (SELECT id FROM safe)
 )
-SELECT b.id, b.response_due_at FROM boxed b
- WHERE NOT EXISTS (
-   SELECT 1 FROM dispatch_unit u
-    WHERE u.status = 'available' AND u.lat IS NOT NULL
-      AND u.lat BETWEEN b.lat - b.dlat AND b.lat + b.dlat
-      AND u.lon BETWEEN b.lon - LEAST(180, b.dlat / GREATEST(cos(radians(
-            LEAST(89, abs(b.lat) + b.dlat))), 1e-6))
-                    AND b.lon + LEAST(180, b.dlat / GREATEST(cos(radians(
-            LEAST(89, abs(b.lat) + b.dlat))), 1e-6))
-      AND 2 * %(radius)s * asin(LEAST(1, sqrt(
-            power(sin(radians(u.lat - b.lat) / 2), 2)
-            + cos(radians(b.lat)) * cos(radians(u.lat))
-              * power(sin(radians(u.lon - b.lon) / 2), 2)))) <= b.reach)
- ORDER BY b.response_due_at
+SELECT c.id, c.response_due_at,
+       -- A unit well inside the reach first: it stays a witness while units move.
+       COALESCE(
+       (SELECT u.id FROM dispatch_unit u
+         WHERE u.status = 'available' AND u.lat IS NOT NULL
+           AND u.lat BETWEEN c.lat - c.dlat * %(slack)s AND c.lat + c.dlat * %(slack)s
+           AND u.lon BETWEEN c.lon - c.dlon * %(slack)s AND c.lon + c.dlon * %(slack)s
+           AND 2 * %(radius)s * asin(LEAST(1, sqrt(
+               power(sin(radians(u.lat - c.lat) / 2), 2)
+               + cos(radians(c.lat)) * cos(radians(u.lat))
+                 * power(sin(radians(u.lon - c.lon) / 2), 2)))) <= c.reach * %(slack)s
+         LIMIT 1),
+       (SELECT u.id FROM dispatch_unit u
+         WHERE u.status = 'available' AND u.lat IS NOT NULL
+           AND u.lat BETWEEN c.lat - c.dlat AND c.lat + c.dlat
+           AND u.lon BETWEEN c.lon - c.dlon AND c.lon + c.dlon
+           AND 2 * %(radius)s * asin(LEAST(1, sqrt(
+               power(sin(radians(u.lat - c.lat) / 2), 2)
+               + cos(radians(c.lat)) * cos(radians(u.lat))
+                 * power(sin(radians(u.lon - c.lon) / 2), 2)))) <= c.reach
+         LIMIT 1)) AS witness
+  FROM probe c
+ ORDER BY c.response_due_at
+"""
+# A remembered unit is first sought within this share of the reach, so that it stays
+# able to arrive while units move and the time left runs down.
+WITNESS_SLACK = 0.6
+_REMEMBER = """
+INSERT INTO dispatch_breachwatch (incident_id, unit_id, checked_at) VALUES %s
+ON CONFLICT (incident_id) DO UPDATE SET unit_id = EXCLUDED.unit_id,
+                                        checked_at = EXCLUDED.checked_at
 """
 
 
 def predicted_breaches(now: datetime) -> list[tuple[int, datetime]]:
-    """(incident id, deadline) of every incident no available unit can reach in time."""
+    """(incident id, deadline) of every incident no available unit can reach in time.
+
+    Remembers, for each incident found safe, the unit that can reach it (BreachWatch), so
+    that the next sweep checks that unit first."""
+    from psycopg2.extras import execute_values
+
     available = Unit.objects.filter(status=Unit.Status.AVAILABLE)
     if available.exists() and not available.filter(lat__isnull=False).exists():
         return []  # units to send but none with a position: nothing can be predicted
@@ -230,9 +266,14 @@ def predicted_breaches(now: datetime) -> list[tuple[int, datetime]]:
                 "rwd": Grade.RESOLVED_WITHOUT_DEPLOYMENT,
                 "level": Escalation.Level.PREDICTED_BREACH,
                 "radius": geo.EARTH_RADIUS_M,
+                "slack": WITNESS_SLACK,
             },
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        found = [(pk, witness, now) for pk, _, witness in rows if witness is not None]
+        if found:
+            execute_values(cursor.cursor, _REMEMBER, found, page_size=1000)
+    return [(pk, deadline) for pk, deadline, witness in rows if witness is None]
 
 
 def predicted_breach_sweep(*, now: datetime | None = None) -> int:

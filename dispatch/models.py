@@ -90,6 +90,18 @@ class UnitPosition(AppendOnlyModel):
         indexes = [models.Index(fields=["unit", "at"], name="unit_position_unit_at")]
 
 
+class BreachWatch(models.Model):
+    """The predicted-breach sweep's memory: an available unit last found able to reach an
+    unresourced incident in time. While that unit stays available and in reach, the sweep
+    checks only it (one join), not every unit around the incident."""
+
+    incident = models.OneToOneField(
+        "cad.Incident", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    checked_at = models.DateTimeField()
+
+
 # Statuses in which a unit is committed to its incident.
 COMMITTED_STATUSES = (Unit.Status.ASSIGNED, Unit.Status.EN_ROUTE, Unit.Status.AT_SCENE)
 

@@ -271,3 +271,22 @@ def test_a_divert_keeps_where_the_unit_was_and_names_the_nearest_replacement(
     assert UnitPosition.objects.filter(unit=unit, reason="breach", incident=a).exists()
     geography = geo_selectors.divert_geography(divert, now=T0 + timedelta(minutes=16))
     assert geography["breach"] is not None and geography["at_breach"] is not None
+
+
+@override_settings(CAD_ETA_SPEED_KMH={"urban": 36.0, "rural": 72.0})
+def test_the_remembered_unit_does_not_hide_a_breach(make_incident, make_unit, make_user):
+    """A sweep remembers the unit that could reach the incident; when it moves out of reach
+    or is sent elsewhere, the next sweep looks again and predicts the breach."""
+    from dispatch.models import BreachWatch
+
+    incident = place(make_incident("IMMEDIATE", received_at=T0))
+    witness = put(make_unit("W1"), 1)
+    now = T0 + timedelta(minutes=10)  # 300 s left: 3 km
+    assert geo_services.predicted_breach_sweep(now=now) == 0
+    assert BreachWatch.objects.get(incident=incident).unit == witness
+    put(witness, 3.5)  # drove away
+    put(make_unit("W2"), 2.5)  # another can still make it
+    assert geo_services.predicted_breach_sweep(now=now) == 0
+    assert BreachWatch.objects.get(incident=incident).unit.callsign == "W2"
+    services.unit_assign(actor=make_user("dispatcher"), incident=place(make_incident()), unit="W2")
+    assert geo_services.predicted_breach_sweep(now=now) == 1
