@@ -141,11 +141,14 @@ def call_panels(request):
             return render(request, "cad/_call_assessment.html", context)
         return render(request, "cad/_call_lookup.html", context)
     params = request.GET
+    uprn = params.get("uprn", "").strip()
     data = selectors.lookup(
         phone=params.get("phone", "")[:64],
         address=params.get("address", "")[:300],
         postcode=params.get("postcode", "")[:16],
         name=params.get("name", "")[:200],
+        # The gazetteer's address point chosen on the screen (ignored unless a number).
+        uprn=int(uprn) if uprn.isdigit() else None,
     )
     context = {
         "scheme_lookup": _scheme_banners(data["schemes"]),

@@ -1,5 +1,6 @@
 // The call handler's screen: lookups while typing, save the incident, then grade it.
 // Keyboard first: Alt+S save, Alt+C contact only, Alt+G grade, Alt+N next call.
+import { addressCandidates } from "./address_candidates.js";
 import { onEvent, showAlert } from "./live.js";
 import { api, debounce, el, localTime, refreshFragment, showErrors } from "./screen.js";
 
@@ -89,11 +90,22 @@ function lookup() {
     const value = field(id).value.trim();
     if (value) params.set(key, value);
   }
+  if (gazetteer.uprn()) params.set("uprn", gazetteer.uprn());
   if ([...params.keys()].length) showPanels(params);
 }
 
 const lookupSoon = debounce(lookup, 250);
 for (const input of document.querySelectorAll("[data-lookup]")) input.addEventListener("input", lookupSoon);
+
+// The gazetteer: choosing a candidate fills the address and postcode and keeps its UPRN, so
+// the panels (and the saved incident and contact) match on the address point itself.
+const gazetteer = addressCandidates({
+  address: field("address"),
+  postcode: field("postcode"),
+  list: field("address-candidates"),
+  place: field("address-place"),
+  onChoose: () => lookupSoon(),
+});
 
 // --- save the incident ----------------------------------------------------------------------
 
@@ -108,10 +120,12 @@ function callPayload() {
     narrative: field("narrative").value.trim(),
     opening_code: field("opening_code").value,
     persons: persons(),
+    uprn: gazetteer.uprn(),
   };
 }
 
 function lockCallForm() {
+  gazetteer.lock();
   for (const control of callForm.querySelectorAll("input, select, textarea, button")) {
     if (control.name === "csrfmiddlewaretoken") continue;
     control.disabled = true;
@@ -158,6 +172,7 @@ async function saveContact() {
     address: field("address").value.trim(),
     postcode: field("postcode").value.trim(),
     summary: field("narrative").value.trim(),
+    uprn: gazetteer.uprn(),
   };
   if (owner || due) payload.follow_up = { owner, due_at: due ? new Date(due).toISOString() : null };
   const { ok, status, data } = await api("POST", "/api/v1/contacts/", payload);
