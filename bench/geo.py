@@ -156,13 +156,13 @@ def make_points(args: tuple[int, int, int]) -> dict:
                 + "\n"
             )
             if rng.random() < 0.002:
-                samples.append((address, postcode))
+                samples.append((address, postcode, uprn))
             uprn += 1
         block += 1
     return {"count": uprn - first_uprn, "rows": out.getvalue(), "samples": samples}
 
 
-POINT_KEY_COLUMNS = ("postcode_key", "number", "flat", "street", "building_key")
+POINT_KEY_COLUMNS = ("postcode_key", "number", "flat", "street", "building")
 
 
 def geocode_generate(target: int, *, seed: int, workers: int) -> list:
@@ -239,10 +239,11 @@ def geocode_queries(samples: list, count: int, rng: random.Random) -> dict[str, 
         "miss": [],
     }
     for _ in range(count):
-        address, postcode = rng.choice(samples)
+        address, postcode, uprn = rng.choice(samples)
         parsed = parse_address(address, postcode)
         street = " ".join(word.title() for word in parsed.street.split())
-        shapes["full address"].append({"q": address.lower()})
+        # The whole address as written: the point itself must come first.
+        shapes["full address"].append({"q": address.lower(), "expect": uprn})
         cut = max(3, len(street) - rng.randrange(0, 5))
         shapes["number + street prefix"].append({"q": f"{parsed.number} {street[:cut]}"})
         shapes["street only"].append({"q": street[: max(4, len(street) - 2)]})
@@ -269,23 +270,29 @@ def run_geocode(options) -> None:
 
     samples = geocode_generate(options.points, seed=options.seed, workers=options.workers)
     if len(samples) < 100:
-        samples = list(AddressPoint.objects.order_by("?").values_list("address", "postcode")[:500])
+        samples = list(
+            AddressPoint.objects.order_by("?").values_list("address", "postcode", "uprn")[:500]
+        )
     print(f"address points: {AddressPoint.objects.count():,}", flush=True)
     rng = random.Random(options.seed)
     shapes = geocode_queries(samples, options.queries, rng)
-    every, found = [], {}
+    every = []
     for label, queries in shapes.items():
         for query in queries[:20]:  # warm caches and the connection
-            geocode(**query)
-        times, hits = [], 0
+            geocode(**{k: v for k, v in query.items() if k != "expect"})
+        times, hits, first = [], 0, 0
         for query in queries:
+            expect = query.pop("expect", None)
             started = time.perf_counter()
             results = geocode(**query)
             times.append((time.perf_counter() - started) * 1000)
             hits += bool(results)
-        found[label] = hits
+            first += bool(expect and results and results[0]["uprn"] == expect)
         every.extend(times)
-        print_summary(label, times, f"   found {hits}/{len(queries)}")
+        right = (
+            f", the point itself first {first}/{len(queries)}" if label == "full address" else ""
+        )
+        print_summary(label, times, f"   found {hits}/{len(queries)}{right}")
     print_summary("all queries", every)
 
 
