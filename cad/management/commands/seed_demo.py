@@ -10,7 +10,14 @@ from cad.kernel.errors import InvalidInput
 from cad.kernel.roles import ALL_ROLES
 
 # Each app may offer `<app>.demo.seed(users=..., password=...)`; they run in this order.
-DEMO_MODULES = ["dispatch.demo", "intelligence.demo", "schemes.demo", "cad.demo"]
+# The gazetteer first: the demo's incidents, schemes and intelligence resolve against it.
+DEMO_MODULES = [
+    "cad.demo_gazetteer",
+    "dispatch.demo",
+    "intelligence.demo",
+    "schemes.demo",
+    "cad.demo",
+]
 
 
 class Command(BaseCommand):
