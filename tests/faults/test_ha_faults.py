@@ -24,10 +24,13 @@ from __future__ import annotations
 import json
 import os
 import time
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
+from prometheus_client.parser import text_string_to_metric_families
 
 from cad.calls.services import response_target_set
 from cad.kernel.tokens import issue_token
@@ -67,7 +70,11 @@ def ha_stack(transactional_db):
     running = HAStack(
         settings_dict=connection.settings_dict,
         channel_prefix=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
-        extra_env={"CAD_UNRESOURCED_IMMEDIATE_SECONDS": str(UNRESOURCED)},
+        extra_env={
+            "CAD_UNRESOURCED_IMMEDIATE_SECONDS": str(UNRESOURCED),
+            # This test reads each web process's /metrics from the loopback address.
+            "CAD_METRICS_NETWORKS": "127.0.0.0/8",
+        },
     ).start()
     yield running
     running.stop()
@@ -95,6 +102,24 @@ def measure_takeover(stack: HAStack, killed_at: float, old_token: bytes | None) 
         "sweeping_again_s": round(time.time() - killed_at, 2),
         "took_over_at": took_over_at,
     }
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def metric(text: bytes, name: str, **labels) -> float:
+    """The sum of a metric's samples that carry `labels`."""
+    total = 0.0
+    for family in text_string_to_metric_families(text.decode()):
+        for sample in family.samples:
+            if sample.name == name and labels.items() <= sample.labels.items():
+                total += sample.value
+    return total
 
 
 def check_phase(phase: str, since: datetime, pools, caller, stack, *, min_after: int) -> dict:
@@ -142,6 +167,13 @@ def test_clocks_and_screens_survive_the_loss_of_any_one_process(ha_stack, make_u
     caller.start()
     try:
         active = poll(stack.active_beat, timeout=60, what="one beat to hold the lock")
+        for web in HAStack.WEBS:
+            assert get(f"{stack.base_url_of(web)}/healthz")[0] == 200
+            poll(
+                lambda web=web: get(f"{stack.base_url_of(web)}/readyz")[0] == 200,
+                timeout=30,
+                what=f"{web} to be ready",
+            )
         poll(
             lambda: Escalation.objects.filter(level__in=LEVELS).count() >= per_phase,
             timeout=120,
@@ -217,6 +249,24 @@ def test_clocks_and_screens_survive_the_loss_of_any_one_process(ha_stack, make_u
         for name in (*HAStack.WEBS, *HAStack.WORKERS, *HAStack.BEATS, "redis"):
             assert stack.processes[name].poll() is None, f"{name} is down"
         assert sum(stack.active_beat() == beat for beat in HAStack.BEATS) == 1
+        # Each web process counts the screens it serves and the alert frames it sent; the
+        # domain's figures are the database's, the same from either.
+        for web in HAStack.WEBS:
+            status, text = get(f"{stack.base_url_of(web)}/metrics")
+            assert status == 200
+            assert metric(text, "cad_screens_connected") == len(pools[0].screens)
+            assert metric(text, "cad_deadline_to_frame_seconds_count") > 0
+            assert metric(text, "cad_open_incidents", grade="IMMEDIATE") == CALLS
+            assert metric(text, "cad_clock_sweep_duration_seconds_count") > 0
+            report[f"metrics_{web}"] = {
+                name: round(metric(text, name), 3)
+                for name in (
+                    "cad_deadline_to_frame_seconds_count",
+                    "cad_deadline_to_frame_seconds_sum",
+                    "cad_clock_sweep_duration_seconds_count",
+                    "cad_clock_sweep_duration_seconds_sum",
+                )
+            }
         lateness = [
             (raised - due).total_seconds()
             for raised, due in Escalation.objects.filter(level__in=LEVELS).values_list(
