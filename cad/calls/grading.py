@@ -233,6 +233,10 @@ def _occurred(hit: Mapping) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
+# How a hit's match reads in a reason ("... on this address", "... on this building").
+MATCH_WORDS = {"same_building": "building"}
+
+
 def intelligence_floor(kinds: Iterable[str] = INTELLIGENCE_FLOOR_KINDS) -> Condition:
     """Logs of `kinds` held on the caller's address or phone, recorded within the force's
     window (`CallFacts.intelligence_floor_days`, else `INTELLIGENCE_FLOOR_DAYS`) of the
@@ -247,12 +251,15 @@ def intelligence_floor(kinds: Iterable[str] = INTELLIGENCE_FLOOR_KINDS) -> Condi
             at = _occurred(hit)
             if hit.get("kind") not in kinds or at is None:
                 continue
-            if not {"address", "phone"} & set(hit.get("matched_on") or ()):
+            # Another flat of the building counts: callers often give only the number.
+            if not {"address", "same_building", "phone"} & set(hit.get("matched_on") or ()):
                 continue
             if not (seen.facts.now - window <= at <= seen.facts.now + timedelta(days=1)):
                 continue
             label = str(hit["kind"]).replace("_", " ").upper()
-            where = " and ".join(m for m in hit.get("matched_on") or () if m != "person")
+            where = " and ".join(
+                MATCH_WORDS.get(m, m) for m in hit.get("matched_on") or () if m != "person"
+            )
             summary = str(hit.get("summary") or "").strip()
             summary = f": {summary[:80]}" if summary else ""
             number = f" {hit['id']}" if hit.get("id") else ""
@@ -643,7 +650,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "intel.current_threat_at_location",
         "domestic abuse: threat at this address",
-        all_of(intelligence(DA_INTELLIGENCE, matched_on=("address", "phone")), HERE_NOW),
+        all_of(
+            intelligence(DA_INTELLIGENCE, matched_on=("address", "same_building", "phone")),
+            HERE_NOW,
+        ),
         "Domestic abuse intelligence for this address or phone ({evidence}) and a threat "
         "there now: respond immediately.",
         recommend=IMMEDIATE,
@@ -653,7 +663,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "intel.threat_to_life",
         "threat to life",
-        intelligence(("threat_to_life",), matched_on=("address", "phone", "person")),
+        intelligence(
+            ("threat_to_life",), matched_on=("address", "same_building", "phone", "person")
+        ),
         "A threat-to-life warning is held for this caller, address or person ({evidence}).",
         recommend=IMMEDIATE,
         floor=IMMEDIATE,

@@ -122,3 +122,25 @@ def test_the_call_lookup_takes_the_chosen_uprn(handler_api, seed_scheme):
     found = handler_api.get("/api/v1/calls/lookup/", {"address": "the flats", "uprn": "700001"})
     assert [item["id"] for item in found.json()["schemes"]] == [seed_scheme.pk]
     assert handler_api.get("/api/v1/calls/lookup/", {"uprn": "x"}).status_code == 400
+
+
+def test_recent_marac_on_another_flat_of_the_building_sets_the_floor(handler_api, make_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from intelligence.services import intel_log_create
+
+    intel_log_create(
+        actor=make_user("intelligence"),
+        kind="marac",
+        summary="MARAC: high risk, safety plan",
+        occurred_at=timezone.now() - timedelta(days=30),
+        addresses=[{"address": "Flat 2, 14 Acacia Avenue", "postcode": "SW1A 1AA"}],
+    )
+    call = seed_call(caller_phone="", narrative="Shouting next door, a woman screaming")
+    body = handler_api.post("/api/v1/incidents/", call, format="json").json()
+    assert [hit["matched_on"] for hit in body["intelligence"]["hits"]] == [["same_building"]]
+    assert body["grade_floor"] == "IMMEDIATE"
+    reasons = " ".join(flag["reason"] for flag in body["risk_reasons"])
+    assert "on this building" in reasons
