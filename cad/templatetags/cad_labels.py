@@ -17,3 +17,13 @@ def event_label(kind: str) -> str:
 def channel_label(value: str) -> str:
     """ "switchboard" → "Switchboard": how the contact reached the force."""
     return dict(Channel.choices).get(value, value)
+
+
+# What each match kind means to the person reading a hit or a scheme.
+MATCH_LABELS = {"same_building": "same building (another flat or the whole building)"}
+
+
+@register.filter
+def matched_label(kinds) -> str:
+    """["address", "person"] → "address, person"; "same_building" in words."""
+    return ", ".join(MATCH_LABELS.get(kind, kind) for kind in kinds or ())

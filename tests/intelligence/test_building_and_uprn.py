@@ -102,3 +102,13 @@ def test_a_bad_uprn_on_a_log_address_is_refused(api_for):
     )
     assert response.status_code == 400
     assert not LogAddress.objects.exists()
+
+
+def test_the_hits_panel_says_same_building_in_words(make_log, make_user):
+    from django.test import Client
+
+    make_log(kind="domestic_abuse", addresses=[FLAT])
+    client = Client()
+    client.force_login(make_user("call_handler"))
+    page = client.get("/calls/panels/", HOUSE)
+    assert "same building (another flat or the whole building)" in page.content.decode()

@@ -78,3 +78,15 @@ def test_the_lookup_api_takes_a_uprn(make_scheme, api_for):
     body = client.get("/api/v1/schemes/lookup/", {"uprn": "800004"}).json()
     assert [item["id"] for item in body["active"]] == [scheme.pk]
     assert client.get("/api/v1/schemes/lookup/", {"uprn": "x"}).status_code == 400
+
+
+def test_the_call_screen_banner_says_same_building(make_scheme, make_user):
+    from django.test import Client
+
+    make_scheme(address="Flat 2, 14 Acacia Avenue", postcode="NT1 2AB", phones=[])
+    client = Client()
+    client.force_login(make_user("call_handler"))
+    page = client.get("/calls/panels/", {"address": "14 Acacia Avenue", "postcode": "NT1 2AB"})
+    assert page.status_code == 200
+    assert b"data-same-building" in page.content
+    assert b"SAME BUILDING" in page.content
