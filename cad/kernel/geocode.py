@@ -56,16 +56,22 @@ def _candidates(parsed: ParsedAddress, postcode_text: str) -> list[AddressPoint]
         if parsed.number:
             points = points.filter(number=parsed.number)
         take(points.order_by("postcode_key", "number", "flat"))
-    if street:
-        if parsed.number:
+    # The street as typed too when its last word was read as a suffix ("MILL GR" may be
+    # "MILL GREEN", not "MILL GROVE"): one more index range, only then.
+    prefixes = [street] if street else []
+    if street and parsed.street_typed != street:
+        prefixes.append(parsed.street_typed)
+    if parsed.number:
+        for prefix in prefixes:
             take(
                 AddressPoint.objects.filter(
-                    number=parsed.number, street__startswith=street
+                    number=parsed.number, street__startswith=prefix
                 ).order_by("number", "street")
             )
-        if not parsed.number or not found:
+    if not parsed.number or not found:
+        for prefix in prefixes:
             take(
-                AddressPoint.objects.filter(street__startswith=street).order_by("street", "number")
+                AddressPoint.objects.filter(street__startswith=prefix).order_by("street", "number")
             )
     return list(found.values())
 
@@ -78,6 +84,8 @@ def score(parsed: ParsedAddress, postcode_text: str, point: AddressPoint) -> flo
             total += 0.35
         elif point.street.startswith(parsed.street):
             total += 0.35 * len(parsed.street) / max(len(point.street), 1)
+        elif parsed.street_typed and point.street.startswith(parsed.street_typed):
+            total += 0.35 * len(parsed.street_typed) / max(len(point.street), 1)
     else:
         total += 0.15  # a postcode alone says nothing about the street
     if parsed.number:

@@ -164,6 +164,9 @@ class ParsedAddress:
     street: str = ""  # street words with the suffix written out ("ACACIA AVENUE")
     building: str = ""  # a building's name before its number ("ROSE HOUSE")
     others: tuple[str, ...] = ()  # every other word (town, district)
+    # The street's words as typed ("ACACIA AV"): a last word typed so far may look like an
+    # abbreviation of a suffix ("MILL GR") and be the start of another word ("MILL GREEN").
+    street_typed: str = ""
 
     @property
     def street_abbreviated(self) -> str:
@@ -233,6 +236,7 @@ def parse_address(address: str | None, postcode: str | None = "") -> ParsedAddre
         after, before = [word for _, word in words], []
         street = _take_street(after)
         building = []
+    typed = (after if after else before)[: len(street)]
     used = len(street) if after else 0
     rest = after[used:] if after else before[len(street) :]
     return ParsedAddress(
@@ -242,6 +246,7 @@ def parse_address(address: str | None, postcode: str | None = "") -> ParsedAddre
         street=" ".join(street),
         building=" ".join(building),
         others=tuple(rest),
+        street_typed=" ".join(typed),
     )
 
 

@@ -100,3 +100,8 @@ def test_coordinates_are_numbers_in_range(lat, lon, fields):
 def test_a_csv_cell_may_be_text_but_must_be_a_number():
     assert lat_lon("51.5", " -0.1 ", text_ok=True)[:2] == (51.5, -0.1)
     assert set(lat_lon("north", "0", text_ok=True)[2]) == {"lat"}
+
+
+def test_the_street_as_typed_is_kept_beside_the_written_out_suffix():
+    parsed = parse_address("4 Mill Gr")
+    assert (parsed.street, parsed.street_typed) == ("MILL GROVE", "MILL GR")

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cad.kernel.geocode import geocode, resolve
+from cad.kernel.geocode import geocode, point_columns, resolve
 from cad.models import AccessRefusal, AddressPoint
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,15 @@ def test_bad_input_is_a_400_naming_the_field(points, api_for, params, field):
 def test_the_limit_is_honoured(points, api_for):
     response = api_for("call_handler").get("/api/v1/geocode/", {"q": "acacia", "limit": "2"})
     assert len(response.json()) == 2
+
+
+def test_a_last_word_typed_so_far_that_looks_like_a_suffix_still_finds_its_street(points):
+    AddressPoint.objects.create(
+        uprn=100020,
+        address="4 Mill Green, Newtown",
+        postcode="NT1 2AF",
+        lat=51.5,
+        lon=-1.2,
+        **point_columns("4 Mill Green, Newtown", "NT1 2AF"),
+    )
+    assert [hit["uprn"] for hit in geocode("4 mill gr")] == [100020]
