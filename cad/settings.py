@@ -190,6 +190,12 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Units' kept positions go to the maps in one event a second.
+CELERY_BEAT_SCHEDULE["dispatch-publish-positions"] = {
+    "task": "dispatch.tasks.publish_positions",
+    "schedule": 1.0,
+    "options": {"expires": 2},
+}
 # Predicted breaches: units move and clocks run, so look again every few seconds.
 CELERY_BEAT_SCHEDULE["dispatch-predicted-breach-sweep"] = {
     "task": "dispatch.tasks.predicted_breach_sweep",
@@ -408,7 +414,7 @@ CAD_INTEL_REQUEST_ANSWER_SECONDS = int(os.environ.get("CAD_INTEL_REQUEST_ANSWER_
 # Geography. A unit's last known position is stale after this many seconds.
 CAD_POSITION_STALE_SECONDS = int(os.environ.get("CAD_POSITION_STALE_SECONDS", "120"))
 # The position history (for QART) keeps one report a unit this often, or sooner when the
-# unit has moved this far; the maps move at the same rate (one event per kept report).
+# unit has moved this far; the maps get the kept reports in one event a second.
 CAD_POSITION_SAMPLE_SECONDS = int(os.environ.get("CAD_POSITION_SAMPLE_SECONDS", "30"))
 CAD_POSITION_SAMPLE_METRES = float(os.environ.get("CAD_POSITION_SAMPLE_METRES", "50"))
 # A unit terminal that shares its position sends it this often.

@@ -3,6 +3,7 @@ the live map's data. Serializers check shapes; the rules are in `dispatch.geo_se
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -40,20 +41,22 @@ class UnitPositionView(APIView):
 
     @extend_schema(request=PositionSerializer, responses={202: PositionAccepted})
     def post(self, request, callsign):
-        unit = get_object_or_404(Unit, callsign=callsign.upper())
         data = parsed(PositionSerializer, request)
-        result = run_service(
-            request,
-            lambda: geo_services.unit_position_report(
-                actor=request.user,
-                unit=unit,
-                lat=data["lat"],
-                lon=data["lon"],
-                at=data.get("at"),
-                speed=data.get("speed"),
-                heading=data.get("heading"),
-            ),
-        )
+        try:
+            result = run_service(
+                request,
+                lambda: geo_services.unit_position_report(
+                    actor=request.user,
+                    unit=callsign,
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    at=data.get("at"),
+                    speed=data.get("speed"),
+                    heading=data.get("heading"),
+                ),
+            )
+        except Unit.DoesNotExist:
+            raise Http404(f"No unit with callsign {callsign.upper()}.") from None
         return Response(result, status=status.HTTP_202_ACCEPTED)
 
 

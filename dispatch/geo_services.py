@@ -2,8 +2,8 @@
 
 A position report updates the unit's last known position with one conditional UPDATE (a
 report older than the last known goes to the history only). The history keeps a sample
-a while or a distance apart, and only a kept sample is published, so the maps move at
-the sampled rate and the event log does not grow by one row a ping.
+a while or a distance apart; a publisher sends the samples kept since its last run to the
+maps in one event a second, so the event log grows by one row a second, not one a ping.
 
 The predicted-breach sweep raises an escalation, as the clock's are raised (exactly once
 per incident and deadline, by a unique constraint), when no available unit can reach an
@@ -24,7 +24,7 @@ from cad.kernel.policy import allows, require
 from cad.kernel.policy import roles as policy_roles
 from cad.models import Grade, Incident
 from dispatch import geo
-from dispatch.models import Escalation, Unit, UnitPosition
+from dispatch.models import Escalation, PositionFeed, Unit, UnitPosition
 
 POSITION_AUDIENCE = policy_roles("hears.unit_position")
 PREDICTION_AUDIENCE = policy_roles("hears.clock")
@@ -49,12 +49,15 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-# One statement: the newer report wins, an older one changes nothing here.
+# One statement on the common path: the unit's own terminal (or any unit for the AVL feed
+# and admin), and only a report newer than the last known one.
 _UPDATE_LAST_KNOWN = """
 UPDATE dispatch_unit
-   SET lat = %s, lon = %s, position_at = %s, speed = %s, heading = %s
- WHERE id = %s AND (position_at IS NULL OR position_at <= %s)
-RETURNING sampled_at, sampled_lat, sampled_lon, status
+   SET lat = %(lat)s, lon = %(lon)s, position_at = %(at)s, speed = %(speed)s,
+       heading = %(heading)s
+ WHERE callsign = %(callsign)s AND (%(any)s OR terminal_user_id = %(actor)s)
+   AND (position_at IS NULL OR position_at <= %(at)s)
+RETURNING id, sampled_at, sampled_lat, sampled_lon, status
 """
 # Compare and set: of two reports racing past the sample interval, one is kept.
 _CLAIM_SAMPLE = """
@@ -88,21 +91,37 @@ def unit_position_report(
     if errors:
         raise InvalidInput(errors)
     callsign = unit.callsign if isinstance(unit, Unit) else str(unit).upper()
-    row = Unit.objects.filter(callsign=callsign).values("pk", "terminal_user_id").first()
-    if row is None:
-        raise InvalidInput({"unit": [f"No unit with callsign {callsign}."]})
-    if not allows(actor, "unit.position_any") and row["terminal_user_id"] != actor.pk:
-        raise RoleRefused("A unit terminal reports its own unit's position only.")
-    unit_id = row["pk"]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A position is superseded within seconds: its commit need not wait for the disk
+        # (a crash loses at most the last moment's reports, which the devices send again).
+        # Alerts, diverts and the rest keep the database's synchronous commit.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             _UPDATE_LAST_KNOWN,
-            [fix.lat, fix.lon, at, fix.speed, fix.heading, unit_id, at],
+            {
+                "lat": fix.lat,
+                "lon": fix.lon,
+                "at": at,
+                "speed": fix.speed,
+                "heading": fix.heading,
+                "callsign": callsign,
+                "any": allows(actor, "unit.position_any"),
+                "actor": actor.pk,
+            },
         )
         current = cursor.fetchone()
+        sampled = (
+            current is not None
+            and _sample_due(current, at, fix)
+            and _keep_sample(current, at, fix, now)
+        )
     if current is None:
+        # Not written: no such unit (Unit.DoesNotExist), another unit's (403), or older.
+        row = Unit.objects.values("pk", "terminal_user_id").get(callsign=callsign)
+        if not allows(actor, "unit.position_any") and row["terminal_user_id"] != actor.pk:
+            raise RoleRefused("A unit terminal reports its own unit's position only.")
         UnitPosition.objects.create(
-            unit_id=unit_id,
+            unit_id=row["pk"],
             lat=fix.lat,
             lon=fix.lon,
             at=at,
@@ -112,8 +131,12 @@ def unit_position_report(
             recorded_at=now,
         )
         return {"callsign": callsign, "accepted": "history", "sampled": True}
-    sampled_at, sampled_lat, sampled_lon, status = current
-    due = geo.sample_due(
+    return {"callsign": callsign, "accepted": "current", "sampled": sampled}
+
+
+def _sample_due(current: tuple, at: datetime, fix: geo.Fix) -> bool:
+    _, sampled_at, sampled_lat, sampled_lon, _ = current
+    return geo.sample_due(
         at=at,
         lat=fix.lat,
         lon=fix.lon,
@@ -123,38 +146,77 @@ def unit_position_report(
         every=sample_every(),
         metres=settings.CAD_POSITION_SAMPLE_METRES,
     )
-    if not due:
-        return {"callsign": callsign, "accepted": "current", "sampled": False}
+
+
+def _keep_sample(current: tuple, at: datetime, fix: geo.Fix, now: datetime) -> bool:
+    """Keep the report in the history, unless a racing report of the unit already did."""
+    unit_id, sampled_at = current[0], current[1]
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SAMPLE, [at, fix.lat, fix.lon, unit_id, sampled_at])
+        if cursor.rowcount != 1:
+            return False
+    UnitPosition.objects.create(
+        unit_id=unit_id,
+        lat=fix.lat,
+        lon=fix.lon,
+        at=at,
+        speed=fix.speed,
+        heading=fix.heading,
+        reason=UnitPosition.Reason.SAMPLE,
+        recorded_at=now,
+    )
+    return True
+
+
+# Longer than any position report's transaction.
+SETTLE = timedelta(seconds=2)
+
+
+def publish_positions(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """Send the maps every position kept since the last run, in one event (the beat runs
+    this every second): the newest of each unit. Returns how many units moved.
+
+    One event a second, not one a report, keeps the event log and the screens' work flat
+    however many units report; a second publisher waits on the feed's row lock."""
+    now = now or timezone.now()
     with service_transaction():
-        with connection.cursor() as cursor:
-            cursor.execute(_CLAIM_SAMPLE, [at, fix.lat, fix.lon, unit_id, sampled_at])
-            claimed = cursor.rowcount == 1
-        if not claimed:  # a racing report of the same unit took this sample
-            return {"callsign": callsign, "accepted": "current", "sampled": False}
-        UnitPosition.objects.create(
-            unit_id=unit_id,
-            lat=fix.lat,
-            lon=fix.lon,
-            at=at,
-            speed=fix.speed,
-            heading=fix.heading,
-            reason=UnitPosition.Reason.SAMPLE,
-            recorded_at=now,
+        PositionFeed.objects.get_or_create(pk=1)
+        feed = PositionFeed.objects.select_for_update().get(pk=1)
+        rows = list(
+            UnitPosition.objects.filter(
+                pk__gt=feed.last_position_id, reason=UnitPosition.Reason.SAMPLE
+            )
+            .order_by("pk")
+            .values_list("pk", "unit__callsign", "unit__status", "lat", "lon", "at", "recorded_at")[
+                :limit
+            ]
         )
-        publish(
-            "position.sampled",
-            unit_callsign=callsign,
-            roles=POSITION_AUDIENCE,
-            at=now,
-            data={
+        if not rows:
+            return 0
+        newest: dict[str, dict] = {}
+        for _, callsign, status, lat, lon, at, _ in rows:
+            newest[callsign] = {
                 "callsign": callsign,
                 "status": status,
-                "lat": fix.lat,
-                "lon": fix.lon,
+                "lat": lat,
+                "lon": lon,
                 "position_at": at.isoformat(),
-            },
+            }
+        # Ids are drawn before commit: a report committing late may hold a lower id than
+        # one already sent. The feed moves past a row only once it is older than any
+        # report still in flight; the newer ones are sent again (the same place, harmless).
+        settled = [row[0] for row in rows if row[6] <= now - SETTLE]
+        if settled:
+            feed.last_position_id = max(settled)
+        feed.published_at = now
+        feed.save(update_fields=["last_position_id", "published_at"])
+        publish(
+            "position.sampled",
+            roles=POSITION_AUDIENCE,
+            at=now,
+            data={"units": list(newest.values()), "upto": rows[-1][0]},
         )
-    return {"callsign": callsign, "accepted": "current", "sampled": True}
+    return len(newest)
 
 
 def position_snapshot(

@@ -90,6 +90,14 @@ class UnitPosition(AppendOnlyModel):
         indexes = [models.Index(fields=["unit", "at"], name="unit_position_unit_at")]
 
 
+class PositionFeed(models.Model):
+    """Where the maps' feed of kept positions has got to: one row. The publisher locks it,
+    sends every position kept since in one event, and moves it on."""
+
+    last_position_id = models.BigIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+
 class BreachWatch(models.Model):
     """The predicted-breach sweep's memory: an available unit last found able to reach an
     unresourced incident in time. While that unit stays available and in reach, the sweep

@@ -28,3 +28,8 @@ def victim_callback_sweep() -> int:
 @shared_task(name="dispatch.tasks.predicted_breach_sweep", ignore_result=True)
 def predicted_breach_sweep() -> int:
     return geo_services.predicted_breach_sweep()
+
+
+@shared_task(name="dispatch.tasks.publish_positions", ignore_result=True)
+def publish_positions() -> int:
+    return geo_services.publish_positions()

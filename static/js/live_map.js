@@ -1,8 +1,8 @@
 // The live map of the dispatcher's and the supervisor's boards (Leaflet, from the project's
 // own static files). Incidents by grade and clock state, units by status and staleness,
 // each labelled; a scale; a basemap only when the force configures one, so it works
-// offline. It follows the live events: a unit's kept position moves its marker at once,
-// anything else about incidents and units reloads the map's data.
+// offline. It follows the live events: the kept positions (one event a second) move their
+// markers at once, anything else about incidents and units reloads the map's data.
 //
 //   const map = liveMap(element, { onSelectIncident: (reference) => ... });
 //   map.centreOn(reference);   // the board's selection centres the map
@@ -149,9 +149,10 @@ export function liveMap(element, { onSelectIncident = null } = {}) {
   onEvent((frame) => {
     const data = frame.data || {};
     if (frame.kind === "position.sampled") {
-      // The kept position itself: the marker moves now, no round trip.
-      placeUnit({ callsign: data.callsign, status: data.status, lat: data.lat, lon: data.lon, stale: false });
-      element.dataset.lastMove = `${data.callsign}@${data.lat},${data.lon}`;
+      // The kept positions themselves: the markers move now, no round trip.
+      for (const unit of data.units || []) {
+        placeUnit({ callsign: unit.callsign, status: unit.status, lat: unit.lat, lon: unit.lon, stale: false });
+      }
     } else if (frame.kind.startsWith("incident.") || frame.kind.startsWith("unit.") || frame.kind.startsWith("assignment.")) {
       reload();
     }

@@ -22,9 +22,12 @@ def place(incident, km_north=0.0):
 
 
 def report(avl, callsign, km_north):
-    return geo_services.unit_position_report(
+    """An AVL report, then the publisher's run (the beat's, every second)."""
+    answer = geo_services.unit_position_report(
         actor=avl, unit=callsign, lat=HERE[0] + km_north * KM_NORTH, lon=HERE[1]
     )
+    geo_services.publish_positions()
+    return answer
 
 
 def open_live(browser_login, user, url, csp_errors):

@@ -32,8 +32,19 @@ def test_a_unit_posts_its_own_position(api_for, terminal):
     unit.refresh_from_db()
     assert (unit.lat, unit.lon) == (52.48, -1.89) and unit.position_at is not None
     assert UnitPosition.objects.filter(unit=unit, reason="sample").count() == 1
+    # The maps hear of it from the publisher (the beat, every second), not per report.
+    assert not Event.objects.filter(kind="position.sampled").exists()
+    assert geo_services.publish_positions() == 1
     event = Event.objects.get(kind="position.sampled")
-    assert event.data["callsign"] == "GEO1" and event.data["lat"] == 52.48
+    assert event.data["units"] == [
+        {
+            "callsign": "GEO1",
+            "status": "available",
+            "lat": 52.48,
+            "lon": -1.89,
+            "position_at": unit.position_at.isoformat(),
+        }
+    ]
     assert "role.dispatcher" in event.audience and "role.unit" not in event.audience
 
 
@@ -124,7 +135,8 @@ def test_an_older_position_goes_to_history_only(make_user, make_unit):
         ("late", 53.0),
         ("sample", 52.0),
     ]
-    assert Event.objects.filter(kind="position.sampled").count() == 1
+    assert geo_services.publish_positions() == 1  # the late one is history only
+    assert Event.objects.get(kind="position.sampled").data["units"][0]["lat"] == 52.0
 
 
 @override_settings(CAD_POSITION_SAMPLE_SECONDS=30, CAD_POSITION_SAMPLE_METRES=50)
@@ -147,7 +159,28 @@ def test_the_history_keeps_a_sample_a_while_or_a_distance_apart(make_user, make_
     unit.refresh_from_db()
     assert unit.position_at == t0 + timedelta(seconds=61) and unit.lat == 52.001
     assert UnitPosition.objects.filter(unit=unit).count() == 4
-    assert Event.objects.filter(kind="position.sampled").count() == 4
+
+
+def test_the_publisher_sends_each_units_newest_kept_position_once(make_user, make_unit):
+    avl = make_user("avl")
+    make_unit("PUB1")
+    make_unit("PUB2")
+    t0 = timezone.now() - timedelta(minutes=2)
+    for seconds, lat in ((0, 52.0), (40, 52.01)):
+        for callsign in ("PUB1", "PUB2"):
+            at = t0 + timedelta(seconds=seconds)
+            geo_services.unit_position_report(
+                actor=avl, unit=callsign, lat=lat, lon=-1.0, at=at, now=at
+            )
+    assert UnitPosition.objects.count() == 4
+    assert geo_services.publish_positions() == 2
+    event = Event.objects.get(kind="position.sampled")
+    assert sorted((u["callsign"], u["lat"]) for u in event.data["units"]) == [
+        ("PUB1", 52.01),
+        ("PUB2", 52.01),
+    ]
+    assert geo_services.publish_positions() == 0  # nothing new: no event
+    assert Event.objects.filter(kind="position.sampled").count() == 1
 
 
 @override_settings(CAD_POSITION_STALE_SECONDS=120)
