@@ -34,6 +34,7 @@ REQUEST_FIELDS = (
     "safe_contact_notes",
     "address",
     "postcode",
+    "uprn",
     "phones",
     "reason",
     "risk_level",
@@ -102,6 +103,8 @@ def scheme_request(request):
                     safe_contact_notes=values["safe_contact_notes"],
                     address=values["address"],
                     postcode=values["postcode"],
+                    # The gazetteer's address point chosen on the form, if one was.
+                    uprn=int(values["uprn"]) if values["uprn"].isdigit() else None,
                     phones=phones,
                     reason=values["reason"],
                     risk_level=values["risk_level"],

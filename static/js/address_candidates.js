@@ -6,10 +6,12 @@ import { api, debounce, el } from "./screen.js";
 
 const MIN_CHARS = 3;
 
-export function addressCandidates({ address, postcode, list, place, onChoose = () => {} }) {
+// onChoose(point) when a candidate is chosen, onChoose(null) when typing forgets it.
+// `initial`: a point already chosen (a form shown again after a refusal), {uprn} at least.
+export function addressCandidates({ address, postcode, list, place, onChoose = () => {}, initial = null }) {
   let candidates = [];
   let active = -1;
-  let chosen = null;
+  let chosen = initial;
   let asked = 0; // the latest query wins: answers to older ones are dropped
 
   function close() {
@@ -92,11 +94,13 @@ export function addressCandidates({ address, postcode, list, place, onChoose = (
   }
 
   const askSoon = debounce(ask, 200);
+  showPlace();
 
   address.addEventListener("input", () => {
     if (chosen) {
       chosen = null;
       showPlace();
+      onChoose(null);
     }
     askSoon();
   });
