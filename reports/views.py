@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 
 from cad.kernel.errors import Conflict, InvalidInput
 from cad.kernel.roles import has_role, record_refusal, role_required
+from dispatch.geo_selectors import divert_geography
 from dispatch.models import Divert
 from dispatch.models_qart import QartFinding
 from reports import figures, qart_services, selectors
@@ -136,6 +137,8 @@ def _timeline_context(divert) -> dict:
         "divert": divert,
         "events": events,
         "qart_reviews": list(selectors.divert_qart_reviews(divert)),
+        # Where the unit was when diverted and when A breached (straight-line distances).
+        "geo": divert_geography(divert),
     }
 
 

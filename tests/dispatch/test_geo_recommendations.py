@@ -271,6 +271,16 @@ def test_a_divert_keeps_where_the_unit_was_and_names_the_nearest_replacement(
     assert UnitPosition.objects.filter(unit=unit, reason="breach", incident=a).exists()
     geography = geo_selectors.divert_geography(divert, now=T0 + timedelta(minutes=16))
     assert geography["breach"] is not None and geography["at_breach"] is not None
+    # QART's page of the divert says where the unit was, both times.
+    from django.test import Client
+    from django.urls import reverse
+
+    qart = Client()
+    qart.force_login(make_user("qart"))
+    html = qart.get(reverse("reports:divert-timeline", args=[divert.pk])).content.decode()
+    where = html.split('id="divert-geography">', 1)[1].split("</dd>", 1)[0]
+    assert "1000 m from A" in where and "1000 m from B" in where
+    assert "when A breached" in where
 
 
 @override_settings(CAD_ETA_SPEED_KMH={"urban": 36.0, "rural": 72.0})
