@@ -342,6 +342,8 @@ HERE_NOW = any_of(
     cue("distress_now"),
     # A party smashing the home up now: the next blow may be at a person.
     cue("damage_now"),
+    # Someone locked in or kept from leaving now.
+    cue("confined_now"),
     unless(
         any_of(cue("presence"), cue("stalking_now"), cue("held_now")),
         any_of(cue("safe"), cue("calm"), cue("far_away")),
@@ -484,9 +486,17 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "cue.confined",
         "someone held against their will",
-        unless(cue("confined_now"), any_of(CALM, cue("safe"))),
+        unless(cue("confined_now"), cue("safe")),
         "Someone is locked in, shut in or kept from leaving: {evidence}.",
         recommend=IMMEDIATE,
+    ),
+    Rule(
+        "cue.theft_from_person",
+        "theft from the person",
+        unless(cue("theft_from_person"), CALM),
+        "Something snatched from someone just now: {evidence}.",
+        recommend=PRIORITY,
+        severity="warn",
     ),
     Rule(
         "cue.at_the_door",

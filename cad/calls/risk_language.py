@@ -1218,7 +1218,15 @@ def reading(text: str) -> Reading:
     matched = [(nlp.vocab.strings[match_id], start, end) for match_id, start, end in matcher(doc)]
     # The structural readers (force on a person, confinement, control, life at risk) find
     # what no phrase foresaw, in the same concepts, so time, denial and parties read alike.
-    for concept, start, end in matched + risk_mechanisms.spans(t):
+    # A reader adds only where no phrase of the same concept was found: the phrase tables'
+    # own readings (and their exceptions) stand.
+    taken = {(concept, i) for concept, start, end in matched for i in range(start, end)}
+    read_more = [
+        span
+        for span in risk_mechanisms.spans(t)
+        if not any((span[0], i) in taken for i in range(span[1], span[2]))
+    ]
+    for concept, start, end, *when in matched + read_more:
         result.findings.append(
             Finding(
                 concept=concept,
@@ -1228,7 +1236,8 @@ def reading(text: str) -> Reading:
                 sentence=sentences[start],
                 negated=_negated(t, start, concept),
                 hypothetical=_hypothetical(t, start),
-                time=_time(t, start, end),
+                # A reader may know the time itself: a threat said of the future is in force now.
+                time=when[0] if when else _time(t, start, end),
                 agent=_agent(t, end),
             )
         )
@@ -1628,6 +1637,8 @@ def _signals(result: Reading, t: _Text) -> None:
             for f in result.of("order")
             if not ({t.at(i) for i in range(f.end, f.end + 3)} & {"contact", "access"})
             or t.at(f.start - 1) == "no"
+            # "court order says no contact": the order forbids contact
+            or "no" in {t.at(i) for i in range(f.end, f.end + 3)}
         ]  # an order "for contact with my kids" arranges, it does not protect
         result.add(
             "order",
@@ -2753,6 +2764,8 @@ def _life_applies(t: _Text, f: Finding) -> bool:
 # Someone caught in a fire: "people inside", "old man lives there, not answering the door".
 _FIRE_PEOPLE = frozenset({
     "trap", "inside", "people", "someone", "stuck", "cough", "upstairs", "answer", "answering",
+    # Someone heard in it: "we can hear the old lady shouting".
+    "hear", "shout", "shouting", "scream", "screaming",
 })  # fmt: skip
 
 

@@ -43,8 +43,10 @@ FORCE_VERBS: dict[str, frozenset[str]] = {
     "striking": frozenset({
         "hit", "punch", "slap", "smack", "thump", "whack", "wallop", "belt", "batter", "beat",
         "pummel", "clout", "cuff", "jab", "elbow", "headbutt", "bash", "lamp", "deck", "chin",
-        "backhand", "pound", "clobber", "twat", "knock", "strike", "swing",
+        "backhand", "pound", "clobber", "twat", "knock", "strike", "swing", "swipe", "lash",
     }),
+    # A vehicle driven at people: "tried to drive them into a wall", "ran him over".
+    "vehicle": frozenset({"drive", "run", "ram", "reverse", "mow", "plough", "swerve"}),
     "kicking": frozenset({"kick", "stamp", "stomp", "boot", "trample", "knee"}),
     "seizing": frozenset({
         "grab", "drag", "pull", "yank", "haul", "seize", "wrench", "twist", "pin", "shove",
@@ -96,6 +98,8 @@ POSSESSED_THINGS = frozenset({
     "van", "shopping", "account", "email", "messages", "nudes", "pictures", "photos",
     "picture", "photo", "tablet", "ipad", "glasses", "pram", "dog", "cat", "fence", "gate",
 })
+# What animals really do to people: a dog's bite is harm, not a figure of speech.
+ANIMAL_HARM = frozenset({"bite", "bit", "attack", "maul", "savage", "jump", "knock"})
 ANIMALS = frozenset({
     "dog", "dogs", "cat", "cats", "puppy", "kitten", "horse", "rabbit", "hamster", "pet",
     "pets", "budgie", "parrot", "tortoise", "bird", "birds",
@@ -173,7 +177,7 @@ CONFINE_VERBS = frozenset({
 })
 CONFINE_PARTICLES = frozenset({"in", "inside", "into", "up"})
 NOBODY = frozenset({"nobody", "noone", "nobodys", "none"})
-LEAVING = frozenset({"leave", "leaving", "go", "going", "get", "getting", "walk"})
+LEAVING = frozenset({"leave", "leaving", "go", "going", "get", "getting"})
 
 # Control: a verb and what it controls, by class, both by lemma, in one clause.
 CONTROL: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -195,6 +199,12 @@ CONTROL: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                    "threaten", "publish", "forward"}),
         frozenset({"nude", "nudes", "naked", "intimate", "explicit", "sexual", "sex",
                    "private", "topless"}),
+    ),
+    # A child taken or kept from the other parent: "trying to take our son".
+    "children": (
+        frozenset({"take", "snatch", "grab", "keep", "hide", "abduct"}),
+        frozenset({"son", "daughter", "kid", "kids", "child", "children", "baby", "boy",
+                   "girl", "toddler"}),
     ),
     "belongings": (
         frozenset({"give", "keep", "hide", "withhold", "sell", "lock", "flush"}),
@@ -226,7 +236,7 @@ ENTRY_PARTS = frozenset({
 })
 
 # Life at risk.
-VITAL_VERBS = frozenset({"move", "breathe", "respond", "wake", "cry", "talk", "make", "open"})
+VITAL_VERBS = frozenset({"move", "breathe", "respond", "wake", "cry", "make", "open"})
 HEIGHTS = frozenset({
     "scaffolding", "scaffold", "roof", "ladder", "stairs", "balcony", "window", "bridge",
     "floor", "floors", "storey", "storeys", "cliff", "wall", "building", "stair", "loft",
@@ -240,6 +250,13 @@ FAST_PLACES = frozenset({
     "railway", "track", "tracks", "motorway", "carriageway", "dual", "bypass", "rails",
     "level", "platform",
 })
+# On foot where trains or traffic pass, not driving in it.
+ON_FOOT = frozenset({
+    "walk", "walking", "wander", "wandering", "lie", "lying", "run", "running", "stand",
+    "standing", "sit", "sitting", "sat", "stood", "play", "playing", "crawl", "crawling",
+    "wheelchair", "tipped", "fallen", "fell",
+})
+IN_TRAFFIC = frozenset({"stuck", "traffic", "queue", "driving", "drive", "late", "lorry", "jam"})
 YOUNG = frozenset({
     "child", "kid", "kids", "baby", "toddler", "boy", "girl", "infant", "little", "son",
     "daughter",
@@ -256,6 +273,24 @@ ABSENT = re.compile(
     r"(be|have) (go|gone) missing|missing|wander|wander off|can not find|cant find|"
     r"not come back|go walkabout|walk out|leave the (home|ward|unit)|abscond"
 )
+# Injuries and whom they are from: "her injuries are from her partner".
+INJURIES = frozenset({
+    "injury", "injuries", "bruise", "bruises", "bruising", "mark", "marks", "cut", "cuts",
+    "wound", "wounds", "fracture", "burns",
+})
+INJURY_FROM = frozenset({"from", "by", "cause"})
+# Adjectives of violence said of a person: "was violent to her and her mum".
+VIOLENT_TO = frozenset({"violent", "aggressive", "abusive", "handy", "rough"})
+# A person's state that puts life at risk, over "is"/"are": "people are down".
+CASUALTY_STATES = frozenset({
+    "down", "trapped", "unconscious", "unresponsive", "bleeding", "injured", "motionless",
+    "pinned",
+})
+CASUALTIES = frozenset({
+    "people", "someone", "somebody", "man", "woman", "person", "pedestrian", "cyclist",
+    "kid", "child", "rider", "bodies", "body", "casualty", "casualties", "lad", "girl", "boy",
+})
+CROWDS = frozenset({"crowd", "crowds", "people", "pedestrians", "queue", "shoppers"})
 # Cries by lemma: with a person crying, someone in distress.
 CRY_VERBS = frozenset({"sob", "wail", "shriek", "whimper", "plead", "beg", "howl", "scream"})
 
@@ -266,6 +301,10 @@ MALE_WORDS = frozenset({
 })
 FEMALE_WORDS = frozenset({
     "she", "shes", "her", "girl", "woman", "lady", "female", "lass", "girlfriend", "wife",
+})
+DISTURBANCE = frozenset({
+    "crash", "crashing", "shout", "shouting", "scream", "screaming", "row", "argument",
+    "arguing", "banging", "thud", "thuds", "smash", "smashing",
 })
 GROUPS = frozenset({"group", "gang", "crowd", "lads", "men", "youths", "blokes", "lot"})
 TIES = re.compile(
@@ -312,7 +351,7 @@ def _is_name(t, i: int) -> bool:
     if not (0 <= i < len(t.texts)):
         return False
     word = t.texts[i]
-    if len(word) < 3 or not word.isalpha() or not word[0].isupper() or word.isupper():
+    if len(word) < 3 or not word.isalpha() or not word[0].isupper() or not word[1:].islower():
         return False
     if t.lowers[i] in NOT_NAMES or t.norms[i] in NOT_NAMES:
         return False
@@ -399,6 +438,7 @@ _GUARDED = frozenset(
         "strangle",
         "force_entry",
         "distress",
+        "abduction",
     }
 )
 _KILLING = frozenset({"kill", "murder", "stab", "shoot", "strangle", "slaughter"})
@@ -412,11 +452,7 @@ def not_literal(t, finding) -> str:
     head = t.norms[start]
     sentence = _sentence(t, start)
     words = {t.lowers[i] for i in sentence} | {t.norms[i] for i in sentence}
-    if (
-        head in {"kill", "murder", "die"} and t.lowers[end] == "for"
-        if end < len(t.norms)
-        else False
-    ):
+    if head in {"kill", "murder", "die"} and t.lowers[start + 1 : start + 2] == ["for"]:
         return "a wish"  # "I'd kill for a cuppa"
     if (head == "murder" and t.lowers[start - 1] == "blue") or t.lowers[end : end + 2] == [
         "blue",
@@ -449,6 +485,7 @@ def not_literal(t, finding) -> str:
         finding.concept == "violence"
         and subject >= 0
         and (t.norms[subject] in NOT_HUMAN_SUBJECTS or t.lowers[subject] in NOT_HUMAN_SUBJECTS)
+        and head not in ANIMAL_HARM
     ):
         return "not done by a person"  # "the dog's going mental"
     # A killing verb whose object is a thing: "kill his lawnmower", "stabbing leaflets".
@@ -467,6 +504,23 @@ def not_literal(t, finding) -> str:
                 and object_of(t, i + 1)[1] == "thing"
             ):
                 return "a thing thrown"
+    # "she's saying I hit her": an accusation against the caller, not harm to anyone now.
+    if (
+        finding.concept == "violence"
+        and t.lowers[start - 1 : start] == ["i"]
+        and any(
+            t.norms[j] in {"say", "claim", "accuse", "allege", "tell", "reckon"}
+            for j in range(max(0, start - 4), start - 1)
+        )
+    ):
+        return "an accusation"
+    # "had his phone snatched": a thing taken, not a person.
+    if (
+        finding.concept == "abduction"
+        and head in {"snatch", "grab", "take"}
+        and (object_of(t, end)[1] == "thing" or t.norms[start - 1] in POSSESSED_THINGS)
+    ):
+        return "a thing taken"
     # "said he'd hurt me"? "hasn't said he'll hurt me": the denied saying denies the threat.
     for i in sentence:
         if i >= start:
@@ -490,51 +544,93 @@ def not_literal(t, finding) -> str:
 # --- spans in the engine's own concepts -------------------------------------------------------
 
 
-def spans(t) -> list[tuple[str, int, int]]:
-    """(concept, start, end) for what the readers find, in the concepts the engine's
+def spans(t) -> list[tuple]:
+    """(concept, start, end[, time]) for what the readers find, in the concepts the engine's
     signals already read ("violence", "coercion", "life", "force_entry", "distress",
-    "threat"), so that time, negation and parties are read for them as for any phrase."""
-    found: list[tuple[str, int, int]] = []
+    "threat"), so that time, negation and parties are read for them as for any phrase; a
+    reader that knows the time (a threat of what is to come is in force now) says it."""
+    found: list[tuple] = []
     n = len(t.norms)
     for i in range(n):
         norm, low = t.norms[i], t.lowers[i]
-        # Force on a person: "dragging a girl", "slapping her", "thrown at the wall" (passive).
-        if norm in FORCE and not _subject_is_thing(t, i):
-            j, kind = object_of(t, i + 1)
-            if kind in {"person", "body"} and t.lowers[j] not in {"himself", "herself", "myself"}:
-                if not (
-                    norm in {"cut", "hold", "carry", "pull", "knock", "force"} and kind == "body"
-                ):
-                    end = j + 1
-                    if t.lowers[end : end + 1] == ["by"] and end + 2 < n:
-                        end = min(n, end + 3)  # "by her hair"
-                    found.append(("violence", i, end))
-            elif low.endswith(("ed", "en", "own")) and t.lowers[i - 1] in {
-                "being",
-                "been",
-                "getting",
-                "got",
-            }:
-                who = i - 2
-                if who >= 0 and is_person(t, who) or who >= 1 and is_person(t, who - 1):
-                    found.append(("violence", max(0, who), i + 1))
-            # Said of the future: "he'll torch the house", "coming back to batter her".
-            if norm in THREAT_VERBS and kind in {"person", "body"} and _future(t, i):
-                found.append(("threat", i, j + 1))
+        if norm in THREAT_VERBS and not _subject_is_thing(t, i):
+            found += _force(t, i)
         if norm in {"torch", "firebomb"} or (norm == "burn" and t.norms[i + 1 : i + 2] == ["down"]):
             j, kind = object_of(t, i + 1)
             target = t.norms[j] if j < n else ""
             if target in DWELLINGS or t.norms[min(n - 1, j + 1)] in DWELLINGS:
-                found.append(("threat", i, min(n, j + 1)))
+                found.append(("threat", i, min(n, j + 1), "now" if _future(t, i) else ""))
         found += _confinement(t, i)
         found += _control(t, i)
         found += _entry_force(t, i)
         found += _life(t, i)
+        found += _injured_by(t, i)
         if norm in CRY_VERBS or low in {"sobbing", "wailing"}:
             subject = _subject(t, i)
             if subject >= 0 and (is_person(t, subject) or t.norms[subject] in FEMALE_WORDS):
                 found.append(("distress", subject, i + 1))
+    return [f if f[-1] or len(f) == 3 else f[:3] for f in found]
+
+
+_BEING = (["being"], ["been"], ["getting"], ["got"])
+
+
+def _force(t, i: int) -> list[tuple]:
+    """Force on a person: "dragging a girl by her hair", "slapping her", "took a swipe at
+    me", "someone being thrown at the wall"; said of the future, a threat."""
+    norm, low, n = t.norms[i], t.lowers[i], len(t.norms)
+    found: list[tuple] = []
+    j, kind = object_of(t, i + 1)
+    if kind == "none" and t.lowers[i + 1 : i + 2] in (["at"], ["into"]):
+        j, kind = object_of(t, i + 2)  # "swung at her", "pulling at her scarf"
+    if kind not in {"person", "body"} or t.lowers[j] in {"himself", "herself", "myself"}:
+        # Passive: "someone being thrown at the wall", "she's been hit".
+        participle = not low.endswith(("ing", "in")) and (low != norm or low in {"hit", "cut"})
+        if norm in FORCE and participle and t.lowers[i - 1 : i] in _BEING:
+            who = i - 2
+            if who >= 0 and is_person(t, who) or who >= 1 and is_person(t, who - 1):
+                found.append(("violence", i, i + 1))
+        return found
+    if norm in FORCE_VERBS["vehicle"] and not {"into", "over", "off", "at", "down"} & {
+        t.lowers[k] for k in range(j + 1, min(n, j + 4))
+    }:
+        return found  # "ran me home": a lift, not a car driven at someone
+    end = j + 1
+    if t.lowers[end : end + 1] == ["to"] and end + 1 < n and t.lowers[end + 1] not in BETWEEN:
+        return found  # "pushing me to marry", "forcing her to sign": pressure, not a blow
+    if t.lowers[end : end + 1] == ["by"] and end + 2 < n:
+        end = min(n, end + 3)  # "by her hair"
+    if norm in FORCE and not (
+        norm in {"cut", "hold", "carry", "knock", "force"} and kind == "body"
+    ):
+        found.append(("violence", i, end))
+    if _future(t, i):
+        found.append(("threat", i, end, "now"))
     return found
+
+
+_TODAY_WORDS = frozenset({"today", "tonight", "now", "earlier", "just", "yesterday", "still"})
+
+
+def _injured_by(t, i: int) -> list[tuple]:
+    """Injuries told with whom they are from ("her injuries are from her partner"), and
+    violence said of a person ("was violent to her and her mum")."""
+    norm, n = t.norms[i], len(t.norms)
+    noun = t.lowers[i - 1 : i] and t.lowers[i - 1] not in {"be", "been", "got", "get", "was", "is"}
+    if (norm in INJURIES or t.lowers[i] in INJURIES) and noun:
+        for j in range(i + 1, min(n, i + 5)):
+            if t.norms[j] in INJURY_FROM:
+                k, kind = object_of(t, j + 1)
+                if kind == "person" or (k < n and t.norms[k] in PARTY_WORDS):
+                    return [("violence", i, k + 1)]
+                break
+    if norm in VIOLENT_TO and t.lowers[i + 1 : i + 2] in (["to"], ["towards"], ["with"]):
+        k, kind = object_of(t, i + 2)
+        if kind == "person":
+            # A disposition told ("he was violent with her"): of the past unless said of today.
+            today = {t.lowers[j] for j in _sentence(t, i)} & _TODAY_WORDS
+            return [("violence", i, k + 1, "" if today else "past")]
+    return []
 
 
 def _subject_is_thing(t, i: int) -> bool:
@@ -559,7 +655,12 @@ def _confinement(t, i: int) -> list[tuple[str, int, int]]:
     span = None
     if norm in CONFINE_VERBS and not _subject_is_thing(t, i):
         j, kind = object_of(t, i + 1)
-        if kind == "person" or (j < n and t.norms[j] in YOUNG):
+        compound = (
+            j + 1 < n
+            and t.lowers[j + 1].isalpha()
+            and t.lowers[j + 1] not in (NOT_AN_OBJECT | CONFINE_PARTICLES | {"and"})
+        )  # "the child benefit": a thing named after a person
+        if (kind == "person" or (j < n and t.norms[j] in YOUNG)) and not compound:
             for k in range(j + 1, min(n, j + 7)):
                 if t.lowers[k] in {".", ",", ";", "out", "?", "!"}:
                     break
@@ -568,7 +669,7 @@ def _confinement(t, i: int) -> list[tuple[str, int, int]]:
                     break
         # Passive: "she's locked in her room", "someone's shut in it", "kept in the house".
         elif (
-            low != norm
+            t.lowers[i - 1 : i] in _PASSIVE_AUX
             and not low.endswith("ing")
             and t.lowers[i + 1 : i + 2] in (["in"], ["inside"])
         ):
@@ -584,6 +685,18 @@ def _confinement(t, i: int) -> list[tuple[str, int, int]]:
     return [("coercion", *span), ("confine", *span)] if span else []
 
 
+_PASSIVE_AUX = (
+    ["'s"],
+    ["s"],
+    ["is"],
+    ["was"],
+    ["been"],
+    ["got"],
+    ["are"],
+    ["were"],
+    ["'m"],
+    ["am"],
+)
 # Words that may stand between a verb of control and what it controls.
 _CONTROL_PATH = BETWEEN | {"any", "all", "of", "into", "through", "back", "in", "on", "to", "at"}
 
@@ -610,7 +723,19 @@ def _control(t, i: int) -> list[tuple[str, int, int]]:
                 break
             if t.lowers[j] not in _CONTROL_PATH and t.norms[j] not in _CONTROL_PATH:
                 break
+    # "won't give back my jewellery": the span starts at its own denial, which it carries.
+    found = [(_denial_before(t, a), b) for a, b in found]
     return [(concept, a, b) for a, b in found for concept in ("coercion", "control")]
+
+
+_MODALS = NEGATORS | {"wo", "will", "ca", "can", "won't", "cant", "do", "does", "did"}
+
+
+def _denial_before(t, start: int) -> int:
+    i = start
+    while i > 0 and start - i < 3 and t.lowers[i - 1] in _MODALS:
+        i -= 1
+    return i
 
 
 def _entry_force(t, i: int) -> list[tuple[str, int, int]]:
@@ -630,7 +755,8 @@ def _entry_force(t, i: int) -> list[tuple[str, int, int]]:
     )
     if not (near_door or foot_in):
         return []
-    if not _progressive_or_now(t, i) and t.lowers[i - 1 : i] != ["to"]:
+    still_there = {t.lowers[k] for k in sentence} & {"still", "now"}
+    if not (_progressive_or_now(t, i) or still_there or t.lowers[i - 1 : i] in (["to"], ["just"])):
         return []
     subject = _subject(t, i)
     person = subject >= 0 and (
@@ -678,6 +804,22 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
                     break  # "won't move his car", "not moving out"
                 found.append(("life", i, j + 1 + (t.norms[j] == "make")))
                 break
+    # A person in a state that puts life at risk, over "is": "people are down".
+    if norm in CASUALTIES or low in CASUALTIES:
+        rest = list(range(i + 1, min(n, i + 4)))
+        states = [
+            j for j in rest if t.lowers[j] in CASUALTY_STATES or t.norms[j] in CASUALTY_STATES
+        ]
+        gap = {t.lowers[j] for j in rest if states and j < states[0]}
+        if states and gap <= {"be", "is", "are", "'s", "s", "lying", "still", "all", "'re"}:
+            found.append(("life", i, states[0] + 1))
+    # A car driven into people: "drove into the crowd".
+    if norm in {"drive", "plough", "mount", "crash", "plow"} and t.lowers[i + 1 : i + 2] == [
+        "into"
+    ]:
+        j, _ = object_of(t, i + 2)
+        if j < n and (t.norms[j] in CROWDS or t.lowers[j] in CROWDS):
+            found.append(("life", i, j + 1))
     # Falls from a height: "fell off scaffolding", "fell down the stairs".
     if norm in FALL_VERBS or low in FALL_VERBS:
         window = [t.norms[j] for j in range(i + 1, min(n, i + 5))]
@@ -695,7 +837,13 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
         t.lowers[j] in {"on", "in", "into", "onto", "across"} for j in range(max(0, i - 3), i)
     ):
         window = range(max(0, i - 10), i)
-        if any(is_person(t, j) or t.norms[j] in YOUNG | {"wheelchair"} for j in window):
+        near = {t.lowers[j] for j in window} | {t.norms[j] for j in window}
+        on_foot = near & (YOUNG | ON_FOOT)
+        if (
+            on_foot
+            and not near & IN_TRAFFIC
+            and any(is_person(t, j) or t.norms[j] in YOUNG | {"wheelchair"} for j in window)
+        ):
             found.append(("life", max(0, i - 3), i + 1))
     # A child left in a hot car, or in a car driven off: "baby left in a car ... boiling".
     if norm in VEHICLES:
@@ -731,10 +879,26 @@ def add_signals(result, t, parties) -> None:
     ]
     result.add("confined_now", confined)
     result.add("child_missing", _vulnerable_gone(t) + _taken_with_car(t))
-    control = [f for f in live if f.concept == "control"]
+    control = [f for f in live if f.concept == "control"] + [
+        f for f in live if f.concept == "stalking" and f.time != "past" and parties
+    ]
     text = " ".join(t.norms)
     if control and (set(t.norms) & FEAR or WELFARE_CHECK.search(text)) and (parties or _any_tie(t)):
         result.add("control_concern", control)
+    # "snatched my purse out of my basket half an hour ago": a theft from the person, soon.
+    result.add(
+        "theft_from_person",
+        [
+            f
+            for f in result.findings
+            if f.concept == "abduction"
+            and f.negated
+            and f.time in ("now", "recent")
+            and not_literal(t, f) == "a thing taken"
+        ],
+    )
+    if any(f.concept == "under_16" for f in live):
+        return  # a child harmed: safeguarding; the domestic abuse definition starts at 16
     names = _named_parties(t)
     harm = [
         f
@@ -751,7 +915,7 @@ def _asked(t) -> bool:
 
 
 def _any_tie(t) -> bool:
-    return bool(TIES.search(" ".join(t.lowers)))
+    return bool(TIES.search(" ".join(t.lowers)) or TIES.search(" ".join(t.norms)))
 
 
 def _vulnerable_gone(t) -> list[str]:
@@ -773,9 +937,10 @@ def _vulnerable_gone(t) -> list[str]:
     ]
     if not vulnerable:
         return []
-    match = ABSENT.search(" ".join(t.norms))
-    if not match:
-        return []
+    text = " ".join(t.norms)
+    match = ABSENT.search(text)
+    if not match or _asked(t) or re.search(r"\b(in case|if|whether)\b", text[: match.start()]):
+        return []  # "how do we register him in case he wanders?": a question, not a loss
     return [t.texts[vulnerable[0]], match.group(0)]
 
 
@@ -816,15 +981,20 @@ def _male_on_female(t, live) -> list[str]:
         if f.concept not in {"violence", "threat", "strangle"} or f.time == "past":
             continue
         sentence = _sentence(t, f.start)
-        target = {t.norms[j] for j in range(f.start, min(len(t.norms), f.end + 4))}
+        # Whom it is done to: the words of the act and the object after it.
+        target = {t.norms[j] for j in range(f.start, f.end)}
+        target |= {t.lowers[j] for j in range(f.start, f.end)}
+        j, kind = object_of(t, f.end)
+        if kind in {"person", "body"} and j < len(t.norms):
+            target |= {t.norms[j], t.lowers[j], t.lowers[j - 1]}
         before = [j for j in sentence if j < f.start]
         if not target & FEMALE_WORDS and not _female_injured(t, f):
             continue
-        if not any(t.norms[j] in MALE_WORDS or t.lowers[j] in MALE_WORDS for j in before) and not (
-            t.norms[f.start] in {"black", "bruise"}
-            and {t.norms[j] for j in range(len(t.norms))} & MALE_WORDS
-        ):
-            continue
+        everyone = {t.norms[j] for j in range(len(t.norms))} | set(t.lowers)
+        injured = t.norms[f.start] in {"black", "bruise"}
+        male = any(t.norms[j] in MALE_WORDS or t.lowers[j] in MALE_WORDS for j in before)
+        if not male and not (injured and everyone & (MALE_WORDS | DISTURBANCE)):
+            continue  # a woman hurt, with a man there or a row heard at home
         if any(t.lowers[j] in GROUPS for j in sentence):
             continue  # a group's attack: hate or disorder, not a couple
         out.append(f.words)
