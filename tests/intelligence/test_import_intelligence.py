@@ -177,3 +177,18 @@ def test_missing_file_columns_and_user(tmp_path, analyst):
         run(path, "--actor", analyst.username)
     with pytest.raises(CommandError, match="no user"):
         run(path, "--actor", "nobody")
+
+
+def test_an_address_may_carry_its_uprn(tmp_path, analyst):
+    path = tmp_path / "uprns.csv"
+    path.write_text(
+        HEADER + "\n"
+        'PNC-9,marac,MARAC heard,,2025-02-02,,,,"Flat 2, 14 Acacia Avenue|SW1A 1AA|123456789",\n'
+        'PNC-10,marac,MARAC heard,,2025-02-02,,,,"3 Elm Road|SW1A 2AA|not-a-uprn",\n',
+        encoding="utf-8",
+    )
+    call_command("import_intelligence", str(path), actor=analyst.username, stdout=io.StringIO())
+    assert LogAddress.objects.get(log__source_ref="PNC-9").uprn == 123456789
+    assert not IntelligenceLog.objects.filter(source_ref="PNC-10").exists()
+    report = (tmp_path / "uprns.csv.report.csv").read_text()
+    assert "UPRN" in report

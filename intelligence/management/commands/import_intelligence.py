@@ -5,7 +5,8 @@ are listed in a report with their line numbers and reasons. Re-running the same 
 adds nothing: the source reference is unique.
 
 CSV columns: source_ref, kind, summary, details, occurred_at, handling_code, source,
-persons ("Name|YYYY-MM-DD|role; ..."), addresses ("address|postcode; ..."),
+persons ("Name|YYYY-MM-DD|role; ..."), addresses ("address|postcode|uprn; ...", the
+UPRN optional: without it the gazetteer's one match for the address is used),
 phones ("07700 900123; ..."). JSON Lines: one object per line with the API's fields
 (persons/addresses as lists of objects, phones as a list) plus source_ref.
 """
@@ -45,8 +46,11 @@ def csv_row_to_log(record: dict) -> dict:
         persons.append({"name": name.strip(), "dob": dob.strip() or None, "role": role.strip()})
     addresses = []
     for item in _split(record.get("addresses")):
-        address, postcode = (item.split("|") + [""])[:2]
-        addresses.append({"address": address.strip(), "postcode": postcode.strip()})
+        address, postcode, uprn = (item.split("|") + ["", ""])[:3]
+        entry = {"address": address.strip(), "postcode": postcode.strip()}
+        if uprn.strip():
+            entry["uprn"] = uprn.strip()
+        addresses.append(entry)
     data = {key: (record.get(key) or "").strip() for key in KNOWN_COLUMNS}
     data.update(persons=persons, addresses=addresses, phones=_split(record.get("phones")))
     return data
