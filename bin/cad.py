@@ -278,6 +278,21 @@ def ensure_chromium() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=apt_env)
 
 
+def parallel_options(pytest_args: list[str]) -> list[str]:
+    """Two pytest-xdist workers at least, one per core beyond: much of the suite waits on
+    real clocks and processes, and a worker that waits leaves its core to the other. Each
+    worker has a test database of its own (pytest-django names it after the worker) and
+    channel groups of their own; the tests that run the whole system go to one worker,
+    one after another (tests/conftest.py). CAD_TEST_WORKERS overrides the count; options
+    given on the command line (-n, -p no:xdist) win."""
+    if any(
+        arg in {"-n", "--numprocesses", "no:xdist"} or arg.startswith("-n") for arg in pytest_args
+    ):
+        return []
+    workers = os.environ.get("CAD_TEST_WORKERS") or str(max(2, os.cpu_count() or 2))
+    return ["-n", workers, "--dist", "loadgroup"]
+
+
 def command_test(pytest_args: list[str]) -> int:
     ensure_chromium()
     bin_dir = VENV / "bin"
@@ -292,7 +307,8 @@ def command_test(pytest_args: list[str]) -> int:
         # The suite starts dozens of short-lived servers: each loads the risk pipeline on
         # its first assessment instead of at start.
         env.setdefault("CAD_PRELOAD_RISK_LANGUAGE", "0")
-        result = subprocess.run([str(bin_dir / "pytest"), *pytest_args], cwd=ROOT, env=env)
+        command = [str(bin_dir / "pytest"), *parallel_options(pytest_args), *pytest_args]
+        result = subprocess.run(command, cwd=ROOT, env=env)
         return result.returncode
     finally:
         embedded.close()

@@ -7,9 +7,11 @@ os.environ.setdefault("CAD_TESTING", "1")
 from cad.settings import *  # noqa: E402,F403
 from cad.settings import CHANNEL_LAYERS, DATABASES  # noqa: E402
 
-# Several test runs may share one Redis: keep their channel groups apart.
+# Several test runs may share one Redis, and so do the workers of one run (pytest-xdist
+# names them gw0, gw1...): keep their channel groups apart.
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ.get(
-    "CAD_CHANNEL_PREFIX", f"test-{DATABASES['default']['NAME']}"
+    "CAD_CHANNEL_PREFIX",
+    f"test-{DATABASES['default']['NAME']}{os.environ.get('PYTEST_XDIST_WORKER', '')}",
 )
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Server threads in browser tests must not keep connections open past a test: the test

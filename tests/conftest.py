@@ -54,9 +54,22 @@ def end_stray_connections(django_db_setup, django_db_blocker):
         )
 
 
+def pytest_itemcollected(item):
+    """Tests that run the whole system as processes (a fixture named like `stack` or
+    `ha_stack`, tests/stack.py) wait on real clocks for minutes and check how soon alerts
+    reach screens: under pytest-xdist they run one after another on one worker (--dist
+    loadgroup), never beside each other, while the other worker runs the rest."""
+    if any("stack" in name for name in getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.xdist_group("system"))
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Browser tests last: they are the slowest and the first failures come sooner."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """In one process, browser tests last: they are the slowest and the first failures
+    come sooner. Across workers (the README's test command) they go first, so that short
+    tests fill the end of the run instead of one long test running alone."""
+    across_workers = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is None) == across_workers)
 
 
 @pytest.fixture
@@ -111,8 +124,13 @@ def live_asgi(transactional_db):
     from channels.layers import channel_layers
 
     from cad.asgi import application
+    from cad.calls.risk_language import pipeline
     from cad.server import WEBSOCKET_PROTOCOL
 
+    # A deployed server loads the risk pipeline as it starts (CAD_PRELOAD_RISK_LANGUAGE);
+    # this one does too, once per test process, so that a test's first call is not the
+    # one that waits for it.
+    pipeline()
     # Each server runs its own event loop; a channel layer (and its receive lock) left
     # over from an earlier test's loop must not be shared with it.
     channel_layers.backends.clear()
@@ -171,10 +189,12 @@ def stack(transactional_db):
 
 
 @pytest.fixture
-def chromium():
+def chromium(monkeypatch):
     # Playwright's sync API keeps an event loop running in this thread while it is open,
-    # so it is opened per test: later tests may use async_to_sync again.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # so it is opened per test: later tests may use async_to_sync again. Django's ORM is
+    # allowed beside that loop for this test only: a later test (or a process it starts,
+    # such as `manage.py check --deploy`) must not inherit the setting.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     executable = os.environ.get("CAD_CHROMIUM", "/usr/bin/chromium")
@@ -195,7 +215,9 @@ def browser_login(chromium, live_asgi, request):
         context = chromium.new_context(viewport={"width": 1400, "height": 900})
         contexts.append((context, user.username))
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        # How long a step may wait for what it expects, not how fast it must come: the
+        # README's test command runs two workers on two cores, beside other work.
+        page.set_default_timeout(30_000)
         page.goto(f"{live_asgi}/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", password)

@@ -282,14 +282,18 @@ def wal_position(function: str) -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_commit_with_events_is_on_disk_before_the_writer_goes_on():
-    committed_up_to = []
+    """The transaction that publishes commits synchronously, so its WAL is flushed when
+    COMMIT returns. The WAL is the whole server's: other sessions (other test workers,
+    other runs) may write after this COMMIT and before any read, so the flush is compared
+    with where this transaction's own writes ended, and the setting in force at COMMIT is
+    read inside the transaction."""
     with transaction.atomic():
-        # Registered first, so it runs right after COMMIT and before the events' own hook.
-        transaction.on_commit(
-            lambda: committed_up_to.append(wal_position("pg_current_wal_insert_lsn"))
-        )
         events.publish("test.durable", roles=["dispatcher"])
-    assert wal_position("pg_current_wal_flush_lsn") >= committed_up_to[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+        written_up_to = wal_position("pg_current_wal_insert_lsn")
+    assert wal_position("pg_current_wal_flush_lsn") >= written_up_to
 
 
 @pytest.mark.django_db(transaction=True)

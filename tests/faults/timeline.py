@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import psutil
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -266,15 +266,21 @@ def check_alerts(*, phase: str, since: datetime, min_after: int = 20, timeout: f
             f"{len(overtaken)})"
         ) from None
 
+    # Rows and events are compared as of one moment: sweeps go on committing both while
+    # the check reads, and two reads in autocommit would see two different moments.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        recorded = recorded_alerts()
+        events = Counter(
+            (incident_id, CLOCK_KINDS[kind])
+            for incident_id, kind in Event.objects.filter(kind__in=CLOCK_KINDS).values_list(
+                "incident_id", "kind"
+            )
+        )
     doubled = {key: n for key, n in recorded.items() if n != 1}
     assert not doubled, f"[{phase}] alerts recorded more than once: {list(doubled.items())[:20]}"
 
-    events = Counter(
-        (incident_id, CLOCK_KINDS[kind])
-        for incident_id, kind in Event.objects.filter(kind__in=CLOCK_KINDS).values_list(
-            "incident_id", "kind"
-        )
-    )
     doubled_events = {key: n for key, n in events.items() if n != 1}
     assert not doubled_events, (
         f"[{phase}] alert events published more than once: {list(doubled_events.items())[:20]}"
