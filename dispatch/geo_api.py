@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from cad.kernel.api_helpers import parsed, run_service
 from cad.kernel.errors import InvalidInput
+from cad.kernel.policy import allows
 from cad.kernel.policy import roles as policy_roles
 from cad.models import Incident
 from dispatch import geo_selectors, geo_services
@@ -97,4 +98,9 @@ class MapView(APIView):
 
     @extend_schema(responses=dict)
     def get(self, request):
-        return Response({**geo_selectors.map_state(), "config": geo_selectors.map_config()})
+        state = {**geo_selectors.map_state(), "config": geo_selectors.map_config()}
+        # Special-scheme addresses only for those who may read schemes.
+        state["schemes"] = (
+            geo_selectors.map_schemes() if allows(request.user, "scheme.read") else None
+        )
+        return Response(state)

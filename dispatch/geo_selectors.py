@@ -193,6 +193,26 @@ def _clock_state(row: dict, now: datetime) -> str:
     return "running"
 
 
+def map_schemes() -> list[dict]:
+    """Addresses of special schemes in force, placed by their gazetteer UPRN (a scheme with
+    no UPRN is not on the map). Ids only: the scheme's details stay on its own page."""
+    from django.apps import apps
+
+    from cad.models import AddressPoint
+
+    scheme = apps.get_model("schemes", "Scheme")
+    uprns = scheme.objects.filter(
+        status__in=["active", "review_due", "second_stage"], uprn__isnull=False
+    ).values_list("pk", "uprn")
+    points = dict(
+        AddressPoint.objects.filter(uprn__in=[uprn for _, uprn in uprns]).values_list("uprn", "lat")
+    )
+    lons = dict(AddressPoint.objects.filter(uprn__in=list(points)).values_list("uprn", "lon"))
+    return [
+        {"id": pk, "lat": points[uprn], "lon": lons[uprn]} for pk, uprn in uprns if uprn in points
+    ]
+
+
 # --- where units were: for QART -------------------------------------------------------------
 
 

@@ -16,6 +16,13 @@ onEvent((frame) => {
         key: `breach-${data.incident}-${data.response_due_at}`,
       });
       break;
+    case "incident.breach_predicted":
+      showAlert(`PREDICTED BREACH: ${data.summary}`, {
+        level: "danger",
+        sound: true,
+        key: `predicted-${data.incident}-${data.response_due_at}`,
+      });
+      break;
     case "incident.clock.warning":
       // At once from the frame: the row follows when the board has re-rendered.
       showAlert(`WARNING: ${data.reference} (${data.grade}) has used 75 % of its response time.`, {

@@ -312,6 +312,13 @@ onEvent((frame) => {
       level: "danger",
       key: `breach-${data.incident}-${data.response_due_at}`,
     });
+  } else if (frame.kind === "incident.breach_predicted") {
+    // No available unit can get there in time: said now, not when the clock runs out.
+    showAlert(`PREDICTED BREACH: ${data.summary}`, {
+      level: "danger",
+      sound: true,
+      key: `predicted-${data.incident}-${data.response_due_at}`,
+    });
   } else if (frame.kind === "incident.clock.warning") {
     // The countdown's colour is the browser's own; this is the server's escalation.
     showAlert(`${data.reference} (${data.grade}): 75 % of its response time gone, no unit at scene.`, {

@@ -103,8 +103,22 @@ export function liveMap(element, { onSelectIncident = null } = {}) {
     }
   }
 
+  const schemeLayer = L.layerGroup().addTo(map);
+
+  function drawSchemes(schemes) {
+    schemeLayer.clearLayers();
+    if (!schemes) return; // not for this role
+    for (const scheme of schemes) {
+      const marker = L.circleMarker([scheme.lat, scheme.lon], { radius: 12, weight: 2, className: "map-scheme", interactive: false });
+      marker.bindTooltip(label("SCHEME"), { permanent: true, direction: "top", className: "map-label map-scheme-label" });
+      marker.addTo(schemeLayer);
+    }
+    element.dataset.schemes = String(schemes.length);
+  }
+
   function draw(state) {
     setBasemap(state.config || {});
+    drawSchemes(state.schemes);
     const seenIncidents = new Set();
     for (const incident of state.incidents) {
       seenIncidents.add(incident.reference);

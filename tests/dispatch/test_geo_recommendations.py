@@ -300,3 +300,25 @@ def test_the_remembered_unit_does_not_hide_a_breach(make_incident, make_unit, ma
     assert BreachWatch.objects.get(incident=incident).unit.callsign == "W2"
     services.unit_assign(actor=make_user("dispatcher"), incident=place(make_incident()), unit="W2")
     assert geo_services.predicted_breach_sweep(now=now) == 1
+
+
+def test_special_scheme_addresses_are_on_the_map_for_those_who_may_read_schemes(api_for, make_user):
+    from django.utils import timezone as tz
+
+    from cad.models import AddressPoint
+    from schemes.models import Scheme
+
+    AddressPoint.objects.create(
+        uprn=100023336956, address="14 Acacia Avenue", postcode="B1 1AA", lat=52.47, lon=-1.89
+    )
+    oic = make_user("oic")
+    now = tz.now()
+    fields = {"oic": oic, "requested_by": oic, "reason": "Threats", "cycle_started_at": now}
+    fields.update(created_at=now, updated_at=now)
+    fields.update(starts_at=now, ends_at=now + timedelta(days=90), victim_name="Ms A")
+    placed = Scheme.objects.create(uprn=100023336956, **fields)
+    Scheme.objects.create(uprn=None, **fields)  # no UPRN: not on the map
+    body = api_for("supervisor").get("/api/v1/map/").json()
+    assert body["schemes"] == [{"id": placed.pk, "lat": 52.47, "lon": -1.89}]
+    # The dispatcher sees the map but not scheme addresses.
+    assert api_for("dispatcher").get("/api/v1/map/").json()["schemes"] is None
