@@ -310,7 +310,8 @@ GROUPS = frozenset({"group", "gang", "crowd", "lads", "men", "youths", "blokes",
 TIES = re.compile(
     r"\b(go|going|come|coming) home with|home with (him|her)|(his|her|their) (house|flat|home|"
     r"car|van)|passenger|next door|upstairs|downstairs|the flat (above|below|upstairs)|"
-    r"open the door|answer the door|boyfriend|girlfriend|husband|wife|partner|fella|"
+    r"open the door|answer the door|(in|into|inside|out of) (the|his|her|their) (house|flat|home|"
+    r"car|van)|boyfriend|girlfriend|husband|wife|partner|fella|"
     r"the couple|together|live with|living with|her man|his missus"
 )
 # Words cried to someone known: "Kyle stop", "Darren please", "Mark get off".
@@ -378,6 +379,8 @@ def object_of(t, verb_end: int) -> tuple[int, str]:
     i, seen_between = verb_end, False
     while i < n and i - verb_end < 4:
         word = t.lowers[i]
+        if word in {"each", "one"} and t.lowers[i + 1 : i + 2] in (["other"], ["another"]):
+            return i, "person"  # "clawing at each other"
         if word in OBJECT_PRONOUNS:
             following = t.lowers[i + 1] if i + 1 < n else ""
             following_norm = t.norms[i + 1] if i + 1 < n else ""
@@ -394,8 +397,10 @@ def object_of(t, verb_end: int) -> tuple[int, str]:
     if i >= n:
         return i, "none"
     word, norm = t.lowers[i], t.norms[i]
-    if is_person(t, i):
-        return i, "person"
+    if is_person(t, i) or (
+        word in {"each", "one"} and t.lowers[i + 1 : i + 2] in (["other"], ["another"])
+    ):
+        return i, "person"  # "clawing at each other"
     if norm in BODY_PARTS or word in BODY_PARTS:
         return i, "body"
     if norm in ANIMALS or word in ANIMALS:
@@ -772,6 +777,11 @@ def _entry_force(t, i: int) -> list[tuple[str, int, int]]:
     return [("force_entry", i, min(n, i + 1 + (kind != "none")))]
 
 
+_SETTLED = frozenset(
+    {"anymore", "more", "settled", "asleep", "sleeping", "fine", "ok", "okay", "better"}
+)
+
+
 def _life(t, i: int) -> list[tuple[str, int, int]]:
     norm, low, n = t.norms[i], t.lowers[i], len(t.norms)
     found = []
@@ -788,6 +798,9 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
                     or t.lowers[j + 1 : j + 3] in (["her", "eyes"], ["his", "eyes"])
                 )
             ):
+                settled = {t.lowers[k] for k in _sentence(t, i)} & _SETTLED
+                if settled:
+                    break  # "the baby isn't crying any more, she's settled"
                 if t.norms[j] == "cry" and not any(
                     t.norms[k] in YOUNG | {"one"} for k in range(max(0, i - 6), i)
                 ):
@@ -834,7 +847,8 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
             found.append(("life", i, min(n, i + 2)))
     # A person where trains or fast traffic pass: "kid on the railway line".
     if norm in FAST_PLACES and any(
-        t.lowers[j] in {"on", "in", "into", "onto", "across"} for j in range(max(0, i - 3), i)
+        t.lowers[j] in {"on", "in", "into", "onto", "across", "along", "down", "over"}
+        for j in range(max(0, i - 3), i)
     ):
         window = range(max(0, i - 10), i)
         near = {t.lowers[j] for j in window} | {t.norms[j] for j in window}

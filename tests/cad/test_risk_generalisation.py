@@ -736,3 +736,235 @@ def test_violence_by_a_partner_days_ago_is_priority(narrative):
     result = words_only(narrative)
     assert result.recommended_grade == PRIORITY, (narrative, codes(result))
     assert result.da_prompt, (narrative, codes(result))
+
+
+# --- 23. force on a person, read by verb class and object (cad/calls/risk_mechanisms) ------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "there's a lad pummelling another lad outside the chippy right now",
+        "a man is hauling a woman along the pavement by her collar",
+        "my boyfriend keeps shaking me and he won't stop",
+        "bloke on the bus is pinning an old man against the window",
+        "two girls are clawing at each other's faces in the precinct, still going",
+    ],
+)
+def test_force_on_a_person_now_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+    assert (
+        "“"
+        in result.flag(next(iter(codes(result) & {"cue.violence_now", "da.current_threat"}))).reason
+    )
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my neighbour's been pulling at the ivy on my fence all afternoon",
+        "the lads next door are kicking a ball about in the street",
+        "my son keeps shaking the vending machine at the leisure centre",
+    ],
+)
+def test_force_on_a_thing_is_not_violence(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
+
+
+# --- 24. violent words that do not mean harm -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my dad is threatening to kill the printer, it's jammed again, honestly",
+        "I'd kill for a bacon sandwich, anyway I'm ringing to report a lost wallet",
+        "my niece keeps shooting her brother with a water gun and he's squealing",
+        "my lodger has been slaughtering Wonderwall on the guitar all evening, any noise rule",
+        "the fire alarm in the communal hall keeps going off, there's no fire, who do I tell",
+        "a debt collector wrote that they will force entry if I don't pay, is that legal?",
+        "my sister hasn't said she'll hurt me, she just sulks and won't talk",
+        "my ex is telling everyone I hit him, which I never did, I want advice",
+    ],
+)
+def test_figures_of_speech_toys_devices_and_legal_questions_stay_calm(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
+
+
+def test_what_was_read_as_not_literal_is_kept_with_its_reason():
+    signals = risk_language.reading("my dad is threatening to kill the printer").signals
+    assert any("printer" not in w and "(" in w for w in signals["not_literal"]), signals
+
+
+def test_swearing_between_words_does_not_hide_the_phrase():
+    result = words_only("he's fucking kicking the door in, it's my ex")
+    assert result.recommended_grade == IMMEDIATE and result.da_prompt, codes(result)
+    result = words_only("silent call, male voice saying you're f***ing dead, woman crying")
+    assert result.recommended_grade == IMMEDIATE, codes(result)
+
+
+# --- 25. held against their will ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my partner has locked me and the baby in the spare room and taken my phone",
+        "someone is locked inside the boot of a car on Mill Lane, I can hear knocking",
+        "my stepdad keeps saying nobody is leaving this flat tonight",
+        "her brother is keeping her in the house and won't let her go out",
+    ],
+)
+def test_someone_locked_in_or_kept_from_leaving_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my husband shut his coat in the car door, can you help",
+        "I've locked my keys in the shed, who can help",
+        "the kids locked themselves out of the house, all fine now",
+    ],
+)
+def test_things_locked_in_are_not_people_held(narrative):
+    result = words_only(narrative)
+    assert "cue.confined" not in codes(result), (narrative, codes(result))
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
+
+
+# --- 26. control of money, phone, contact and images by someone known ---------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my partner takes my wages every month and checks my phone every night",
+        "my brother's been using my bank card for months and won't stop",
+        "my ex keeps posting my nudes in a group chat",
+        "my daughter's fella won't let her see us and reads all her messages",
+    ],
+)
+def test_control_by_someone_known_prompts_domestic_abuse(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+
+
+def test_control_with_fear_is_priority_and_cites_the_words():
+    result = words_only("my mum's husband takes her pension and checks her phone, she's frightened")
+    assert result.recommended_grade in (IMMEDIATE, PRIORITY) and result.da_prompt, codes(result)
+    assert "pension" in result.flag("cue.control").reason
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "I lost my bank card at the shops, can I report it",
+        "the bank has frozen my account, who do I speak to",
+    ],
+)
+def test_money_and_phones_without_a_person_are_not_control(narrative):
+    result = words_only(narrative)
+    assert not result.da_prompt, (narrative, codes(result))
+
+
+# --- 27. force at a door -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "there's a man at my door, he's shoving it open with his shoulder and I'm 84",
+        "a bloke has got his foot in my front door and he's pushing hard",
+        "someone's smashed the glass in my back door and is reaching in for the key",
+    ],
+)
+def test_force_at_a_door_now_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+
+
+# --- 28. life at risk, read by state, fall, count, place -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my little boy has fallen off the garage roof and isn't moving",
+        "my nan's fallen down the stairs and she's not making sense",
+        "my flatmate swallowed about 30 tablets an hour ago",
+        "there's a little girl walking along the railway tracks by the station",
+        "a baby's been left in a car in the sun with the windows up, it's boiling",
+        "my mum, 88, has wandered out of her care home and we can't find her",
+        "a van has just driven into the crowd at the market, people are down",
+    ],
+)
+def test_life_at_risk_by_its_signs_is_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "I'm stuck on the motorway and will be late collecting the kids from my ex",
+        "my dad has dementia, how do we sign up to the scheme in case he wanders off?",
+        "the baby isn't crying any more, she's settled, sorry to bother you",
+    ],
+)
+def test_no_life_at_risk_in_traffic_questions_or_a_settled_baby(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade not in (IMMEDIATE,), (narrative, codes(result))
+
+
+# --- 29. who: names, and a man's violence to a woman with a tie ----------------------------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "woman upstairs keeps screaming Liam get off me, loud thuds",
+        "it's Gary, my fiance, he's punching the walls and says he'll hurt me",
+        "Priya's husband Sanjay is hitting her again, her sister is on the phone to me",
+    ],
+)
+def test_a_name_tied_to_a_party_or_cried_to_an_attacker_prompts(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+
+
+def test_a_name_with_no_harm_is_no_party():
+    result = words_only("my mate Jamie's car was keyed outside the gym")
+    assert not result.da_prompt, codes(result)
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "a lad is punching a girl in the passenger seat of a parked car on Hope St",
+        "a bloke's dragging a woman back into the flat by her arm, she's crying",
+        "a man is slapping a woman and shouting that she's coming home with him",
+    ],
+)
+def test_a_mans_violence_to_a_woman_with_a_tie_prompts(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+
+
+def test_a_group_attacking_a_woman_in_public_is_immediate_not_domestic():
+    result = words_only("a group of men are shoving a woman around outside the station now")
+    assert result.recommended_grade == IMMEDIATE, codes(result)
+    assert "cue.male_on_female" not in codes(result), codes(result)
+
+
+# --- 30. cries by their lemma on a silent line ---------------------------------------------
+
+
+def test_sobbing_on_a_silent_line_is_immediate_and_prompted():
+    result = words_only("silent 999 call, a woman sobbing and a man yelling in the background")
+    assert result.recommended_grade == IMMEDIATE and result.da_prompt, codes(result)
