@@ -3,7 +3,7 @@
 from django import template
 
 from cad.kernel.labels import event_label as label_for_kind
-from cad.models import Channel
+from cad.models import Channel, LocationSource
 
 register = template.Library()
 
@@ -27,3 +27,9 @@ MATCH_LABELS = {"same_building": "same building (another flat or the whole build
 def matched_label(kinds) -> str:
     """["address", "person"] → "address, person"; "same_building" in words."""
     return ", ".join(MATCH_LABELS.get(kind, kind) for kind in kinds or ())
+
+
+@register.filter
+def location_source_label(value: str) -> str:
+    """ "caller" → "Caller's location": how the incident's place was learnt."""
+    return dict(LocationSource.choices).get(value or "", value or "")

@@ -144,3 +144,14 @@ def test_recent_marac_on_another_flat_of_the_building_sets_the_floor(handler_api
     assert body["grade_floor"] == "IMMEDIATE"
     reasons = " ".join(flag["reason"] for flag in body["risk_reasons"])
     assert "on this building" in reasons
+
+
+def test_the_incident_page_shows_the_place_and_how_it_was_learnt(handler_api, gazetteer):
+    from django.test import Client
+
+    body = handler_api.post("/api/v1/incidents/", seed_call(), format="json").json()
+    client = Client()
+    client.force_login(handler_api.user)
+    page = client.get(body["url"]).content.decode()
+    assert 'data-location-source="gazetteer"' in page
+    assert "UPRN 700001, 51.50100, -0.14100 (Gazetteer)" in page
