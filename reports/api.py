@@ -97,11 +97,11 @@ class DivertOut(serializers.Serializer):
     urgent_review_open = serializers.SerializerMethodField()
     challenged = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_time_to_review_seconds(self, divert) -> float | None:
         return _seconds(divert.time_to_review)
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_time_to_replacement_seconds(self, divert) -> float | None:
         return _seconds(divert.time_to_replacement)
 

@@ -160,8 +160,8 @@ def answer(
 
 def test_real_answers_match_their_typed_schemas(api_schema, role_headers):
     """Contacts with follow-ups, the lookup, absences and re-routing, targets, the incident
-    list and narrative, a unit's assignment, schemes and a report: each answer, with its
-    nested lists filled, as the schema types it."""
+    list and narrative, a unit's assignment and divert, schemes and a report: each answer,
+    with its nested lists filled, as the schema types it."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -343,6 +343,36 @@ def test_real_answers_match_their_typed_schemas(api_schema, role_headers):
         path_parameters={"id": assignment["id"]},
     )
     assert circulated["incident"]["narrative"] and circulated["incident"]["risk_flags"]
+    # A more urgent call: the unit is diverted to it, and the controller reviews.
+    urgent = incident_factory(grade="IMMEDIATE", narrative="Man with a knife in the shop.")
+    divert = answer(
+        api_schema,
+        role_headers["dispatcher"],
+        "POST",
+        "/api/v1/units/{callsign}/divert/",
+        201,
+        path_parameters={"callsign": "TY1"},
+        body={"to_incident": urgent.pk, "reason": "Knife: greater risk to life"},
+    )
+    reviewed = answer(
+        api_schema,
+        role_headers["controller"],
+        "POST",
+        "/api/v1/diverts/{id}/review/",
+        200,
+        path_parameters={"id": divert["id"]},
+        body={"decision": "approve", "rationale": "Knife outweighs the threat"},
+    )
+    assert reviewed["decision"] == "approve" and reviewed["controller"] == "fuzz-controller"
+    answer(
+        api_schema,
+        supervisor,
+        "GET",
+        "/api/v1/diverts/{id}/timeline/",
+        200,
+        path_parameters={"id": divert["id"]},
+    )
+    answer(api_schema, supervisor, "GET", "/api/v1/diverts/", 200)
 
     oic = role_headers["oic"]
     on_scheme = {"scheme_id": scheme.pk}
