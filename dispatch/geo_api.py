@@ -90,13 +90,56 @@ class IncidentRecommendationsView(APIView):
         return Response(geo_selectors.recommendations(incident, limit=int(raw)))
 
 
+class MapIncident(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    grade = serializers.CharField(allow_null=True)
+    clock_state = serializers.CharField()
+    response_due_at = serializers.DateTimeField(allow_null=True)
+    resourced = serializers.BooleanField()
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+    address = serializers.CharField()
+    domestic_abuse = serializers.BooleanField(allow_null=True)
+
+
+class MapUnit(serializers.Serializer):
+    callsign = serializers.CharField()
+    status = serializers.CharField()
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+    position_at = serializers.DateTimeField(allow_null=True)
+    stale = serializers.BooleanField()
+    incident = serializers.CharField(allow_null=True, help_text="the unit's incident reference")
+
+
+class MapScheme(serializers.Serializer):
+    id = serializers.IntegerField()
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+
+
+class MapConfig(serializers.Serializer):
+    tile_url = serializers.CharField(help_text="empty: no basemap")
+    attribution = serializers.CharField()
+    centre = serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2)
+
+
+class MapOut(serializers.Serializer):
+    incidents = MapIncident(many=True)
+    units = MapUnit(many=True)
+    schemes = MapScheme(many=True, allow_null=True, help_text="null for roles without schemes")
+    config = MapConfig()
+    server_time = serializers.DateTimeField()
+
+
 class MapView(APIView):
     """What the live map draws: open incidents with a place (grade, clock state) and units
     with a position (status, staleness), and the basemap settings (none by default)."""
 
     roles = policy_roles("map.read")
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=MapOut)
     def get(self, request):
         state = {**geo_selectors.map_state(), "config": geo_selectors.map_config()}
         # Special-scheme addresses only for those who may read schemes.
