@@ -13,13 +13,6 @@ from tests.stack import free_port
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def no_sweep_record():
-    heartbeats.redis_client().delete(heartbeats.key("clock"))
-    yield
-    heartbeats.redis_client().delete(heartbeats.key("clock"))
-
-
 def test_healthz_answers_while_the_process_serves():
     response = Client().get("/healthz")
     assert response.status_code == 200
