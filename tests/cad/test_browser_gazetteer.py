@@ -3,6 +3,7 @@ one by keyboard fills the address and postcode, and the UPRN is stored on the in
 its contact (real Chromium, real ASGI)."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from cad.kernel.geocode import point_columns
 from cad.models import AddressPoint, Contact, Incident
@@ -41,9 +42,17 @@ def test_the_handler_chooses_an_address_by_keyboard_and_its_uprn_is_kept(
     assert options.count() == 2
     assert page.get_attribute("#address", "aria-expanded") == "true"
     assert "Flat 1, 16 Acacia Avenue" in options.nth(0).inner_text()
-
-    # Down twice to the second flat, Enter chooses it (and does not save the call).
+    # The open list passes axe-core's checks (a combobox and its listbox).
     page.keyboard.press("ArrowDown")
+    grave = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['target']}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert grave == [], "\n".join(grave)
+    page.keyboard.press("ArrowUp")
+
+    # Down to the second flat, Enter chooses it (and does not save the call).
     page.keyboard.press("ArrowDown")
     assert options.nth(1).get_attribute("aria-selected") == "true"
     assert page.get_attribute("#address", "aria-activedescendant") == "address-candidate-1"
