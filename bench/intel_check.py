@@ -166,7 +166,8 @@ def make_chunk(args: tuple[int, int, int, int]) -> dict:
             if keys["address_key"] and len(keys["premises_key"]) <= 64:
                 addresses.write(
                     f"{log_id}\t{clean(text)}\t{postcode}\t{keys['address_key']}\t"
-                    f"{keys['premises_key']}\t{keys['street_key']}\t{keys['postcode_key']}\n"
+                    f"{keys['premises_key']}\t{keys['street_key']}\t{keys['postcode_key']}\t"
+                    f"{keys['building_premises_key']}\t{keys['building_street_key']}\n"
                 )
                 if keep:
                     samples["address"].append((text, postcode))
@@ -192,7 +193,8 @@ COPY_SQL = {
     "handling_code, source, source_ref, created_by_id, created_at) FROM STDIN",
     "phones": "COPY intelligence_logphone (log_id, number, phone_key) FROM STDIN",
     "addresses": "COPY intelligence_logaddress (log_id, address, postcode, address_key, "
-    "premises_key, street_key, postcode_key) FROM STDIN",
+    "premises_key, street_key, postcode_key, building_premises_key, building_street_key) "
+    "FROM STDIN",
     "persons": "COPY intelligence_logperson (log_id, name, dob, name_key, role) FROM STDIN",
 }
 
