@@ -1467,6 +1467,9 @@ def _person_before(t: _Text, start: int) -> bool:
 # --- signals ------------------------------------------------------------------------------
 
 
+_DOUBT_AFTER = frozenset({"if", "whether", "what", "how", "why", "where", "when", "who"})
+
+
 def _signals(result: Reading, t: _Text) -> None:
     parties = _parties(result, t)
     # "my husband's been mugged", "dad's passed away": the one harmed, not one who acts.
@@ -1482,7 +1485,10 @@ def _signals(result: Reading, t: _Text) -> None:
         [
             f
             for f in result.of("stranger", live=False)
-            if not _named_as_place(t, f) and not party_tokens & set(range(f.start, f.end))
+            if not _named_as_place(t, f)
+            and not party_tokens & set(range(f.start, f.end))
+            # "I don't know if this counts as an emergency": a doubt, not a stranger.
+            and not (t.low(f.start) == "i" and t.low(f.end) in _DOUBT_AFTER)
         ]
         + others
         + harmed

@@ -222,6 +222,10 @@ PERMITTED_ACTS = frozenset({
 FEAR = frozenset({
     "scared", "frightened", "terrified", "afraid", "petrified", "worried", "fear",
 })
+SELF_FEAR = re.compile(
+    r"\b(i'm|im|i am|i feel|i've been|ive been)( really| so| very| getting)? "
+    r"(scared|frightened|terrified|afraid|petrified|worried|fearful)"
+)
 WELFARE_CHECK = re.compile(r"\b(check (on )?(she|he|her|him|they|them)|check (she|he) be)\b")
 
 # Forcing a way in: force beside a door, a window or a lock.
@@ -306,7 +310,7 @@ DISTURBANCE = frozenset({
     "crash", "crashing", "shout", "shouting", "scream", "screaming", "row", "argument",
     "arguing", "banging", "thud", "thuds", "smash", "smashing",
 })
-GROUPS = frozenset({"group", "gang", "crowd", "lads", "men", "youths", "blokes", "lot"})
+GROUPS = frozenset({"group", "gang", "crowd", "lads", "men", "youths", "blokes"})
 TIES = re.compile(
     r"\b(go|going|come|coming) home with|home with (him|her)|(his|her|their) (house|flat|home|"
     r"car|van)|passenger|next door|upstairs|downstairs|the flat (above|below|upstairs)|"
@@ -446,6 +450,7 @@ _GUARDED = frozenset(
         "abduction",
     }
 )
+THROWING = FORCE_VERBS["seizing"] | {"lob", "drop", "dump", "kick", "chuck", "bin", "ditch"}
 _KILLING = frozenset({"kill", "murder", "stab", "shoot", "strangle", "slaughter"})
 
 
@@ -503,11 +508,7 @@ def not_literal(t, finding) -> str:
     # "lobbed my phone in the canal": a thing thrown into the water, no one in it.
     if finding.concept == "life":
         for i in _clause(t, start):
-            if (
-                i < start
-                and t.norms[i] in FORCE_VERBS["seizing"]
-                and object_of(t, i + 1)[1] == "thing"
-            ):
+            if i < start and t.norms[i] in THROWING and object_of(t, i + 1)[1] == "thing":
                 return "a thing thrown"
     # "she's saying I hit her": an accusation against the caller, not harm to anyone now.
     if (
@@ -614,7 +615,7 @@ def _force(t, i: int) -> list[tuple]:
     return found
 
 
-_TODAY_WORDS = frozenset({"today", "tonight", "now", "earlier", "just", "yesterday", "still"})
+_TODAY_WORDS = frozenset({"today", "tonight", "earlier", "just", "yesterday", "still"})
 
 
 def _injured_by(t, i: int) -> list[tuple]:
@@ -774,7 +775,8 @@ def _entry_force(t, i: int) -> list[tuple[str, int, int]]:
     j, kind = object_of(t, i + 1)
     if kind == "thing" and t.norms[j] not in ENTRY_PARTS:
         return []  # "kicking a ball against the door"
-    return [("force_entry", i, min(n, i + 1 + (kind != "none")))]
+    # At the door now: a verb in progress, or the one forcing still there.
+    return [("force_entry", i, min(n, i + 1 + (kind != "none")), "now")]
 
 
 _SETTLED = frozenset(
@@ -897,8 +899,24 @@ def add_signals(result, t, parties) -> None:
         f for f in live if f.concept == "stalking" and f.time != "past" and parties
     ]
     text = " ".join(t.norms)
-    if control and (set(t.norms) & FEAR or WELFARE_CHECK.search(text)) and (parties or _any_tie(t)):
+    # Fear the caller feels, or a request to check on the one controlled: "I'm frightened",
+    # "can someone check she's alright"; not "not worried", nor someone far away.
+    fear = SELF_FEAR.search(" ".join(t.lowers)) or WELFARE_CHECK.search(text)
+    if control and fear and (parties or _any_tie(t)) and "far_away" not in result.signals:
         result.add("control_concern", control)
+    # "trying to take our son" against an order: a child being taken now.
+    result.add(
+        "abduction",
+        [
+            f
+            for f in live
+            if f.concept == "control"
+            and t.norms[f.start] in {"take", "snatch", "grab"}
+            and {t.norms[j] for j in range(f.start, f.end)} & CONTROL["children"][1]
+            and {t.lowers[j] for j in range(max(0, f.start - 3), f.start)}
+            & {"trying", "tried", "try"}
+        ],
+    )
     # "snatched my purse out of my basket half an hour ago": a theft from the person, soon.
     result.add(
         "theft_from_person",

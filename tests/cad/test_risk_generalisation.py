@@ -855,9 +855,18 @@ def test_control_by_someone_known_prompts_domestic_abuse(narrative):
 
 
 def test_control_with_fear_is_priority_and_cites_the_words():
-    result = words_only("my mum's husband takes her pension and checks her phone, she's frightened")
+    result = words_only(
+        "my mum's husband takes her pension and checks her phone, can someone check she's ok"
+    )
     assert result.recommended_grade in (IMMEDIATE, PRIORITY) and result.da_prompt, codes(result)
     assert "pension" in result.flag("cue.control").reason
+
+
+def test_control_told_calmly_from_afar_is_not_raised():
+    result = words_only(
+        "my ex keeps checking my facebook and messaging my mates, he's in prison so not worried"
+    )
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), codes(result)
 
 
 @pytest.mark.parametrize(
