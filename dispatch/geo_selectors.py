@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
-from cad.models import Incident
+from cad.models import AddressPoint, Incident
 from dispatch import geo
 from dispatch.geo_services import speed_kmh, stale_after
 from dispatch.models import Escalation, Unit, UnitPosition
@@ -196,10 +197,6 @@ def _clock_state(row: dict, now: datetime) -> str:
 def map_schemes() -> list[dict]:
     """Addresses of special schemes in force, placed by their gazetteer UPRN (a scheme with
     no UPRN is not on the map). Ids only: the scheme's details stay on its own page."""
-    from django.apps import apps
-
-    from cad.models import AddressPoint
-
     scheme = apps.get_model("schemes", "Scheme")
     uprns = scheme.objects.filter(
         status__in=["active", "review_due", "second_stage"], uprn__isnull=False
