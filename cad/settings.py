@@ -305,6 +305,8 @@ SPECTACULAR_SETTINGS = {
         "GradeEnum": "cad.models.Grade",
         "IncidentStatusEnum": "cad.models.Incident.Status",
         "SchemeStatusEnum": "schemes.models.SchemeStatus",
+        "UnitStatusEnum": "dispatch.models.Unit.Status",
+        "DivertStatusEnum": "dispatch.models.Divert.Status",
     },
 }
 

@@ -22,10 +22,23 @@ from dispatch import selectors, services
 from dispatch.models import Assignment, Divert, Unit, VictimCallback
 
 
+class UnitPositionOut(serializers.Serializer):
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+    at = serializers.DateTimeField()
+    stale = serializers.BooleanField(help_text="No report for longer than the feed allows.")
+
+
 class UnitRowSerializer(serializers.Serializer):
     callsign = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Unit.Status.choices)
     incident = serializers.IntegerField(allow_null=True)
+    reference = serializers.CharField(allow_null=True)
+    grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    area = serializers.ChoiceField(choices=Area.values)
+    available = serializers.BooleanField()
+    status_changed_at = serializers.DateTimeField(allow_null=True)
+    position = UnitPositionOut(allow_null=True, help_text="The last known position, if any.")
 
 
 UnitRow = UnitRowSerializer()
@@ -128,7 +141,7 @@ class UnitListCreateView(APIView):
 
 
 class UnitStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Unit.Status.values)
+    status = serializers.ChoiceField(choices=Unit.Status.choices)
 
 
 class UnitStatusView(APIView):

@@ -144,10 +144,31 @@ SEED_POSTCODE = "TE1 1ST"
 THREAT = "My ex is outside banging on the door, he says he'll kill me."
 
 
+def unnamed_fields(value, schema: dict, components: dict, where: str = "") -> list[str]:
+    """Fields of `value` that its schema does not name (maps the schema leaves open aside):
+    the schema must describe the whole answer, not only part of it."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    found = []
+    for part in schema.get("allOf", []) + schema.get("oneOf", []) + schema.get("anyOf", []):
+        found += unnamed_fields(value, part, components, where)
+    if isinstance(value, list) and "items" in schema:
+        for item in value:
+            found += unnamed_fields(item, schema["items"], components, f"{where}[]")
+    elif isinstance(value, dict) and schema.get("properties"):
+        named = schema["properties"]
+        found += [f"{where}.{key}" for key in value if key not in named]
+        for key, item in value.items():
+            if key in named:
+                found += unnamed_fields(item, named[key], components, f"{where}.{key}")
+    return sorted(set(found))
+
+
 def answer(
     api_schema, headers, method, path, expect, *, path_parameters=None, query=None, body=None
 ):  # noqa: E501
-    """Call one operation as its schema describes it; the answer must match the schema."""
+    """Call one operation as its schema describes it; the answer must match the schema and
+    have no field the schema does not name."""
     extra = {} if body is None else {"body": body, "media_type": "application/json"}
     case = api_schema[path][method].Case(
         path_parameters=path_parameters or {}, query=query or {}, **extra
@@ -155,6 +176,11 @@ def answer(
     response = case.call(headers=headers)
     assert response.status_code == expect, f"{method} {path}: {response.text[:400]}"
     case.validate_response(response, checks=REAL_ANSWER_CHECKS)
+    raw = api_schema.raw_schema
+    described = raw["paths"][path][method.lower()]["responses"][str(expect)]
+    typed = described["content"]["application/json"]["schema"]
+    extra_fields = unnamed_fields(response.json(), typed, raw["components"]["schemas"])
+    assert extra_fields == [], f"{method} {path}: fields the schema does not name"
     return response.json()
 
 
