@@ -376,6 +376,9 @@ LOGGING = {
         "celery": {"level": os.environ.get("CAD_CELERY_LOG_LEVEL", "WARNING").upper()},
         "cad.security": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The web server's own lines (start, stop, errors) as JSON too; requests are logged
+        # by cad.request, so uvicorn's access log stays off.
+        "uvicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
