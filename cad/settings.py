@@ -307,6 +307,8 @@ SPECTACULAR_SETTINGS = {
         "SchemeStatusEnum": "schemes.models.SchemeStatus",
         "UnitStatusEnum": "dispatch.models.Unit.Status",
         "DivertStatusEnum": "dispatch.models.Divert.Status",
+        # The overdue board's states (its keys, most urgent first).
+        "OverdueStateEnum": "dispatch.clocks.STATE_RANK",
     },
 }
 

@@ -18,7 +18,7 @@ from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import record_refusal
 from cad.kernel.schema import NarrativeEntryOut, PersonOut, RiskFlagOut
 from cad.models import Area, Grade, Incident
-from dispatch import selectors, services
+from dispatch import clocks, selectors, services
 from dispatch.models import Assignment, Divert, Unit, VictimCallback
 
 
@@ -423,16 +423,34 @@ class DivertChallengeOutcomeView(APIView):
         return Response(selectors.divert_representation(selectors.divert_with_relations(pk)))
 
 
+# Most urgent first, as the board sorts them.
+OVERDUE_STATES = list(clocks.STATE_RANK)
 OverdueRows = inline_serializer(
     "OverdueRow",
     {
         "incident": serializers.IntegerField(),
         "reference": serializers.CharField(),
-        "grade": serializers.CharField(),
+        "grade": serializers.ChoiceField(choices=Grade.choices),
         "response_due_at": serializers.DateTimeField(allow_null=True),
+        "warning_at": serializers.DateTimeField(allow_null=True),
         "state": serializers.ChoiceField(
-            choices=["warning", "breached", "unresourced", "unacknowledged"]
+            choices=OVERDUE_STATES, help_text="The most urgent of `states`."
         ),
+        "states": serializers.ListField(child=serializers.ChoiceField(choices=OVERDUE_STATES)),
+        "predicted_breach": serializers.BooleanField(
+            help_text="No available unit can arrive before the deadline."
+        ),
+        "clock_state": serializers.CharField(),
+        "resourced": serializers.BooleanField(),
+        "unresourced_since": serializers.DateTimeField(allow_null=True),
+        "tags": serializers.ListField(child=serializers.CharField()),
+        "units": serializers.ListField(
+            child=serializers.CharField(), help_text="Callsigns of the units assigned now."
+        ),
+        "area": serializers.ChoiceField(choices=Area.values),
+        "domestic_abuse": serializers.BooleanField(allow_null=True),
+        "address": serializers.CharField(allow_blank=True),
+        "postcode": serializers.CharField(allow_blank=True),
     },
     many=True,
 )
