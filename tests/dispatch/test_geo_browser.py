@@ -138,3 +138,40 @@ def test_the_inspector_is_offered_the_nearest_replacement_after_a_divert(
     divert.refresh_from_db()
     assert divert.status == "replaced" and divert.replacement_unit.callsign == "SPARE2"
     assert csp_errors == []
+
+
+def test_the_terminal_shares_its_position_only_when_turned_on(
+    chromium, live_asgi, make_user, make_unit
+):
+    from tests.conftest import PASSWORD
+
+    officer = make_user("unit")
+    make_unit("TERM1", terminal_user=officer)
+    context = chromium.new_context(
+        viewport={"width": 1400, "height": 900},
+        geolocation={"latitude": 52.4801, "longitude": -1.9002},
+        permissions=["geolocation"],
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_asgi}/login/")
+        page.fill("#id_username", officer.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"{live_asgi}/dispatch/terminal/")
+        toggle = page.locator("#position-share-toggle")
+        assert not toggle.is_checked()
+        page.wait_for_timeout(1500)
+        assert Unit.objects.get(callsign="TERM1").position_at is None  # off: nothing sent
+        toggle.check()
+        page.wait_for_selector("#position-share-state:has-text('Shared')")
+        unit = Unit.objects.get(callsign="TERM1")
+        assert (round(unit.lat, 4), round(unit.lon, 4)) == (52.4801, -1.9002)
+        # Remembered on this device; turned off, it stops.
+        page.reload()
+        assert page.locator("#position-share-toggle").is_checked()
+        page.locator("#position-share-toggle").uncheck()
+        page.wait_for_selector("#position-share-state:has-text('Not shared')")
+    finally:
+        context.close()
