@@ -454,6 +454,31 @@ THROWING = FORCE_VERBS["seizing"] | {"lob", "drop", "dump", "kick", "chuck", "bi
 _KILLING = frozenset({"kill", "murder", "stab", "shoot", "strangle", "slaughter"})
 
 
+def _words_of_sentence(t, i: int) -> set[str]:
+    """The words and lemmas of a token's sentence, read once per sentence."""
+    cache = t.__dict__.setdefault("_sentence_words", {})
+    key = t.sentences[i]
+    if key not in cache:
+        sentence = _sentence(t, i)
+        cache[key] = {t.lowers[j] for j in sentence} | {t.norms[j] for j in sentence}
+    return cache[key]
+
+
+def _toy_sentence(t, i: int) -> bool:
+    """A toy or sport word just before a gun word in the sentence: "water pistol"."""
+    cache = t.__dict__.setdefault("_toy_sentences", {})
+    key = t.sentences[i]
+    if key not in cache:
+        sentence = _sentence(t, i)
+        cache[key] = any(
+            t.lowers[j] in TOY_MODIFIERS
+            and j + 1 < len(t.norms)
+            and (t.norms[j + 1] in GUN_WORDS or t.lowers[j + 1] in GUN_WORDS)
+            for j in sentence
+        )
+    return cache[key]
+
+
 def not_literal(t, finding) -> str:
     """Why a finding is not what its words say, or "": see the module's list."""
     if finding.concept not in _GUARDED:
@@ -461,7 +486,7 @@ def not_literal(t, finding) -> str:
     start, end = finding.start, finding.end
     head = t.norms[start]
     sentence = _sentence(t, start)
-    words = {t.lowers[i] for i in sentence} | {t.norms[i] for i in sentence}
+    words = _words_of_sentence(t, start)
     if head in {"kill", "murder", "die"} and t.lowers[start + 1 : start + 2] == ["for"]:
         return "a wish"  # "I'd kill for a cuppa"
     if (head == "murder" and t.lowers[start - 1] == "blue") or t.lowers[end : end + 2] == [
@@ -469,16 +494,7 @@ def not_literal(t, finding) -> str:
         "murder",
     ]:
         return "an idiom"  # "screaming blue murder"
-    toy = any(
-        t.lowers[i] in TOY_MODIFIERS
-        and (
-            t.norms[i + 1 : i + 2]
-            and t.norms[i + 1] in GUN_WORDS
-            or t.lowers[i + 1 : i + 2]
-            and t.lowers[i + 1] in GUN_WORDS
-        )
-        for i in sentence
-    )
+    toy = _toy_sentence(t, start)
     if (
         toy
         and finding.concept in {"weapon", "threat", "violence"}
@@ -528,9 +544,7 @@ def not_literal(t, finding) -> str:
     ):
         return "a thing taken"
     # "said he'd hurt me"? "hasn't said he'll hurt me": the denied saying denies the threat.
-    for i in sentence:
-        if i >= start:
-            break
+    for i in range(max(sentence[0], start - 6), start):
         between = {t.lowers[j] for j in range(i + 1, start)}
         if (
             t.norms[i] in SAYING
@@ -541,7 +555,7 @@ def not_literal(t, finding) -> str:
             return "denied"
     # What an institution may do, asked about: "bailiffs will smash my door in ... legal?"
     if finding.concept in {"force_entry", "threat", "violence"}:
-        before = {t.lowers[i] for i in sentence if i < start}
+        before = {t.lowers[i] for i in range(max(sentence[0], start - 8), start)}
         if before & INSTITUTIONS and ADVICE_QUESTION.search(" ".join(t.lowers)):
             return "a legal question"
     return ""
@@ -751,17 +765,13 @@ def _entry_force(t, i: int) -> list[tuple[str, int, int]]:
     if norm not in ENTRY_VERBS:
         return []
     sentence = _sentence(t, i)
-    first = sentence[0]
-    # The door in this sentence or the one before it.
-    nearby = range(max(0, first - 25), sentence[-1] + 1)
+    # The door in this sentence or the one before it, near the verb.
+    nearby = range(max(0, sentence[0] - 25, i - 40), min(sentence[-1] + 1, i + 15))
     near_door = [j for j in nearby if t.norms[j] in ENTRY_PARTS or t.lowers[j] in ENTRY_PARTS]
-    foot_in = any(
-        t.norms[j] == "foot" and t.lowers[j + 1 : j + 2] == ["in"]
-        for j in range(max(0, first - 25), min(n, sentence[-1] + 1))
-    )
+    foot_in = any(t.norms[j] == "foot" and t.lowers[j + 1 : j + 2] == ["in"] for j in nearby)
     if not (near_door or foot_in):
         return []
-    still_there = {t.lowers[k] for k in sentence} & {"still", "now"}
+    still_there = _words_of_sentence(t, i) & {"still", "now"}
     if not (_progressive_or_now(t, i) or still_there or t.lowers[i - 1 : i] in (["to"], ["just"])):
         return []
     subject = _subject(t, i)
@@ -1009,6 +1019,7 @@ def _male_on_female(t, live) -> list[str]:
     if not _any_tie(t):
         return []
     out = []
+    everyone = set(t.norms) | set(t.lowers)
     for f in live:
         if f.concept not in {"violence", "threat", "strangle"} or f.time == "past":
             continue
@@ -1019,15 +1030,14 @@ def _male_on_female(t, live) -> list[str]:
         j, kind = object_of(t, f.end)
         if kind in {"person", "body"} and j < len(t.norms):
             target |= {t.norms[j], t.lowers[j], t.lowers[j - 1]}
-        before = [j for j in sentence if j < f.start]
+        before = range(max(sentence[0], f.start - 15), f.start)
         if not target & FEMALE_WORDS and not _female_injured(t, f):
             continue
-        everyone = {t.norms[j] for j in range(len(t.norms))} | set(t.lowers)
         injured = t.norms[f.start] in {"black", "bruise"}
         male = any(t.norms[j] in MALE_WORDS or t.lowers[j] in MALE_WORDS for j in before)
         if not male and not (injured and everyone & (MALE_WORDS | DISTURBANCE)):
             continue  # a woman hurt, with a man there or a row heard at home
-        if any(t.lowers[j] in GROUPS for j in sentence):
+        if _words_of_sentence(t, f.start) & GROUPS:
             continue  # a group's attack: hate or disorder, not a couple
         out.append(f.words)
     return out
