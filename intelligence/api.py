@@ -62,6 +62,11 @@ class AccessOut(serializers.Serializer):
     channel = serializers.CharField()
 
 
+class AccessReportRowOut(AccessOut):
+    kind = serializers.CharField(help_text="The log's kind.")
+    summary = serializers.CharField(required=False, help_text="The log's; not shown to admin.")
+
+
 class PersonIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     dob = serializers.CharField(required=False, allow_blank=True, allow_null=True)
@@ -324,7 +329,7 @@ class AccessReportView(APIView):
         ],
         responses={
             (200, "application/json"): inline_serializer(
-                "IntelAccessReport", {"accesses": AccessOut(many=True)}
+                "IntelAccessReport", {"accesses": AccessReportRowOut(many=True)}
             ),
             (200, "text/csv"): OpenApiTypes.STR,
         },

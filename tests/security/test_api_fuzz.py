@@ -197,7 +197,7 @@ def test_real_answers_match_their_typed_schemas(api_schema, role_headers):
 
     users = get_user_model().objects
     now = timezone.now()
-    intel_log_create(
+    log = intel_log_create(
         actor=users.get(username="fuzz-intelligence"),
         kind="domestic_abuse",
         summary="ABH by ex-partner, charged",
@@ -399,6 +399,51 @@ def test_real_answers_match_their_typed_schemas(api_schema, role_headers):
         path_parameters={"id": divert["id"]},
     )
     answer(api_schema, supervisor, "GET", "/api/v1/diverts/", 200)
+    answer(
+        api_schema,
+        role_headers["qart"],
+        "POST",
+        "/api/v1/diverts/{id}/qart-review/",
+        201,
+        path_parameters={"id": divert["id"]},
+        body={"finding": "appropriate", "notes": "Knife call rightly first"},
+    )
+    answer(
+        api_schema,
+        role_headers["qart"],
+        "GET",
+        "/api/v1/diverts/{id}/qart-review/",
+        200,
+        path_parameters={"id": divert["id"]},
+    )
+
+    analyst = role_headers["intelligence"]
+    on_log = {"log_id": log.pk}
+    answer(
+        api_schema,
+        analyst,
+        "GET",
+        "/api/v1/intelligence/logs/{log_id}/",
+        200,
+        path_parameters=on_log,
+        query={"reason": "Risk assessment for the open incident"},
+    )
+    answer(
+        api_schema,
+        analyst,
+        "GET",
+        "/api/v1/intelligence/logs/{log_id}/accesses/",
+        200,
+        path_parameters=on_log,
+    )
+    answer(
+        api_schema,
+        handler,
+        "GET",
+        "/api/v1/intelligence/check/",
+        200,
+        query={"phone": SEED_PHONE, "address": SEED_ADDRESS, "postcode": SEED_POSTCODE},
+    )
 
     oic = role_headers["oic"]
     on_scheme = {"scheme_id": scheme.pk}
