@@ -444,6 +444,41 @@ def test_real_answers_match_their_typed_schemas(api_schema, role_headers):
         200,
         query={"phone": SEED_PHONE, "address": SEED_ADDRESS, "postcode": SEED_POSTCODE},
     )
+    asked = answer(
+        api_schema,
+        handler,
+        "POST",
+        "/api/v1/intelligence/requests/",
+        201,
+        body={"incident": incident.pk, "question": "Any firearms at the address?"},
+    )
+    on_request = {"request_id": asked["id"]}
+    answer(
+        api_schema,
+        analyst,
+        "POST",
+        "/api/v1/intelligence/requests/{request_id}/claim/",
+        200,
+        path_parameters=on_request,
+    )
+    answer(
+        api_schema,
+        analyst,
+        "POST",
+        "/api/v1/intelligence/requests/{request_id}/answer/",
+        200,
+        path_parameters=on_request,
+        body={"answer": "No firearms known."},
+    )
+    answer(
+        api_schema,
+        role_headers["dispatcher"],
+        "POST",
+        "/api/v1/units/{callsign}/status/",
+        200,
+        path_parameters={"callsign": "TY1"},
+        body={"status": "at_scene"},
+    )
 
     oic = role_headers["oic"]
     on_scheme = {"scheme_id": scheme.pk}
