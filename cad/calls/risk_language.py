@@ -26,6 +26,15 @@ narrative names a stranger or another person.
 Everything a force may want to read or change is a table here: `SPELLING`, `PHRASES` and
 the word sets below them. `reading()` combines the findings into the named signals that
 the rules of `cad.calls.grading` cite.
+
+Phrases alone plateau on calls phrased in ways no table foresaw, so `cad.calls.
+risk_mechanisms` reads structure beside them, with tables of its own: a verb of force by
+class with a person as its object, people locked in, control of money, phone, contact
+and images, force at a door, vital signs denied, falls and overdoses, names tied to
+parties, and a man's violence to a woman with a tie of home or car. It adds findings in
+the same concepts only where no phrase was found (so time, denial and parties are read
+alike), and marks as not literal what only sounds like harm ("kill his lawnmower", "water
+pistol", "smoke alarm", "bailiffs will smash my door in ... is that legal?").
 """
 
 from __future__ import annotations

@@ -448,6 +448,7 @@ _GUARDED = frozenset(
         "force_entry",
         "distress",
         "abduction",
+        "coercion",
     }
 )
 THROWING = FORCE_VERBS["seizing"] | {"lob", "drop", "dump", "kick", "chuck", "bin", "ditch"}
@@ -477,6 +478,63 @@ def _toy_sentence(t, i: int) -> bool:
             for j in sentence
         )
     return cache[key]
+
+
+# Places one is taken to on an errand: "my wife dragged me to the shops".
+ERRANDS = frozenset(
+    {
+        "shop",
+        "shops",
+        "pub",
+        "party",
+        "gym",
+        "church",
+        "wedding",
+        "cinema",
+        "supermarket",
+        "market",
+        "dentist",
+        "doctor",
+        "doctors",
+        "meeting",
+        "football",
+        "match",
+        "concert",
+        "town",
+        "beach",
+        "park",
+        "zoo",
+        "museum",
+        "theatre",
+        "restaurant",
+        "bingo",
+        "work",
+    }
+)
+
+
+_FOR_SOMEONE = (["for", "me"], ["for", "her"], ["for", "him"], ["for", "them"])
+
+
+def _own_body_or_errand(t, start: int, end: int) -> str:
+    """ "I'm pulling my hair out" (one's own body, said of oneself) and "dragged me to the
+    shops" (an errand)."""
+    verb = start
+    j, kind = object_of(t, verb + 1)
+    subject = _subject(t, verb)
+    if (
+        kind == "body"
+        and t.lowers[j - 1] == "my"
+        and subject >= 0
+        and t.lowers[subject] in {"i", "im"}
+    ):
+        return "said of oneself"
+    if kind == "person" and t.lowers[j + 1 : j + 2] == ["to"]:
+        place = [t.lowers[k] for k in range(j + 2, min(len(t.norms), j + 5))]
+        owned = {"the", "a", "an", "my", "her", "his", "our"}
+        if len(place) > 1 and place[0] in owned and place[1] in ERRANDS:
+            return "an errand"
+    return ""
 
 
 def not_literal(t, finding) -> str:
@@ -526,6 +584,12 @@ def not_literal(t, finding) -> str:
         for i in _clause(t, start):
             if i < start and t.norms[i] in THROWING and object_of(t, i + 1)[1] == "thing":
                 return "a thing thrown"
+    if finding.concept == "coercion" and t.lowers[end : end + 2] in _FOR_SOMEONE:
+        return "a help"  # "my son checks my phone for me"
+    if finding.concept == "violence":
+        why = _own_body_or_errand(t, start, end)
+        if why:
+            return why
     # "she's saying I hit her": an accusation against the caller, not harm to anyone now.
     if (
         finding.concept == "violence"
@@ -743,6 +807,12 @@ def _control(t, i: int) -> list[tuple[str, int, int]]:
                 break
             if t.lowers[j] not in _CONTROL_PATH and t.norms[j] not in _CONTROL_PATH:
                 break
+    # "checks my phone for me": done as a help.
+    found = [
+        (a, b)
+        for a, b in found
+        if t.lowers[b : b + 2] not in (["for", "me"], ["for", "her"], ["for", "him"])
+    ]
     # "won't give back my jewellery": the span starts at its own denial, which it carries.
     found = [(_denial_before(t, a), b) for a, b in found]
     return [(concept, a, b) for a, b in found for concept in ("coercion", "control")]

@@ -794,6 +794,20 @@ def test_figures_of_speech_toys_devices_and_legal_questions_stay_calm(narrative)
     assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
 
 
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "I'm tearing my hair out with the landlord over the boiler, who do I ring",
+        "my husband dragged me to the pub quiz again, anyway someone's nicked my bike",
+        "my daughter checks my phone for me as I can't see the screen, I've had a scam text",
+    ],
+)
+def test_ones_own_hair_an_errand_and_a_help_are_not_abuse(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY), (narrative, codes(result))
+    assert not result.da_prompt, (narrative, codes(result))
+
+
 def test_what_was_read_as_not_literal_is_kept_with_its_reason():
     signals = risk_language.reading("my dad is threatening to kill the printer").signals
     assert any("printer" not in w and "(" in w for w in signals["not_literal"]), signals
