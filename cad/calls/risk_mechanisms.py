@@ -176,6 +176,8 @@ CONFINE_VERBS = frozenset({
     "corner", "pen",
 })
 CONFINE_PARTICLES = frozenset({"in", "inside", "into", "up"})
+# Who locks someone in to keep them safe: "we've locked the doctor in her room".
+PROTECTORS = frozenset({"i", "we", "staff", "security", "police", "teacher", "teachers"})
 NOBODY = frozenset({"nobody", "noone", "nobodys", "none"})
 LEAVING = frozenset({"leave", "leaving", "go", "going", "get", "getting"})
 
@@ -277,6 +279,13 @@ ABSENT = re.compile(
     r"(be|have) (go|gone) missing|missing|wander|wander off|can not find|cant find|"
     r"not come back|go walkabout|walk out|leave the (home|ward|unit)|abscond"
 )
+# Insults said to someone: "saying I'm a disgrace", "calls her a useless cow".
+INSULTS = frozenset({
+    "disgrace", "useless", "worthless", "slag", "whore", "slut", "fat", "ugly", "pathetic",
+    "stupid", "thick", "waste", "nothing", "bitch", "cow", "loser", "failure", "embarrassment",
+    "freak", "psycho", "liar", "scum", "retard", "idiot", "joke", "shame",
+})
+SAYING_TO = frozenset({"say", "call", "tell", "text", "message", "shout", "scream", "post"})
 # Injuries and whom they are from: "her injuries are from her partner".
 INJURIES = frozenset({
     "injury", "injuries", "bruise", "bruises", "bruising", "mark", "marks", "cut", "cuts",
@@ -425,7 +434,8 @@ def _subject(t, verb: int) -> int:
     i = verb - 1
     skip = {"'s", "s", "is", "be", "'re", "are", "was", "were", "been", "keep", "keeps",
             "just", "still", "now", "going", "go", "gone", "to", "has", "have", "had", "will",
-            "'ll", "ll", "wo", "would", "'d", "really", "literally", "always", "kept"}  # fmt: skip
+            "'ll", "ll", "wo", "would", "'d", "really", "literally", "always", "kept", "'ve",
+            "ve", "'m", "managed", "quickly", "then"}  # fmt: skip
     while i >= 0 and verb - i <= 5 and (t.lowers[i] in skip or t.norms[i] in skip):
         i -= 1
     return i
@@ -649,6 +659,7 @@ def spans(t) -> list[tuple]:
         found += _entry_force(t, i)
         found += _life(t, i)
         found += _injured_by(t, i)
+        found += _insult(t, i)
         if norm in CRY_VERBS or low in {"sobbing", "wailing"}:
             subject = _subject(t, i)
             if subject >= 0 and (is_person(t, subject) or t.norms[subject] in FEMALE_WORDS):
@@ -696,6 +707,51 @@ def _force(t, i: int) -> list[tuple]:
 _TODAY_WORDS = frozenset({"today", "tonight", "earlier", "just", "yesterday", "still"})
 
 
+_INSULTED = frozenset({"me", "her", "him", "i", "im", "she", "he", "you", "youre", "shes", "hes"})
+_INSULT_FILLER = frozenset(
+    {
+        "'m",
+        "m",
+        "am",
+        "'s",
+        "s",
+        "is",
+        "'re",
+        "re",
+        "are",
+        "a",
+        "an",
+        "that",
+        "such",
+        "little",
+        "total",
+        "complete",
+        "fucking",
+        "bloody",
+        "just",
+        "nothing",
+        "but",
+    }
+)
+
+
+def _insult(t, i: int) -> list[tuple]:
+    """An insult said to someone: "saying im a disgrace", "calling her a fat cow"."""
+    if t.norms[i] not in SAYING_TO:
+        return []
+    n = len(t.norms)
+    for j in range(i + 1, min(n, i + 6)):
+        if t.lowers[j] in {".", ",", "?", "!"}:
+            return []
+        if t.lowers[j] in INSULTS or t.norms[j] in INSULTS:
+            # Only the one insulted, a copula and an article between: "saying im a disgrace".
+            window = {t.lowers[k] for k in range(i + 1, j)}
+            if window & _INSULTED and window <= _INSULTED | _INSULT_FILLER | INSULTS:
+                return [("abuse", i, j + 1)]
+            return []
+    return []
+
+
 def _injured_by(t, i: int) -> list[tuple]:
     """Injuries told with whom they are from ("her injuries are from her partner"), and
     violence said of a person ("was violent to her and her mum")."""
@@ -737,7 +793,8 @@ def _confinement(t, i: int) -> list[tuple[str, int, int]]:
     "someone's shut in it", "nobody's leaving"."""
     norm, low, n = t.norms[i], t.lowers[i], len(t.norms)
     span = None
-    if norm in CONFINE_VERBS and not _subject_is_thing(t, i):
+    protecting = t.lowers[max(0, _subject(t, i))] in PROTECTORS and _subject(t, i) >= 0
+    if norm in CONFINE_VERBS and not _subject_is_thing(t, i) and not protecting:
         j, kind = object_of(t, i + 1)
         compound = (
             j + 1 < n
@@ -984,6 +1041,16 @@ def add_signals(result, t, parties) -> None:
     fear = SELF_FEAR.search(" ".join(t.lowers)) or WELFARE_CHECK.search(text)
     if control and fear and (parties or _any_tie(t)) and "far_away" not in result.signals:
         result.add("control_concern", control)
+    # "her injuries are from her partner": the party named as their cause did it.
+    caused = [
+        f
+        for f in live
+        if f.concept == "violence"
+        and t.norms[f.start] in INJURIES | {"injury"}
+        and {t.norms[j] for j in range(f.start, f.end)} & PARTY_WORDS
+    ]
+    if caused and parties:
+        result.add("party_abuse", caused)
     # "trying to take our son" against an order: a child being taken now.
     result.add(
         "abduction",

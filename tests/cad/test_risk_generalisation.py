@@ -991,3 +991,33 @@ def test_a_group_attacking_a_woman_in_public_is_immediate_not_domestic():
 def test_sobbing_on_a_silent_line_is_immediate_and_prompted():
     result = words_only("silent 999 call, a woman sobbing and a man yelling in the background")
     assert result.recommended_grade == IMMEDIATE and result.da_prompt, codes(result)
+
+
+# --- 31. insults said to someone, injuries told with their cause, protective locking --------
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my stepmum keeps texting me saying I'm a total failure and a waste of space",
+        "my brother calls her a fat slag in front of the kids every night",
+    ],
+)
+def test_insults_by_a_relative_prompt_domestic_abuse(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt, (narrative, codes(result))
+
+
+def test_a_report_about_someone_else_is_no_insult():
+    result = words_only("my neighbour says her lad is being a nightmare at school, any advice")
+    assert not result.da_prompt, codes(result)
+
+
+def test_injuries_told_with_a_partner_as_their_cause_prompt():
+    result = words_only("ward sister here: a patient says her bruises are from her husband")
+    assert result.da_prompt, codes(result)
+
+
+def test_locking_someone_in_to_keep_them_safe_is_not_confinement():
+    result = words_only("we've locked the receptionist in the office to keep her safe, he's gone")
+    assert "cue.confined" not in codes(result), codes(result)
