@@ -33,8 +33,8 @@ class with a person as its object, people locked in, control of money, phone, co
 and images, force at a door, vital signs denied, falls and overdoses, names tied to
 parties, and a man's violence to a woman with a tie of home or car. It adds findings in
 the same concepts only where no phrase was found (so time, denial and parties are read
-alike), and marks as not literal what only sounds like harm ("kill his lawnmower", "water
-pistol", "smoke alarm", "bailiffs will smash my door in ... is that legal?").
+alike), and marks as not literal what only sounds like harm ("kill the printer", "squirt
+gun", "fire alarm", "collectors say they will force entry ... is that legal?").
 """
 
 from __future__ import annotations
@@ -1137,7 +1137,7 @@ class _Text:
     lowers: list[str]
     sentences: list[int]
     clauses: list[int]
-    # Each token as the caller typed it, in its own case ("Kyle"): names are read on it.
+    # Each token as the caller typed it, in its own case ("Liam"): names are read on it.
     texts: list[str] = field(default_factory=list)
 
     def at(self, index: int) -> str:
@@ -1251,7 +1251,7 @@ def reading(text: str) -> Reading:
             )
         )
     result.findings = _longest(result.findings)
-    # "kill his lawnmower", "water pistol", "smoke alarm": words that do not mean harm here.
+    # "kill the printer", "squirt gun", "fire alarm": words that do not mean harm here.
     for index, f in enumerate(result.findings):
         why_not = risk_mechanisms.not_literal(t, f)
         if why_not:

@@ -4,27 +4,27 @@
 other, so that a call phrased in a way no table foresaw is still read:
 
 - force on a person: a verb of physical force or restraint (`FORCE_VERBS`, by class, by
-  lemma) with a person as its object ("dragging a girl by her hair", "someone being thrown
-  at the wall");
-- confinement: a person locked, shut or kept in ("locked me and the kids in", "nobody's
-  leaving", "blocking her in the kitchen");
+  lemma) with a person as its object ("hauling a woman by her collar", "someone being
+  flung down the stairs");
+- confinement: a person locked, shut or kept in ("locked me and the baby in", "nobody is
+  leaving", "keeping her in the house");
 - control: a verb of control with what it controls (`CONTROL`: money, phone, contact,
   belongings, intimate images, accounts), told of someone the caller knows;
-- forcing a way in: a verb of force beside a door, window or latch ("he's got his foot in
-  and he's pushing", "reaching through to the latch");
-- life at risk: vital signs denied ("isn't crying or moving"), falls from a height,
+- forcing a way in: a verb of force beside a door, window or latch ("he's shoving it open
+  with his shoulder", "reaching in for the key");
+- life at risk: vital signs denied ("isn't breathing or moving"), falls from a height,
   overdoses by count, a person where trains or fast traffic pass, a child left in or
   taken with a car, a vulnerable adult gone (`VULNERABLE_ADULT`, an age of 75 or more);
 - cries by lemma ("sobbing", "wailing") and threats of fire or force said of the future;
-- the not-literal: a violent verb whose object is a thing ("kill his lawnmower", "stabbing
-  leaflets through letterboxes"), a wish ("I'd kill for a brew"), a toy or a sport ("water
-  pistol", "clay shoot"), a song, an animal or a device as the subject ("the dog's going
-  mental", "smoke alarm"), a denied saying ("he's not said he'll hurt me") and a legal
-  question about what an institution may do ("bailiffs will smash my door in if I don't
-  pay. Is that legal?");
-- who: a first name tied to a partner or family word ("its Darren my husband", "Aisha's
-  husband"), a name cried to an attacker ("Kyle stop you're hurting me"), and a man's
-  violence to a woman with a tie of home or car between them.
+- the not-literal: a violent verb whose object is a thing ("kill the printer", "stabbing
+  flyers into hedges"), a wish ("I'd kill for a brew"), a toy or a sport ("squirt gun",
+  "clay pigeon"), a song, an animal or a device as the subject ("the cat's going mental",
+  "fire alarm"), a denied saying ("she hasn't said she'll hurt me"), an accusation ("he
+  says I hit him") and a legal question about what an institution may do ("a debt
+  collector says they will force entry if I don't pay, is that legal?");
+- who: a first name tied to a partner or family word ("it's Gary, my fiance", "Priya's
+  husband"), a name cried to an attacker ("Liam get off me"), and a man's violence to a
+  woman with a tie of home or car between them.
 
 Every reader returns the caller's own words with what it found, so each flag still cites
 them. The tables are plain sets a force can read and change.
@@ -132,7 +132,7 @@ NOT_HUMAN_SUBJECTS = frozenset({
     "machine", "engine", "music", "telly", "tv", "radio", "wind", "rain", "heat", "it",
     "phone", "car", "boiler", "kettle", "printer", "computer", "laptop", "battery",
 })
-# Words just before a gun or a shot that make it a toy or a sport: "water pistol", "clay shoot".
+# Words just before a gun or a shot that make it a toy or a sport: "squirt gun", "clay pigeon".
 TOY_MODIFIERS = frozenset({
     "water", "toy", "nerf", "clay", "clays", "squirt", "paintball", "airsoft", "lasertag",
     "cap", "pop", "bubble", "foam", "plastic", "laser", "starting", "pigeon",
@@ -141,7 +141,7 @@ GUN_WORDS = frozenset({
     "pistol", "gun", "guns", "rifle", "shoot", "shooting", "shot", "shots", "gunshot",
     "gunshots", "gunfire", "blaster",
 })
-# Performance, games and cooking: "murdering Bohemian Rhapsody on karaoke".
+# Performance, games and cooking: "slaughtering Wonderwall on the guitar".
 NOT_LITERAL_CONTEXT = frozenset({
     "karaoke", "song", "songs", "singing", "sing", "sang", "tune", "album", "playlist",
     "gig", "concert", "choir", "band", "cover", "rendition", "guitar", "piano", "violin",
@@ -176,7 +176,7 @@ CONFINE_VERBS = frozenset({
     "corner", "pen",
 })
 CONFINE_PARTICLES = frozenset({"in", "inside", "into", "up"})
-# Who locks someone in to keep them safe: "we've locked the doctor in her room".
+# Who locks someone in to keep them safe: "we've locked the receptionist in the office".
 PROTECTORS = frozenset({"i", "we", "staff", "security", "police", "teacher", "teachers"})
 NOBODY = frozenset({"nobody", "noone", "nobodys", "none"})
 LEAVING = frozenset({"leave", "leaving", "go", "going", "get", "getting"})
@@ -202,7 +202,7 @@ CONTROL: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"nude", "nudes", "naked", "intimate", "explicit", "sexual", "sex",
                    "private", "topless"}),
     ),
-    # A child taken or kept from the other parent: "trying to take our son".
+    # A child taken or kept from the other parent: "trying to take the kids off me".
     "children": (
         frozenset({"take", "snatch", "grab", "keep", "hide", "abduct"}),
         frozenset({"son", "daughter", "kid", "kids", "child", "children", "baby", "boy",
@@ -214,16 +214,13 @@ CONTROL: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                    "tablets", "inhaler", "documents", "belongings", "clothes"}),
     ),
 }
-# Isolation and permission: "not allowed to talk to her", "won't let her have any money".
+# Isolation and permission: "not allowed to see us", "won't let her use the phone".
 PERMISSION = frozenset({"allow", "let", "permit"})
 PERMITTED_ACTS = frozenset({
     "see", "talk", "speak", "visit", "contact", "go", "leave", "have", "use", "out", "call",
     "ring", "phone", "work", "meet", "eat", "sleep", "wear", "drive",
 })
-# Fear or a request to check someone: what makes control a matter for today.
-FEAR = frozenset({
-    "scared", "frightened", "terrified", "afraid", "petrified", "worried", "fear",
-})
+# Fear the caller feels, or a request to check someone: what makes control a matter for today.
 SELF_FEAR = re.compile(
     r"\b(i'm|im|i am|i feel|i've been|ive been)( really| so| very| getting)? "
     r"(scared|frightened|terrified|afraid|petrified|worried|fearful)"
@@ -279,14 +276,14 @@ ABSENT = re.compile(
     r"(be|have) (go|gone) missing|missing|wander|wander off|can not find|cant find|"
     r"not come back|go walkabout|walk out|leave the (home|ward|unit)|abscond"
 )
-# Insults said to someone: "saying I'm a disgrace", "calls her a useless cow".
+# Insults said to someone: "saying I'm a total failure", "calls her a useless cow".
 INSULTS = frozenset({
     "disgrace", "useless", "worthless", "slag", "whore", "slut", "fat", "ugly", "pathetic",
     "stupid", "thick", "waste", "nothing", "bitch", "cow", "loser", "failure", "embarrassment",
     "freak", "psycho", "liar", "scum", "retard", "idiot", "joke", "shame",
 })
 SAYING_TO = frozenset({"say", "call", "tell", "text", "message", "shout", "scream", "post"})
-# Injuries and whom they are from: "her injuries are from her partner".
+# Injuries and whom they are from: "her bruises are from her husband".
 INJURIES = frozenset({
     "injury", "injuries", "bruise", "bruises", "bruising", "mark", "marks", "cut", "cuts",
     "wound", "wounds", "fracture", "burns",
@@ -294,7 +291,7 @@ INJURIES = frozenset({
 INJURY_FROM = frozenset({"from", "by", "cause"})
 # Adjectives of violence said of a person: "was violent to her and her mum".
 VIOLENT_TO = frozenset({"violent", "aggressive", "abusive", "handy", "rough"})
-# A person's state that puts life at risk, over "is"/"are": "people are down".
+# A person's state that puts life at risk, over "is"/"are": "two people are trapped".
 CASUALTY_STATES = frozenset({
     "down", "trapped", "unconscious", "unresponsive", "bleeding", "injured", "motionless",
     "pinned",
@@ -327,7 +324,7 @@ TIES = re.compile(
     r"car|van)|boyfriend|girlfriend|husband|wife|partner|fella|"
     r"the couple|together|live with|living with|her man|his missus"
 )
-# Words cried to someone known: "Kyle stop", "Darren please", "Mark get off".
+# Words cried to someone known: "Liam stop", "Gary please", "Sean get off".
 CRY_AFTER_NAME = frozenset({"stop", "get", "please", "no", "leave", "let", "do", "put", "don't"})
 # Capitalised words that are not first names.
 NOT_NAMES = frozenset({
@@ -385,8 +382,8 @@ def is_person(t, i: int) -> bool:
 def object_of(t, verb_end: int) -> tuple[int, str]:
     """The object after a verb: (index, "person" | "body" | "animal" | "thing" | "none").
 
-    "dragging a girl", "battering her upstairs" → person; "grabbed her hair" → body;
-    "kill his lawnmower", "stabbing leaflets", "locked her keys in" → thing; "stabbed
+    "hauling a woman", "shaking her hard" → person; "grabbed her collar" → body;
+    "kill the printer", "stabbing flyers", "locked her keys in" → thing; "stabbed
     outside the pub" → none."""
     n = len(t.norms)
     i, seen_between = verb_end, False
@@ -425,7 +422,7 @@ def object_of(t, verb_end: int) -> tuple[int, str]:
         or seen_between
         or (word.endswith("s") and norm != word)
     ):
-        return i, "thing"  # "his lawnmower", "leaflets", "her keys"
+        return i, "thing"  # "the printer", "flyers", "her keys"
     return i, "none"
 
 
@@ -476,7 +473,7 @@ def _words_of_sentence(t, i: int) -> set[str]:
 
 
 def _toy_sentence(t, i: int) -> bool:
-    """A toy or sport word just before a gun word in the sentence: "water pistol"."""
+    """A toy or sport word just before a gun word in the sentence: "squirt gun"."""
     cache = t.__dict__.setdefault("_toy_sentences", {})
     key = t.sentences[i]
     if key not in cache:
@@ -568,9 +565,9 @@ def not_literal(t, finding) -> str:
         and finding.concept in {"weapon", "threat", "violence"}
         and (head in GUN_WORDS or t.lowers[start] in GUN_WORDS or finding.concept == "weapon")
     ):
-        return "a toy or a sport"  # "'shooting' his sister with a water pistol"
+        return "a toy or a sport"  # "shooting her brother with a water gun"
     if head in {"kill", "murder", "slaughter", "butcher"} and words & NOT_LITERAL_CONTEXT:
-        return "a song, a game or a dish"  # "murdering Bohemian Rhapsody on karaoke"
+        return "a song, a game or a dish"  # "slaughtering Wonderwall on the guitar"
     following = t.norms[end] if end < len(t.norms) else ""
     if finding.concept == "life" and head in {"fire", "smoke"} and following in HAZARD_COMPOUNDS:
         return "a device"  # "smoke alarm", "fire door"
@@ -581,15 +578,15 @@ def not_literal(t, finding) -> str:
         and (t.norms[subject] in NOT_HUMAN_SUBJECTS or t.lowers[subject] in NOT_HUMAN_SUBJECTS)
         and head not in ANIMAL_HARM
     ):
-        return "not done by a person"  # "the dog's going mental"
-    # A killing verb whose object is a thing: "kill his lawnmower", "stabbing leaflets".
+        return "not done by a person"  # "the cat's going mental"
+    # A killing verb whose object is a thing: "kill the printer", "stabbing flyers".
     verb = end - 1 if t.norms[end - 1] in _KILLING else -1
     if head == "threaten":
         after = [j for j in range(end, min(end + 4, len(t.norms))) if t.norms[j] in _KILLING]
         verb = after[0] if after else -1
     if verb >= 0 and object_of(t, verb + 1)[1] == "thing":
         return "done to a thing"
-    # "lobbed my phone in the canal": a thing thrown into the water, no one in it.
+    # "chucked my keys in the river": a thing thrown into the water, no one in it.
     if finding.concept == "life":
         for i in _clause(t, start):
             if i < start and t.norms[i] in THROWING and object_of(t, i + 1)[1] == "thing":
@@ -600,7 +597,7 @@ def not_literal(t, finding) -> str:
         why = _own_body_or_errand(t, start, end)
         if why:
             return why
-    # "she's saying I hit her": an accusation against the caller, not harm to anyone now.
+    # "he's telling everyone I hit him": an accusation against the caller, not harm now.
     if (
         finding.concept == "violence"
         and t.lowers[start - 1 : start] == ["i"]
@@ -627,7 +624,7 @@ def not_literal(t, finding) -> str:
             and any(t.lowers[j] in NEGATORS for j in range(max(sentence[0], i - 3), i))
         ):
             return "denied"
-    # What an institution may do, asked about: "bailiffs will smash my door in ... legal?"
+    # What an institution may do, asked about: "collectors will force entry ... legal?"
     if finding.concept in {"force_entry", "threat", "violence"}:
         before = {t.lowers[i] for i in range(max(sentence[0], start - 8), start)}
         if before & INSTITUTIONS and ADVICE_QUESTION.search(" ".join(t.lowers)):
@@ -664,22 +661,23 @@ def spans(t) -> list[tuple]:
             subject = _subject(t, i)
             if subject >= 0 and (is_person(t, subject) or t.norms[subject] in FEMALE_WORDS):
                 found.append(("distress", subject, i + 1))
-    return [f if f[-1] or len(f) == 3 else f[:3] for f in found]
+    # A reader that leaves the time to the engine gives "": the engine then reads it.
+    return [span[:3] if len(span) == 4 and not span[3] else span for span in found]
 
 
 _BEING = (["being"], ["been"], ["getting"], ["got"])
 
 
 def _force(t, i: int) -> list[tuple]:
-    """Force on a person: "dragging a girl by her hair", "slapping her", "took a swipe at
-    me", "someone being thrown at the wall"; said of the future, a threat."""
+    """Force on a person: "hauling a woman by her collar", "shaking me", "swung at me",
+    "someone being flung down the stairs"; said of the future, a threat."""
     norm, low, n = t.norms[i], t.lowers[i], len(t.norms)
     found: list[tuple] = []
     j, kind = object_of(t, i + 1)
     if kind == "none" and t.lowers[i + 1 : i + 2] in (["at"], ["into"]):
         j, kind = object_of(t, i + 2)  # "swung at her", "pulling at her scarf"
     if kind not in {"person", "body"} or t.lowers[j] in {"himself", "herself", "myself"}:
-        # Passive: "someone being thrown at the wall", "she's been hit".
+        # Passive: "someone being flung down the stairs", "she's been hit".
         participle = not low.endswith(("ing", "in")) and (low != norm or low in {"hit", "cut"})
         if norm in FORCE and participle and t.lowers[i - 1 : i] in _BEING:
             who = i - 2
@@ -736,7 +734,7 @@ _INSULT_FILLER = frozenset(
 
 
 def _insult(t, i: int) -> list[tuple]:
-    """An insult said to someone: "saying im a disgrace", "calling her a fat cow"."""
+    """An insult said to someone: "saying im a total failure", "calling her a fat cow"."""
     if t.norms[i] not in SAYING_TO:
         return []
     n = len(t.norms)
@@ -744,7 +742,7 @@ def _insult(t, i: int) -> list[tuple]:
         if t.lowers[j] in {".", ",", "?", "!"}:
             return []
         if t.lowers[j] in INSULTS or t.norms[j] in INSULTS:
-            # Only the one insulted, a copula and an article between: "saying im a disgrace".
+            # Only the one insulted, a copula and an article between: "saying im a failure".
             window = {t.lowers[k] for k in range(i + 1, j)}
             if window & _INSULTED and window <= _INSULTED | _INSULT_FILLER | INSULTS:
                 return [("abuse", i, j + 1)]
@@ -753,7 +751,7 @@ def _insult(t, i: int) -> list[tuple]:
 
 
 def _injured_by(t, i: int) -> list[tuple]:
-    """Injuries told with whom they are from ("her injuries are from her partner"), and
+    """Injuries told with whom they are from ("her bruises are from her husband"), and
     violence said of a person ("was violent to her and her mum")."""
     norm, n = t.norms[i], len(t.norms)
     noun = t.lowers[i - 1 : i] and t.lowers[i - 1] not in {"be", "been", "got", "get", "was", "is"}
@@ -789,7 +787,7 @@ def _future(t, i: int) -> bool:
 
 
 def _confinement(t, i: int) -> list[tuple[str, int, int]]:
-    """ "locked me and the kids in", "blocking her in", "she's locked in her room",
+    """ "locked me and the baby in", "keeping her in", "she's locked in the loft",
     "someone's shut in it", "nobody's leaving"."""
     norm, low, n = t.norms[i], t.lowers[i], len(t.norms)
     span = None
@@ -843,11 +841,11 @@ _CONTROL_PATH = BETWEEN | {"any", "all", "of", "into", "through", "back", "in", 
 
 
 def _control(t, i: int) -> list[tuple[str, int, int]]:
-    """A verb of control and what it controls, as its object: "checks her phone", "using my
+    """A verb of control and what it controls, as its object: "reads my texts", "using my
     card", "posting my nudes", "logging into my email", "won't give back my jewellery"."""
     norm, n = t.norms[i], len(t.norms)
     found = []
-    # "not allowed to talk to her", "won't let her have any money", "stops her seeing".
+    # "not allowed to see us", "won't let her use the phone", "stops her seeing".
     if norm in PERMISSION:
         denials = [j for j in range(max(0, i - 4), i) if t.lowers[j] in NEGATORS | {"wo", "won't"}]
         after = [t.norms[j] for j in range(i + 1, min(n, i + 5))]
@@ -870,7 +868,7 @@ def _control(t, i: int) -> list[tuple[str, int, int]]:
         for a, b in found
         if t.lowers[b : b + 2] not in (["for", "me"], ["for", "her"], ["for", "him"])
     ]
-    # "won't give back my jewellery": the span starts at its own denial, which it carries.
+    # "won't give back my passport": the span starts at its own denial, which it carries.
     found = [(_denial_before(t, a), b) for a, b in found]
     return [(concept, a, b) for a, b in found for concept in ("coercion", "control")]
 
@@ -886,7 +884,7 @@ def _denial_before(t, start: int) -> int:
 
 
 def _entry_force(t, i: int) -> list[tuple[str, int, int]]:
-    """Force at a door now: "foot in the door and he's pushing", "reaching through to the
+    """Force at a door now: "got his foot in my door and is pushing", "reaching in for the
     latch", "punched the window, he's still standing there"."""
     norm, n = t.norms[i], len(t.norms)
     if norm not in ENTRY_VERBS:
@@ -924,7 +922,7 @@ _SETTLED = frozenset(
 def _life(t, i: int) -> list[tuple[str, int, int]]:
     norm, low, n = t.norms[i], t.lowers[i], len(t.norms)
     found = []
-    # Vital signs denied: "isn't crying or moving", "not making sense", "not breathing".
+    # Vital signs denied: "isn't breathing or moving", "not making sense", "not waking".
     if low in NEGATORS | {"isnt", "isn't", "wasnt"}:
         for j in range(i + 1, min(n, i + 5)):
             if t.lowers[j] in {".", ",", "but"}:
@@ -956,7 +954,7 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
                     break  # "won't move his car", "not moving out"
                 found.append(("life", i, j + 1 + (t.norms[j] == "make")))
                 break
-    # A person in a state that puts life at risk, over "is": "people are down".
+    # A person in a state that puts life at risk, over "is": "two people are trapped".
     if norm in CASUALTIES or low in CASUALTIES:
         rest = list(range(i + 1, min(n, i + 4)))
         states = [
@@ -965,7 +963,7 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
         gap = {t.lowers[j] for j in rest if states and j < states[0]}
         if states and gap <= {"be", "is", "are", "'s", "s", "lying", "still", "all", "'re"}:
             found.append(("life", i, states[0] + 1))
-    # A car driven into people: "drove into the crowd".
+    # A car driven into people: "a van ploughed into the queue".
     if norm in {"drive", "plough", "mount", "crash", "plow"} and t.lowers[i + 1 : i + 2] == [
         "into"
     ]:
@@ -984,7 +982,7 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
         }
         if after & MEDICINES:
             found.append(("life", i, min(n, i + 2)))
-    # A person where trains or fast traffic pass: "kid on the railway line".
+    # A person where trains or fast traffic pass: "a girl walking along the tracks".
     if norm in FAST_PLACES and any(
         t.lowers[j] in {"on", "in", "into", "onto", "across", "along", "down", "over"}
         for j in range(max(0, i - 3), i)
@@ -998,7 +996,7 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
             and any(is_person(t, j) or t.norms[j] in YOUNG | {"wheelchair"} for j in window)
         ):
             found.append(("life", max(0, i - 3), i + 1))
-    # A child left in a hot car, or in a car driven off: "baby left in a car ... boiling".
+    # A child left in a hot car: "toddler left in a car in the sun, windows up".
     if norm in VEHICLES:
         sentence = _sentence(t, i)
         words = {t.norms[j] for j in sentence} | {t.lowers[j] for j in sentence}
@@ -1041,7 +1039,7 @@ def add_signals(result, t, parties) -> None:
     fear = SELF_FEAR.search(" ".join(t.lowers)) or WELFARE_CHECK.search(text)
     if control and fear and (parties or _any_tie(t)) and "far_away" not in result.signals:
         result.add("control_concern", control)
-    # "her injuries are from her partner": the party named as their cause did it.
+    # "her bruises are from her husband": the party named as their cause did it.
     caused = [
         f
         for f in live
@@ -1051,7 +1049,7 @@ def add_signals(result, t, parties) -> None:
     ]
     if caused and parties:
         result.add("party_abuse", caused)
-    # "trying to take our son" against an order: a child being taken now.
+    # "trying to take the kids off me": a child being taken now.
     result.add(
         "abduction",
         [
@@ -1064,7 +1062,7 @@ def add_signals(result, t, parties) -> None:
             & {"trying", "tried", "try"}
         ],
     )
-    # "snatched my purse out of my basket half an hour ago": a theft from the person, soon.
+    # "grabbed my handbag off my arm ten minutes ago": a theft from the person, soon.
     result.add(
         "theft_from_person",
         [
@@ -1099,7 +1097,7 @@ def _any_tie(t) -> bool:
 
 def _vulnerable_gone(t) -> list[str]:
     """A care home resident, someone with dementia or aged 75 or more, not where they should
-    be: "Maureen, 91, isn't in her room"."""
+    be: "Edna, 86, is not in her room"."""
     n = len(t.norms)
     vulnerable = [
         i for i in range(n) if t.norms[i] in VULNERABLE_ADULT or t.lowers[i] in VULNERABLE_ADULT
@@ -1124,10 +1122,10 @@ def _vulnerable_gone(t) -> list[str]:
 
 
 def _taken_with_car(t) -> list[str]:
-    """A car taken with a young child in it: "car's just been nicked ... 2 year old is still
-    strapped in the back"."""
+    """A car taken with a young child in it: "they've stolen my van with my 3 year old in the
+    back seat"."""
     words = set(t.lowers) | set(t.norms)
-    if not (words & VEHICLES and words & {"nicked", "stolen", "nick", "steal", "taken"}):
+    if not (words & VEHICLES and words & (TAKEN - {"drive", "drove", "take"})):
         return []
     young = [
         i for i in range(len(t.norms)) if _age_under(t, i, 8) or t.norms[i] in {"baby", "toddler"}
@@ -1138,8 +1136,8 @@ def _taken_with_car(t) -> list[str]:
 
 
 def _named_parties(t) -> list[str]:
-    """A first name tied to a party ("Darren my husband", "my husband Darren", "Aisha's
-    husband") or cried to someone ("Kyle stop you're hurting me")."""
+    """A first name tied to a party ("Gary, my fiance", "my husband Stuart", "Priya's
+    husband") or cried to someone ("Liam get off me")."""
     n, found = len(t.norms), []
     for i in range(n):
         if not _is_name(t, i):

@@ -924,6 +924,8 @@ def test_force_at_a_door_now_is_immediate(narrative):
         "a baby's been left in a car in the sun with the windows up, it's boiling",
         "my mum, 88, has wandered out of her care home and we can't find her",
         "a van has just driven into the crowd at the market, people are down",
+        "they've stolen my van with my 3 year old in the back seat",
+        "Edna, 86, is not in her room at the care home and the back door is open",
     ],
 )
 def test_life_at_risk_by_its_signs_is_immediate(narrative):
