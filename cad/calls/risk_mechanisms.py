@@ -54,7 +54,7 @@ FORCE_VERBS: dict[str, frozenset[str]] = {
         "restrain", "tackle", "shake", "grip", "squeeze", "force", "hold", "carry", "wrestle",
     }),
     "neck": frozenset({"strangle", "choke", "throttle", "smother", "suffocate", "strangulate"}),
-    "blade": frozenset({"stab", "slash", "knife", "glass", "shoot"}),
+    "blade": frozenset({"stab", "slash", "glass", "shoot"}),
     "burning": frozenset({"burn", "scald", "douse"}),
     "biting": frozenset({"bite", "scratch", "claw", "spit", "headlock"}),
     "sexual": frozenset({"rape", "grope", "molest"}),
@@ -82,6 +82,9 @@ HUMAN_NOUNS = frozenset({
     "officer", "driver", "passenger", "cyclist", "pedestrian", "missus", "fella", "someone",
     "somebody", "infant", "twin", "lass", "stranger", "carer", "nurse", "doctor", "gp",
     "granddaughter", "grandson", "stepson", "stepdaughter", "fiance", "fiancee", "spouse",
+    # People named as a group or by an insult: "kill the whole family", "stab the bastard".
+    "family", "kids", "bastard", "bastards", "twat", "prick", "bitch", "cow", "slag",
+    "tosser", "idiot", "wanker", "scumbag", "guard", "security", "bouncer", "cashier",
 })
 BODY_PARTS = frozenset({
     "hair", "arm", "neck", "throat", "face", "head", "leg", "wrist", "hand", "chest",
@@ -143,7 +146,8 @@ GUN_WORDS = frozenset({
 })
 # Performance, games and cooking: "slaughtering Wonderwall on the guitar".
 NOT_LITERAL_CONTEXT = frozenset({
-    "karaoke", "song", "songs", "singing", "sing", "sang", "tune", "album", "playlist",
+    "gta", "cod", "warzone", "fifa", "console", "karaoke", "song", "songs", "singing", "sing",
+    "sang", "tune", "album", "playlist",
     "gig", "concert", "choir", "band", "cover", "rendition", "guitar", "piano", "violin",
     "dance", "dancefloor", "recipe", "cooking", "crossword", "sudoku", "quiz", "puzzle",
     "xbox", "playstation", "fortnite", "minecraft", "roblox", "gaming", "film",
@@ -417,6 +421,16 @@ def object_of(t, verb_end: int) -> tuple[int, str]:
         return i, "animal"
     if word in NOT_AN_OBJECT or not word.isalpha() or word.endswith("ly"):
         return i, "none"
+    # "the whole family", "the lot of you": past an adjective or two, within the phrase.
+    ahead = []
+    for k in range(i + 1, min(n, i + 4)):
+        if not t.lowers[k].isalpha():
+            break
+        ahead.append(k)
+    if seen_between and any(
+        t.lowers[k] in PERSON_PRONOUNS - {"her", "me"} or t.norms[k] in HUMAN_NOUNS for k in ahead
+    ):
+        return i, "person"  # "the whole family", "the lot of you", "the little sod"
     if (
         {norm, word} & (POSSESSED_THINGS | NOT_HUMAN_SUBJECTS)
         or seen_between
@@ -566,7 +580,10 @@ def not_literal(t, finding) -> str:
         and (head in GUN_WORDS or t.lowers[start] in GUN_WORDS or finding.concept == "weapon")
     ):
         return "a toy or a sport"  # "shooting her brother with a water gun"
-    if head in {"kill", "murder", "slaughter", "butcher"} and words & NOT_LITERAL_CONTEXT:
+    if (
+        head in {"kill", "murder", "slaughter", "butcher"} | GUN_WORDS
+        and words & NOT_LITERAL_CONTEXT
+    ):
         return "a song, a game or a dish"  # "slaughtering Wonderwall on the guitar"
     following = t.norms[end] if end < len(t.norms) else ""
     if finding.concept == "life" and head in {"fire", "smoke"} and following in HAZARD_COMPOUNDS:

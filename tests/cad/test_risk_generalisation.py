@@ -808,6 +808,18 @@ def test_ones_own_hair_an_errand_and_a_help_are_not_abuse(narrative):
     assert not result.da_prompt, (narrative, codes(result))
 
 
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "a man in the pub car park says he's going to kill the whole lot of them tonight",
+        "he's outside shouting he'll stab the bastard who scratched his car",
+    ],
+)
+def test_a_threat_to_people_named_as_a_group_or_an_insult_stays_immediate(narrative):
+    result = words_only(narrative)
+    assert result.recommended_grade == IMMEDIATE, (narrative, codes(result))
+
+
 def test_what_was_read_as_not_literal_is_kept_with_its_reason():
     signals = risk_language.reading("my dad is threatening to kill the printer").signals
     assert any("printer" not in w and "(" in w for w in signals["not_literal"]), signals
