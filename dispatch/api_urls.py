@@ -10,6 +10,11 @@ urlpatterns = [
     path("units/<str:callsign>/divert/", api.UnitDivertView.as_view(), name="api-unit-divert"),
     path("units/<str:callsign>/messages/", api.UnitMessageView.as_view(), name="api-unit-messages"),
     path(
+        "units/positions/",
+        geo_api.UnitPositionBatchView.as_view(),
+        name="api-unit-positions",
+    ),
+    path(
         "units/<str:callsign>/position/",
         geo_api.UnitPositionView.as_view(),
         name="api-unit-position",

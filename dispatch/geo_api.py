@@ -61,6 +61,48 @@ class UnitPositionView(APIView):
         return Response(result, status=status.HTTP_202_ACCEPTED)
 
 
+class BatchPositionSerializer(PositionSerializer):
+    callsign = serializers.CharField(max_length=32)
+
+
+class PositionBatchSerializer(serializers.Serializer):
+    positions = BatchPositionSerializer(
+        many=True, allow_empty=False, max_length=geo_services.BATCH_MAX
+    )
+
+
+class BatchPositionAccepted(serializers.Serializer):
+    callsign = serializers.CharField()
+    accepted = serializers.ChoiceField(
+        choices=["current", "history", "unknown"],
+        help_text="unknown: no unit has this callsign; nothing written for it",
+    )
+    sampled = serializers.BooleanField()
+
+
+class PositionBatchAccepted(serializers.Serializer):
+    positions = BatchPositionAccepted(many=True, help_text="in the batch's order")
+
+
+class UnitPositionBatchView(APIView):
+    """Positions of many units at once, as vehicle AVL feeds deliver them: the AVL feed or
+    an admin. One position a unit a batch; one bad item refuses the whole batch (400,
+    nothing written); the rules are those of one unit's position."""
+
+    roles = policy_roles("unit.position_any")
+
+    @extend_schema(request=PositionBatchSerializer, responses={202: PositionBatchAccepted})
+    def post(self, request):
+        data = parsed(PositionBatchSerializer, request)
+        results = run_service(
+            request,
+            lambda: geo_services.unit_positions_report(
+                actor=request.user, positions=data["positions"]
+            ),
+        )
+        return Response({"positions": results}, status=status.HTTP_202_ACCEPTED)
+
+
 class RecommendationRow(serializers.Serializer):
     unit = serializers.CharField()
     status = serializers.CharField()

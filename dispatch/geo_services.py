@@ -168,6 +168,142 @@ def _keep_sample(current: tuple, at: datetime, fix: geo.Fix, now: datetime) -> b
     return True
 
 
+# --- positions in batches (AVL feeds) -----------------------------------------------------
+
+# A feed's poll of every vehicle fits; a larger batch is split by the feed.
+BATCH_MAX = 2000
+
+# The same rule as one report's, for many units in one statement: newer than the last known.
+_UPDATE_LAST_KNOWN_BATCH = """
+UPDATE dispatch_unit u
+   SET lat = v.lat, lon = v.lon, position_at = v.at, speed = v.speed, heading = v.heading
+  FROM (VALUES %s) AS v (callsign, lat, lon, at, speed, heading)
+ WHERE u.callsign = v.callsign AND (u.position_at IS NULL OR u.position_at <= v.at)
+RETURNING u.id, u.sampled_at, u.sampled_lat, u.sampled_lon, u.status, u.callsign
+"""
+_BATCH_ROW = "(%s, %s::float8, %s::float8, %s::timestamptz, %s::float8, %s::float8)"
+# Compare and set, as for one report: of a batch racing another report, one sample is kept.
+_CLAIM_SAMPLES = """
+UPDATE dispatch_unit u
+   SET sampled_at = v.at, sampled_lat = v.lat, sampled_lon = v.lon
+  FROM (VALUES %s) AS v (id, at, lat, lon, was)
+ WHERE u.id = v.id AND u.sampled_at IS NOT DISTINCT FROM v.was
+RETURNING u.id
+"""
+_CLAIM_ROW = "(%s::bigint, %s::timestamptz, %s::float8, %s::float8, %s::timestamptz)"
+
+
+def _checked_batch(positions, now: datetime) -> list[tuple[str, geo.Fix, datetime]]:
+    """(callsign, fix, at) of every item, or InvalidInput naming each bad one by index
+    ("positions[3].lat"): one bad item refuses the batch, so nothing of it is written."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(positions, list) or not positions:
+        raise InvalidInput({"positions": ["A non-empty list of positions."]})
+    if len(positions) > BATCH_MAX:
+        raise InvalidInput({"positions": [f"At most {BATCH_MAX} positions a batch."]})
+    checked, seen = [], set()
+    for index, item in enumerate(positions):
+        where = f"positions[{index}]"
+        if not isinstance(item, dict):
+            errors[where] = ["A position object."]
+            continue
+        callsign = item.get("callsign")
+        if not isinstance(callsign, str) or not callsign.strip():
+            errors[f"{where}.callsign"] = ["A unit's callsign."]
+            callsign = None
+        else:
+            callsign = callsign.strip().upper()
+            if callsign in seen:
+                errors[f"{where}.callsign"] = ["One position a unit a batch: send the newest."]
+            seen.add(callsign)
+        fix, bad = geo.check_fix(
+            item.get("lat"), item.get("lon"), item.get("speed"), item.get("heading")
+        )
+        at = item.get("at") or now
+        if at > now + FUTURE_TOLERANCE:
+            bad["at"] = ["The position's time is in the future."]
+        errors.update({f"{where}.{field}": messages for field, messages in bad.items()})
+        if callsign and fix is not None and not bad:
+            checked.append((callsign, fix, at))
+    if errors:
+        raise InvalidInput(errors)
+    return checked
+
+
+def unit_positions_report(*, actor, positions, now: datetime | None = None) -> list[dict]:
+    """Record a batch of positions from the AVL feed (or an admin): one a unit, any units.
+
+    The rules are one report's: bad coordinates or times refuse the whole batch (400,
+    nothing written); a position older than the unit's last known goes to its history
+    only; the history keeps a sample a while or a distance apart; the maps hear of kept
+    samples from the publisher. A callsign the system does not know is answered
+    "unknown" and the rest are applied. Returns, in the batch's order,
+    {"callsign", "accepted": "current"|"history"|"unknown", "sampled"}.
+    """
+    from psycopg2.extras import execute_values
+
+    require(actor, "unit.position_any")
+    now = now or timezone.now()
+    checked = _checked_batch(positions, now)
+    by_callsign = {callsign: (fix, at) for callsign, fix, at in checked}
+    results = dict.fromkeys(by_callsign, ("unknown", False))
+    history: list[UnitPosition] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")  # as one report's: see above
+        current = execute_values(
+            cursor.cursor,
+            _UPDATE_LAST_KNOWN_BATCH,
+            [(c, f.lat, f.lon, at, f.speed, f.heading) for c, f, at in checked],
+            template=_BATCH_ROW,
+            page_size=len(checked),
+            fetch=True,
+        )
+        due = {}
+        for row in current:
+            callsign = row[5]
+            fix, at = by_callsign[callsign]
+            results[callsign] = ("current", False)
+            if _sample_due(row[:5], at, fix):
+                due[row[0]] = (callsign, fix, at, row[1])
+        if due:
+            claimed = execute_values(
+                cursor.cursor,
+                _CLAIM_SAMPLES,
+                [(pk, at, fix.lat, fix.lon, was) for pk, (_, fix, at, was) in due.items()],
+                template=_CLAIM_ROW,
+                page_size=len(due),
+                fetch=True,
+            )
+            for (pk,) in claimed:
+                callsign, fix, at, _ = due[pk]
+                results[callsign] = ("current", True)
+                history.append(_history_row(pk, fix, at, UnitPosition.Reason.SAMPLE, now))
+        # Not written: older than the last known (history only) or no such unit.
+        rest = [callsign for callsign, (accepted, _) in results.items() if accepted == "unknown"]
+        for pk, callsign in Unit.objects.filter(callsign__in=rest).values_list("pk", "callsign"):
+            fix, at = by_callsign[callsign]
+            results[callsign] = ("history", True)
+            history.append(_history_row(pk, fix, at, UnitPosition.Reason.LATE, now))
+        UnitPosition.objects.bulk_create(history)
+    return [
+        {"callsign": callsign, "accepted": results[callsign][0], "sampled": results[callsign][1]}
+        for callsign, _, _ in checked
+    ]
+
+
+def _history_row(unit_id: int, fix: geo.Fix, at: datetime, reason: str, now: datetime):
+    return UnitPosition(
+        unit_id=unit_id,
+        lat=fix.lat,
+        lon=fix.lon,
+        at=at,
+        speed=fix.speed,
+        heading=fix.heading,
+        reason=reason,
+        recorded_at=now,
+    )
+
+
 # Longer than any position report's transaction.
 SETTLE = timedelta(seconds=2)
 

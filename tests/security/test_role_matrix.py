@@ -111,6 +111,7 @@ API = [
     ("POST", "/api/v1/victim-callbacks/999999/", {"dispatcher", "call_handler", "supervisor"}),
     ("POST", "/api/v1/units/NOPE/divert/", {"dispatcher"}),
     ("POST", "/api/v1/units/NOPE/position/", {"unit", "admin", "avl"}),
+    ("POST", "/api/v1/units/positions/", {"admin", "avl"}),
     ("GET", "/api/v1/incidents/999999/recommendations/", {"dispatcher", "inspector", "controller"}),
     ("GET", "/api/v1/map/", {"dispatcher", "controller", "inspector", "supervisor"}),
     ("POST", "/api/v1/incidents/999999/assign/", {"dispatcher", "inspector"}),
