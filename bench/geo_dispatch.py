@@ -4,6 +4,7 @@ predicted-breach sweep and position ingest. Registered in bench/geo.py's PARTS.
     .venv/bin/python bench/geo.py recommend --units 2000 --incidents 10000
     .venv/bin/python bench/geo.py sweep --units 2000 --incidents 10000
     .venv/bin/python bench/geo.py ingest --units 2000 --seconds 20 --workers 2
+    .venv/bin/python bench/geo.py ingest --units 2000 --seconds 20 --workers 2 --batch 200 --http
 
 Data are generated: units and incidents scattered over a 60 x 60 km area (no real place).
 """
@@ -142,6 +143,19 @@ def run_recommend(options, setup_django) -> None:
         geo_selectors.recommendations(Incident.objects.get(pk=pk))
         times.append((time.perf_counter() - started) * 1000)
     _summary("recommendations (selector, 20 nearest)", times)
+    # The view reads only the incident's place and area (its whole row before 2026-12-07
+    # 21:00): both, interleaved, so that they share the machine's load.
+    full, narrow = [], []
+    for pk in sample:
+        for reader, times in (
+            (lambda pk: Incident.objects.get(pk=pk), full),
+            (lambda pk: Incident.objects.only("lat", "lon", "area").get(pk=pk), narrow),
+        ):
+            started = time.perf_counter()
+            geo_selectors.recommendations(reader(pk))
+            times.append((time.perf_counter() - started) * 1000)
+    _summary("incident row read whole + selector", full)
+    _summary("incident place read only + selector", narrow)
     # The whole request in process (middleware, authentication, role check, JSON): with an
     # API token (an integration client) and with a browser's session (saved every request).
     dispatcher = role_user("dispatcher", username="bench-dispatcher")
@@ -234,11 +248,17 @@ def add_ingest_arguments(parser) -> None:
         "--moving", type=float, default=0.3, help="share of units moving (the rest parked)"
     )
     parser.add_argument("--http", action="store_true", help="post through the API (ASGI)")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=0,
+        help="positions a batch (POST /api/v1/units/positions/); 0: one a unit a request",
+    )
 
 
 def _ingest_worker(args) -> tuple[int, float]:
     """Report positions for a slice of the units as fast as possible for `seconds`."""
-    database_url, first, count, seconds, moving, seed, base_url, token = args
+    database_url, first, count, seconds, moving, seed, base_url, token, batch = args
     os.environ["DATABASE_URL"] = database_url
     import django
 
@@ -267,7 +287,28 @@ def _ingest_worker(args) -> tuple[int, float]:
     done = 0
     started = time.perf_counter()
     deadline = started + seconds
-    while time.perf_counter() < deadline:
+    while batch and time.perf_counter() < deadline:
+        # An AVL feed's poll: every vehicle's newest position, `batch` to a request.
+        items = list(positions.items())
+        for start in range(0, len(items), batch):
+            chunk = []
+            for i, where in items[start : start + batch]:
+                if i % 10 < moving * 10:
+                    where[0] += 14 / 111_195
+                chunk.append({"callsign": f"GU{i:05d}", "lat": where[0], "lon": where[1]})
+            if session is not None:
+                session.request(
+                    "POST", "/api/v1/units/positions/", json.dumps({"positions": chunk}), headers
+                )
+                response = session.getresponse()
+                answer = response.read()
+                assert response.status == 202, answer
+            else:
+                geo_services.unit_positions_report(actor=avl, positions=chunk)
+            done += len(chunk)
+            if time.perf_counter() >= deadline:
+                break
+    while not batch and time.perf_counter() < deadline:
         for i, where in positions.items():
             if i % 10 < moving * 10:  # a car at about 50 km/h reporting every second
                 where[0] += 14 / 111_195
@@ -392,6 +433,7 @@ def run_ingest(options, setup_django) -> None:
             options.seed,
             f"http://127.0.0.1:{port}" if options.http else "",
             token,
+            options.batch,
         )
         for first in range(0, options.units, share)
     ]
@@ -407,6 +449,7 @@ def run_ingest(options, setup_django) -> None:
     kept = UnitPosition.objects.count() - kept_before
     events = Event.objects.filter(kind="position.sampled").count() - events_before
     how = "HTTP POST (ASGI, token)" if options.http else "service call"
+    how += f", batches of {options.batch}" if options.batch else ", one position a call"
     print(f"load average before: {load_before}, after: {os.getloadavg()}", flush=True)
     print(
         f"ingest via {how}: {total:,} positions in {elapsed:.1f} s = {total / elapsed:,.0f}/s "

@@ -123,7 +123,8 @@ class IncidentRecommendationsView(APIView):
         responses=RecommendationRow(many=True),
     )
     def get(self, request, pk):
-        incident = get_object_or_404(Incident, pk=pk)
+        # The incident's place and area are all the ranking needs (not its 40-odd columns).
+        incident = get_object_or_404(Incident.objects.only("lat", "lon", "area"), pk=pk)
         raw = request.query_params.get("limit", "20")
         if not raw.isdigit() or not 1 <= int(raw) <= geo_selectors.RECOMMENDATIONS_MAX:
             raise InvalidInput(
