@@ -100,7 +100,7 @@ def test_handler_takes_the_seed_999_call_to_grade(
     assert "recorded as domestic abuse" in page.inner_text("#grade-result")
     assert page.evaluate("window.__sameDocument") is True
 
-    dispatcher_page.wait_for_selector("#incident-grade[data-grade='IMMEDIATE']", timeout=5000)
+    dispatcher_page.wait_for_selector("#incident-grade[data-grade='IMMEDIATE']")
     dispatcher_page.wait_for_selector("#incident-clock[data-due]")
     assert "DOMESTIC ABUSE" in dispatcher_page.inner_text("#incident-da")
     assert dispatcher_page.evaluate("window.__sameDocument") is True

@@ -36,6 +36,6 @@ def test_dispatcher_sees_an_event_appear_without_reload(
     reference = response.json()["reference"]
     event = Event.objects.get(kind="incident.created", incident_id=response.json()["id"])
 
-    item = page.wait_for_selector(f"[data-event-id='{event.id}']", timeout=5000)
+    item = page.wait_for_selector(f"[data-event-id='{event.id}']")
     assert reference in item.text_content()
     assert page.evaluate("window.__sameDocument") is True

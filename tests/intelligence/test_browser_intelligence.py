@@ -34,7 +34,7 @@ def test_request_appears_live_and_is_answered_by_keyboard(browser_login, make_us
         )
     row = intel_request_create(actor=handler, contact=contact, question="Court order history?")
 
-    line = page.wait_for_selector(f"#request-{row.pk}", timeout=5000)
+    line = page.wait_for_selector(f"#request-{row.pk}")
     assert "Court order history?" in line.text_content()
     assert "CON-BROWSER-1" in line.text_content()
     assert page.evaluate("window.__sameDocument") is True
@@ -45,8 +45,8 @@ def test_request_appears_live_and_is_answered_by_keyboard(browser_login, make_us
     page.wait_for_selector("#answer-text:focus")
     page.keyboard.type("MARAC and two DVDS requests held: treat as high risk.")
     page.keyboard.press("Control+Enter")
-    page.wait_for_selector(f"#request-{row.pk}", state="detached", timeout=5000)
-    page.wait_for_selector("#answered-requests >> text=treat as high risk", timeout=5000)
+    page.wait_for_selector(f"#request-{row.pk}", state="detached")
+    page.wait_for_selector("#answered-requests >> text=treat as high risk")
 
     row.refresh_from_db()
     assert row.status == CheckRequest.Status.ANSWERED

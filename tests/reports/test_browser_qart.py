@@ -69,7 +69,7 @@ def test_qart_reviewer_filters_opens_a_timeline_and_records_an_urgent_review(
     assert UrgentReview.objects.get().divert_id == d3.pk
 
     # The supervisor's queue shows it live.
-    supervisor.wait_for_selector(f"#urgent-table tr[data-divert='{d3.pk}']", timeout=10_000)
+    supervisor.wait_for_selector(f"#urgent-table tr[data-divert='{d3.pk}']")
     assert "I1 left without a unit" in supervisor.locator("#urgent-table").text_content()
     assert supervisor.evaluate("window.__sameDocument") is True
 
@@ -86,7 +86,7 @@ def test_qart_reviewer_filters_opens_a_timeline_and_records_an_urgent_review(
         to_incident=history.incidents["I8"],
         reason="Rural immediate need",
     )
-    tags.wait_for_selector(f"#divert-table tr[data-divert='{new.pk}']", timeout=10_000)
+    tags.wait_for_selector(f"#divert-table tr[data-divert='{new.pk}']")
     assert tags.locator("#divert-table tbody tr").count() == 4
     assert f"new divert #{new.pk}" in tags.locator("#tags-live-status").text_content()
     assert tags.evaluate("window.__sameDocument") is True
