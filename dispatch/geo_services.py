@@ -253,7 +253,11 @@ def unit_positions_report(*, actor, positions, now: datetime | None = None) -> l
         current = execute_values(
             cursor.cursor,
             _UPDATE_LAST_KNOWN_BATCH,
-            [(c, f.lat, f.lon, at, f.speed, f.heading) for c, f, at in checked],
+            # In callsign order, so that two batches sharing units tend to lock them alike.
+            [
+                (c, f.lat, f.lon, at, f.speed, f.heading)
+                for c, f, at in sorted(checked, key=lambda item: item[0])
+            ],
             template=_BATCH_ROW,
             page_size=len(checked),
             fetch=True,
@@ -269,7 +273,7 @@ def unit_positions_report(*, actor, positions, now: datetime | None = None) -> l
             claimed = execute_values(
                 cursor.cursor,
                 _CLAIM_SAMPLES,
-                [(pk, at, fix.lat, fix.lon, was) for pk, (_, fix, at, was) in due.items()],
+                [(pk, at, fix.lat, fix.lon, was) for pk, (_, fix, at, was) in sorted(due.items())],
                 template=_CLAIM_ROW,
                 page_size=len(due),
                 fetch=True,
