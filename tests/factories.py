@@ -27,6 +27,20 @@ def role_user(role: str, username: str | None = None):
     return user
 
 
+# Ms A's 999 call as the reports give it, as the call handler first records it.
+SEED_CASE_CALL = {
+    "channel": "999",
+    "caller_phone": "07700 900123",
+    "caller_name": "Ms A",
+    "address": "14 Acacia Avenue",
+    "postcode": "SW1A 1AA",
+    "area": "urban",
+    "narrative": "Someone banging on the door; caller thinks it is her ex-husband.",
+    "opening_code": "suspicious_circumstances",
+    "persons": [{"name": "Ms A", "dob": "1986-03-14", "role": "victim"}],
+}
+
+
 def ensure_opening_codes() -> None:
     """The seeded opening codes (a transactional test's flush may have removed them)."""
     from cad.apps import ensure_opening_codes as seed

@@ -6,7 +6,7 @@ import pytest
 from cad.models import Event
 from intelligence import demo
 from intelligence.models import IntelligenceCheck
-from tests.factories import ensure_opening_codes
+from tests.factories import SEED_CASE_CALL, ensure_opening_codes
 
 
 @pytest.fixture
@@ -18,17 +18,7 @@ def seeded(make_user):
 def test_999_call_carries_all_seven_logs_before_grading(seeded, api_for):
     response = api_for("call_handler").post(
         "/api/v1/incidents/",
-        {
-            "channel": "999",
-            "caller_phone": "07700 900123",
-            "caller_name": "Ms A",
-            "address": "14 Acacia Avenue",
-            "postcode": "SW1A 1AA",
-            "area": "urban",
-            "narrative": "Someone banging on the door; caller thinks it is her ex-husband.",
-            "opening_code": "suspicious_circumstances",
-            "persons": [{"name": "Ms A", "dob": "1986-03-14", "role": "victim"}],
-        },
+        SEED_CASE_CALL,
         format="json",
     )
     assert response.status_code == 201, response.content

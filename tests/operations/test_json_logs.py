@@ -22,7 +22,7 @@ from dispatch import tasks
 from dispatch.models import Unit
 from intelligence import demo
 from intelligence.models import IntelligenceLog
-from tests.factories import ensure_opening_codes
+from tests.factories import SEED_CASE_CALL, ensure_opening_codes
 
 SECRETS = [
     "Ms A",
@@ -70,17 +70,7 @@ def test_a_full_run_logs_requests_with_id_and_actor_and_no_personal_details(
     call_handler = api_for("call_handler")
     response = call_handler.post(
         "/api/v1/incidents/",
-        {
-            "channel": "999",
-            "caller_phone": "07700 900123",
-            "caller_name": "Ms A",
-            "address": "14 Acacia Avenue",
-            "postcode": "SW1A 1AA",
-            "area": "urban",
-            "narrative": "Someone banging on the door; caller thinks it is her ex-husband.",
-            "opening_code": "suspicious_circumstances",
-            "persons": [{"name": "Ms A", "dob": "1986-03-14", "role": "victim"}],
-        },
+        SEED_CASE_CALL,
         format="json",
         HTTP_X_REQUEST_ID="call-ms-a-0001",
     )
