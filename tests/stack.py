@@ -158,7 +158,7 @@ class Stack:
             ],
         )
 
-    def start_beat(self, name: str = "beat") -> None:
+    def start_beat(self, name: str = "beat", log_level: str = "warning") -> None:
         self._spawn(
             name,
             [
@@ -167,7 +167,7 @@ class Stack:
                 "cad",
                 "beat",
                 "-l",
-                "warning",
+                log_level,
                 "-s",
                 str(self.folder / f"{name}-schedule"),
             ],

@@ -51,21 +51,9 @@ class HAStack(Stack):
         self._spawn(name, uvicorn_command(BIN, host="127.0.0.1", port=port))
         wait_for_port(port)
 
-    def start_beat(self, name: str = "beat") -> None:
+    def start_beat(self, name: str = "beat", log_level: str = "info") -> None:
         # At INFO, so that the log says which beat holds the lock.
-        self._spawn(
-            name,
-            [
-                str(BIN / "celery"),
-                "-A",
-                "cad",
-                "beat",
-                "-l",
-                "info",
-                "-s",
-                str(self.folder / f"{name}-schedule"),
-            ],
-        )
+        super().start_beat(name, log_level)
 
     def start(self) -> HAStack:
         self.start_redis()
