@@ -4,35 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cad', '0006_events_numbered_at_write'),
+        ("cad", "0006_events_numbered_at_write"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='uprn',
+            model_name="contact",
+            name="uprn",
             field=models.BigIntegerField(blank=True, db_index=True, null=True),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='lat',
+            model_name="incident",
+            name="lat",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='location_source',
-            field=models.CharField(blank=True, choices=[('gazetteer', 'Gazetteer'), ('caller', "Caller's location"), ('manual', 'Placed on the map')], default='', max_length=16),
+            model_name="incident",
+            name="location_source",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("gazetteer", "Gazetteer"),
+                    ("caller", "Caller's location"),
+                    ("manual", "Placed on the map"),
+                ],
+                default="",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='lon',
+            model_name="incident",
+            name="lon",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='uprn',
+            model_name="incident",
+            name="uprn",
             field=models.BigIntegerField(blank=True, db_index=True, null=True),
         ),
     ]
