@@ -20,23 +20,37 @@ def failover_url(hosts: str) -> str:
     )
 
 
-def test_a_node_that_is_down_is_passed_over_for_the_writable_one():
-    # Nothing listens on 127.0.0.2 (the test server listens on 127.0.0.1): as a failed
-    # former primary, it is skipped.
-    parsed = dj_database_url.parse(failover_url("127.0.0.2,127.0.0.1"), conn_health_checks=True)
-    assert parsed["HOST"] == "127.0.0.2,127.0.0.1"
+def test_a_failover_url_lists_every_node_for_libpq():
+    parsed = dj_database_url.parse(failover_url("10.0.0.1,10.0.0.2"), conn_health_checks=True)
+    assert parsed["HOST"] == "10.0.0.1,10.0.0.2"
     assert parsed["OPTIONS"] == {"target_session_attrs": "read-write", "connect_timeout": 3}
-    handler = ConnectionHandler({"default": parsed})
+
+
+def server_identity(db) -> tuple[str, str]:
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('data_directory'), current_setting('transaction_read_only')"
+        )
+        return cursor.fetchone()
+
+
+def test_a_node_that_is_down_is_passed_over_for_the_writable_one():
+    # Nothing listens on 127.0.0.2: as a failed former primary, it is skipped, and libpq
+    # goes on to the test's own server (on TCP or, embedded, on its socket).
+    settings_dict = dict(connection.settings_dict)
+    own_host = settings_dict["HOST"] or "127.0.0.1"
+    settings_dict["HOST"] = f"127.0.0.2,{own_host}"
+    settings_dict["OPTIONS"] = {
+        **settings_dict.get("OPTIONS", {}),
+        "target_session_attrs": "read-write",
+        "connect_timeout": 3,
+    }
+    handler = ConnectionHandler({"default": settings_dict})
     failover = handler["default"]
     try:
-        with failover.cursor() as cursor:
-            cursor.execute(
-                "SELECT inet_server_addr()::text, current_setting('transaction_read_only')"
-            )
-            address, read_only = cursor.fetchone()
-        assert address.split("/")[0] == "127.0.0.1"
-        assert read_only == "off"
-        assert failover.connection.info.host == "127.0.0.1"
+        data_directory, read_only = server_identity(failover)
+        assert (data_directory, read_only) == (server_identity(connection)[0], "off")
+        assert failover.connection.info.host == own_host
     finally:
         handler.close_all()
 
