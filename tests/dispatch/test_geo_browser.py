@@ -80,7 +80,7 @@ def test_a_unit_moves_on_the_map_and_the_nearest_units_reorder_live(
     # FAR1 drives to 200 m away: its marker moves and it becomes the nearest, no reload.
     report(avl, "FAR1", 0.2)
     moved = Unit.objects.get(callsign="FAR1")
-    page.wait_for_selector(f"path[data-callsign='FAR1'][data-lat='{moved.lat}']", timeout=2000)
+    page.wait_for_selector(f"path[data-callsign='FAR1'][data-lat='{moved.lat}']")
     page.wait_for_selector("#recommendations-rows tr[data-unit]:first-child[data-unit='FAR1']")
     assert page.evaluate("window.__sameDocument") is True
     # r takes the nearest into the unit field.
