@@ -438,8 +438,8 @@ CAD_MAP_TILE_URL = os.environ.get("CAD_MAP_TILE_URL", "")
 CAD_MAP_ATTRIBUTION = os.environ.get("CAD_MAP_ATTRIBUTION", "")
 # Where the map opens before anything is on it (the demo area).
 CAD_MAP_CENTRE = (
-    float(os.environ.get("CAD_MAP_CENTRE_LAT", "52.4862")),
-    float(os.environ.get("CAD_MAP_CENTRE_LON", "-1.8904")),
+    float(os.environ.get("CAD_MAP_CENTRE_LAT", "51.5010")),
+    float(os.environ.get("CAD_MAP_CENTRE_LON", "-0.1416")),
 )
 if CAD_MAP_TILE_URL:
     from urllib.parse import urlsplit

@@ -40,7 +40,7 @@ function unitClass(unit) {
 export function liveMap(element, { onSelectIncident = null } = {}) {
   if (!element || !L) return null;
   const map = L.map(element, { zoomControl: true, attributionControl: false, keyboard: true });
-  const centre = JSON.parse(element.dataset.centre || "[52.4862, -1.8904]");
+  const centre = JSON.parse(element.dataset.centre || "[51.5010, -0.1416]");
   map.setView(centre, 12);
   L.control.scale({ imperial: false, metric: true }).addTo(map);
   const incidents = new Map(); // reference -> marker

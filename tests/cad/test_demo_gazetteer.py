@@ -48,3 +48,20 @@ def test_the_demo_cases_get_uprns_and_places(users):
     # Flat 3 of 22 Mill Lane is one of six flats: its own UPRN.
     concern = Incident.objects.get(address="Flat 3, 22 Mill Lane")
     assert concern.uprn == AddressPoint.objects.get(address__startswith="Flat 3, 22 Mill Lane").uprn
+
+
+def test_the_demo_units_stand_in_the_demo_gazetteer_area(make_user):
+    from django.conf import settings
+
+    from dispatch import demo as dispatch_demo
+    from dispatch.models import Unit
+
+    # The map opens on the demo area, and the demo's units are placed around that centre:
+    # a dispatcher sees units and incidents on one map, the nearest within reach.
+    assert settings.CAD_MAP_CENTRE == demo_gazetteer.DEMO_CENTRE
+    dispatch_demo.seed(users={"unit": make_user("unit")}, password="x")
+    lat, lon = demo_gazetteer.DEMO_CENTRE
+    units = Unit.objects.filter(lat__isnull=False)
+    assert units.exists()
+    for unit in units:
+        assert abs(unit.lat - lat) < 0.15 and abs(unit.lon - lon) < 0.15, unit.callsign
