@@ -18,7 +18,7 @@ OVERSIGHT = (R.SUPERVISOR, R.INSPECTOR, R.CONTROLLER)
 
 POLICY: dict[str, tuple[str, ...]] = {
     # --- people -----------------------------------------------------------------------
-    "auth.logout": (ANY_ROLE,),
+    "auth.logout": (ANY_ROLE, R.METRICS, R.AVL),
     "absence.set": (R.SUPERVISOR, R.ADMIN),
     "response_targets.set": (R.ADMIN,),
     # --- contacts and follow-ups --------------------------------------------------------

@@ -55,8 +55,11 @@ ROLE_LABELS = {
     Role.METRICS: "Metrics scraper",
     Role.AVL: "AVL feed (integration)",
 }
-# Marker for views open to every signed-in user holding at least one CAD role.
+# Marker for views open to every signed-in person holding at least one CAD role.
 ANY_ROLE = "__any__"
+# Machine roles (a scraper, a feed) do what their own lines in the policy table say and
+# nothing open to "any role": those pages and answers are for people in the control room.
+MACHINE_ROLES = frozenset({Role.METRICS, Role.AVL})
 
 
 def user_roles(user) -> frozenset[str]:
@@ -78,8 +81,8 @@ def has_role(user, *roles: str) -> bool:
     if not user or not user.is_authenticated:
         return False
     held = user_roles(user)
-    if ANY_ROLE in roles:
-        return bool(held)  # any CAD role; a login with no role sees nothing
+    if ANY_ROLE in roles and held - MACHINE_ROLES:
+        return True  # any person's CAD role; a login with no role sees nothing
     return bool(held & set(roles))
 
 
