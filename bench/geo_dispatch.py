@@ -201,10 +201,18 @@ def add_sweep_arguments(parser) -> None:
     parser.add_argument(
         "--unresourced", type=float, default=0.3, help="share of incidents with no unit"
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="time one transaction per alert (round 2) against one per sweep, alternating",
+    )
 
 
 def run_sweep(options, setup_django) -> None:
     setup_django(options, "sweep")
+    if options.compare:
+        _compare_sweeps(options)
+        return
     from django.db import connection
     from django.utils import timezone
 
@@ -266,6 +274,83 @@ def run_sweep(options, setup_django) -> None:
             geo_services.predicted_breaches(now)
             times.append((time.perf_counter() - started) * 1000)
         _summary(f"prediction, nothing remembered ({label})", times)
+
+
+def _sweep_one_transaction_per_alert(now) -> int:
+    """The sweep as it was in round 2: each alert raised in its own transaction."""
+    from cad.kernel.events import service_transaction
+    from cad.models import Incident
+    from dispatch import geo_services
+
+    raised = 0
+    for incident_id, deadline in geo_services.predicted_breaches(now):
+        with service_transaction():
+            incident = Incident.objects.get(pk=incident_id)
+            raised += geo_services._raise_predicted_breach(incident, deadline, now)
+    return raised
+
+
+def _compare_sweeps(options) -> None:
+    """Both sweeps on the same data at the same moments, alternating which goes first.
+    Before each, the sweep's memory is put back as it was and what the other raised at
+    that moment is forgotten, so both do the same work; they must raise the same count."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from dispatch import geo_services
+
+    variants = {
+        "one transaction per alert (round 2)": _sweep_one_transaction_per_alert,
+        "one transaction per sweep": lambda now: geo_services.predicted_breach_sweep(now=now),
+    }
+    names = list(variants)
+    rng = random.Random(options.seed)
+    for share in sorted({options.unresourced, 1.0}):
+        _generate(options.units, options.incidents, options.seed, unresourced_share=share)
+        label = f"{int(share * 100)} % unresourced"
+        now = timezone.now()
+        geo_services.predicted_breach_sweep(now=now)
+        for moving in (False, True):
+            times = {name: [] for name in names}
+            raised_total = 0
+            for run in range(options.runs):
+                later = now
+                with connection.cursor() as cursor:
+                    if moving:
+                        cursor.execute(
+                            "UPDATE dispatch_unit SET lat = lat + (random() - 0.5) * 0.0054, "
+                            "lon = lon + (random() - 0.5) * 0.0088 WHERE id %% 3 = %s",
+                            [rng.randrange(3)],
+                        )
+                        if run % 12 == 11:
+                            cursor.execute("VACUUM ANALYZE dispatch_unit")
+                        later = now + timedelta(seconds=5 * (run + 1))
+                    cursor.execute("DROP TABLE IF EXISTS bench_watch")
+                    cursor.execute(
+                        "CREATE TEMP TABLE bench_watch AS SELECT * FROM dispatch_breachwatch"
+                    )
+                counts = []
+                for name in names if run % 2 == 0 else reversed(names):
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "DELETE FROM dispatch_escalation WHERE level = 'predicted_breach' "
+                            "AND raised_at = %s",
+                            [later],
+                        )
+                        cursor.execute("TRUNCATE dispatch_breachwatch")
+                        cursor.execute("INSERT INTO dispatch_breachwatch SELECT * FROM bench_watch")
+                    started = time.perf_counter()
+                    counts.append(variants[name](later))
+                    times[name].append((time.perf_counter() - started) * 1000)
+                assert counts[0] == counts[1], counts
+                raised_total += counts[0]
+            how = "units moving, 5 s apart" if moving else "units still"
+            print(f"{how} ({label}): {raised_total} alerts raised over {options.runs} sweeps")
+            for name in names:
+                _summary(f"  {name}", times[name])
+            old, new = (statistics.median(times[n]) for n in names)
+            old95, new95 = (sorted(times[n])[int(round(0.95 * (options.runs - 1)))] for n in names)
+            print(f"  ratio new/old: median {new / old:.2f}, p95 {new95 / old95:.2f}", flush=True)
 
 
 # --- ingest ----------------------------------------------------------------------------------

@@ -436,7 +436,7 @@ SELECT c.id, c.response_due_at,
                  * power(sin(radians(u.lon - c.lon) / 2), 2)))) <= c.reach
          LIMIT 1)) AS witness
   FROM probe c
- ORDER BY c.response_due_at
+ ORDER BY c.response_due_at, c.id
 """
 # A remembered unit is first sought within this share of the reach, so that it stays
 # able to arrive while units move and the time left runs down.
@@ -482,44 +482,55 @@ def predicted_breach_sweep(*, now: datetime | None = None) -> int:
     """Alert the dispatcher and the supervisor, once per incident and deadline, when no
     available unit can reach an unresourced incident before its deadline. Returns how
     many were raised. Two sweeps racing raise each one once (a unique constraint)."""
+    now = now or timezone.now()
+    due = predicted_breaches(now)
+    if not due:
+        return 0
+    # One transaction for the sweep's alerts: one commit and one write of their events,
+    # not one of each per alert (as deadlines near, a sweep raises several). Each alert
+    # keeps its own savepoint, so a racing sweep's raise skips only that one; both sweeps
+    # raise in the same order (deadline, id), so neither waits on the other in a circle.
+    raised = 0
+    with service_transaction():
+        incidents = Incident.objects.in_bulk([pk for pk, _ in due])
+        for incident_id, deadline in due:
+            raised += _raise_predicted_breach(incidents[incident_id], deadline, now)
+    return raised
+
+
+def _raise_predicted_breach(incident: Incident, deadline: datetime, now: datetime) -> int:
     from dispatch import geo_selectors  # selectors read; this module writes
 
-    now = now or timezone.now()
-    raised = 0
-    for incident_id, deadline in predicted_breaches(now):
-        with service_transaction():
-            try:
-                with transaction.atomic():
-                    Escalation.objects.create(
-                        incident_id=incident_id,
-                        level=Escalation.Level.PREDICTED_BREACH,
-                        cycle=0,
-                        basis=deadline,
-                        due_at=deadline,
-                        raised_at=now,
-                    )
-            except IntegrityError:  # a racing sweep raised it first
-                continue
-            incident = Incident.objects.get(pk=incident_id)
-            nearest = geo_selectors.recommendations(incident, now=now, limit=1)
-            publish(
-                "incident.breach_predicted",
+    try:
+        with transaction.atomic():
+            Escalation.objects.create(
                 incident=incident,
-                roles=PREDICTION_AUDIENCE,
-                at=now,
-                data={
-                    "incident": incident.pk,
-                    "reference": incident.reference,
-                    "grade": incident.grade,
-                    "clock_state": incident.clock_state,
-                    "response_due_at": _iso(incident.response_due_at),
-                    "level": Escalation.Level.PREDICTED_BREACH,
-                    "nearest": nearest[0] if nearest else None,
-                    "summary": _prediction_words(incident, nearest[0] if nearest else None, now),
-                },
+                level=Escalation.Level.PREDICTED_BREACH,
+                cycle=0,
+                basis=deadline,
+                due_at=deadline,
+                raised_at=now,
             )
-            raised += 1
-    return raised
+    except IntegrityError:  # a racing sweep raised it first
+        return 0
+    nearest = geo_selectors.recommendations(incident, now=now, limit=1)
+    publish(
+        "incident.breach_predicted",
+        incident=incident,
+        roles=PREDICTION_AUDIENCE,
+        at=now,
+        data={
+            "incident": incident.pk,
+            "reference": incident.reference,
+            "grade": incident.grade,
+            "clock_state": incident.clock_state,
+            "response_due_at": _iso(incident.response_due_at),
+            "level": Escalation.Level.PREDICTED_BREACH,
+            "nearest": nearest[0] if nearest else None,
+            "summary": _prediction_words(incident, nearest[0] if nearest else None, now),
+        },
+    )
+    return 1
 
 
 def _prediction_words(incident: Incident, nearest: dict | None, now: datetime) -> str:

@@ -238,6 +238,30 @@ def test_two_sweeps_racing_predict_once(make_incident, make_unit):
     assert Event.objects.filter(kind="incident.breach_predicted").count() == 5
 
 
+def test_a_sweep_raises_the_rest_when_a_racing_sweep_raised_one_first(make_incident, make_unit):
+    """A sweep raises its alerts in one transaction; one already raised elsewhere is
+    skipped alone, not the whole batch with it."""
+    incidents = [place(make_incident("IMMEDIATE", received_at=T0)) for _ in range(3)]
+    put(make_unit("FARAWAY"), 40)
+    now = T0 + timedelta(minutes=1)
+    first = incidents[1]
+    Escalation.objects.create(
+        incident=first,
+        level="predicted_breach",
+        cycle=0,
+        basis=first.response_due_at,
+        due_at=first.response_due_at,
+        raised_at=now,
+    )
+    assert geo_services.predicted_breach_sweep(now=now) == 2
+    for incident in incidents:
+        assert Escalation.objects.filter(incident=incident, level="predicted_breach").count() == 1
+    raised = Event.objects.filter(kind="incident.breach_predicted")
+    assert sorted(event.data["incident"] for event in raised) == sorted(
+        [incidents[0].pk, incidents[2].pk]
+    )
+
+
 # --- where the diverted unit was ----------------------------------------------------------
 
 
