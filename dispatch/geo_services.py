@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cad.kernel.errors import InvalidInput, RoleRefused
@@ -478,6 +478,17 @@ def predicted_breaches(now: datetime) -> list[tuple[int, datetime]]:
     return [(pk, deadline) for pk, deadline, witness in rows if witness is None]
 
 
+_RAISE_PREDICTED = """
+INSERT INTO dispatch_escalation
+       (incident_id, level, cycle, basis, due_at, raised_at, assignment_id, divert_id)
+SELECT t.pk, %(level)s, 0, t.due, t.due, %(now)s, NULL, NULL
+  FROM unnest(%(pks)s::bigint[], %(dues)s::timestamptz[]) AS t(pk, due)
+ ORDER BY t.due, t.pk
+ON CONFLICT DO NOTHING
+RETURNING incident_id
+"""
+
+
 def predicted_breach_sweep(*, now: datetime | None = None) -> int:
     """Alert the dispatcher and the supervisor, once per incident and deadline, when no
     available unit can reach an unresourced incident before its deadline. Returns how
@@ -486,33 +497,33 @@ def predicted_breach_sweep(*, now: datetime | None = None) -> int:
     due = predicted_breaches(now)
     if not due:
         return 0
-    # One transaction for the sweep's alerts: one commit and one write of their events,
-    # not one of each per alert (as deadlines near, a sweep raises several). Each alert
-    # keeps its own savepoint, so a racing sweep's raise skips only that one; both sweeps
-    # raise in the same order (deadline, id), so neither waits on the other in a circle.
-    raised = 0
+    # One transaction and one INSERT for the sweep's alerts, not one of each per alert
+    # (as deadlines near, a sweep raises several). ON CONFLICT skips only the alerts a
+    # racing sweep raised first (it waits for that sweep's commit), and both insert in
+    # the same order (deadline, id), so neither waits on the other in a circle.
     with service_transaction():
-        incidents = Incident.objects.in_bulk([pk for pk, _ in due])
-        for incident_id, deadline in due:
-            raised += _raise_predicted_breach(incidents[incident_id], deadline, now)
-    return raised
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _RAISE_PREDICTED,
+                {
+                    "level": Escalation.Level.PREDICTED_BREACH,
+                    "now": now,
+                    "pks": [pk for pk, _ in due],
+                    "dues": [deadline for _, deadline in due],
+                },
+            )
+            raised = {pk for (pk,) in cursor.fetchall()}
+        incidents = Incident.objects.in_bulk(raised)
+        for incident_id, _ in due:
+            if incident_id in raised:
+                announce_predicted_breach(incidents[incident_id], now)
+    return len(raised)
 
 
-def _raise_predicted_breach(incident: Incident, deadline: datetime, now: datetime) -> int:
+def announce_predicted_breach(incident: Incident, now: datetime) -> None:
+    """The event of a predicted breach just raised, with the nearest available unit."""
     from dispatch import geo_selectors  # selectors read; this module writes
 
-    try:
-        with transaction.atomic():
-            Escalation.objects.create(
-                incident=incident,
-                level=Escalation.Level.PREDICTED_BREACH,
-                cycle=0,
-                basis=deadline,
-                due_at=deadline,
-                raised_at=now,
-            )
-    except IntegrityError:  # a racing sweep raised it first
-        return 0
     nearest = geo_selectors.recommendations(incident, now=now, limit=1)
     publish(
         "incident.breach_predicted",
@@ -530,7 +541,6 @@ def _raise_predicted_breach(incident: Incident, deadline: datetime, now: datetim
             "summary": _prediction_words(incident, nearest[0] if nearest else None, now),
         },
     )
-    return 1
 
 
 def _prediction_words(incident: Incident, nearest: dict | None, now: datetime) -> str:
