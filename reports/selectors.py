@@ -52,7 +52,7 @@ from cad.models import (
     GradeChange,
     Incident,
 )
-from dispatch.models import Divert
+from dispatch.models import Divert, Escalation
 from dispatch.models_qart import QartFinding, QartReview, UrgentReview
 from reports import figures
 from reports.figures import INT, MINUTES, MOMENT, PCT, Column, Period, Report, Series, Table
@@ -380,6 +380,10 @@ SELECT c.grade, c.area, GROUPING(c.grade, c.area) AS rollup,
            WHERE c.arrival > c.due
               OR (c.arrival IS NULL AND c.due < COALESCE(c.closed_at, %(now)s))
        ) AS breaches,
+       COUNT(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM dispatch_escalation e
+           WHERE e.incident_id = c.id AND e.level = %(predicted)s
+       )) AS predicted_breaches,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.arrival - c.start))
            FILTER (WHERE c.arrival IS NOT NULL) AS median_seconds,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM c.arrival - c.start))
@@ -397,6 +401,7 @@ RESPONSE_FIELDS = (
     "attended",
     "within_target",
     "breaches",
+    "predicted_breaches",
     "median_seconds",
     "p90_seconds",
     "unresourced_seconds",
@@ -405,7 +410,13 @@ RESPONSE_FIELDS = (
 
 def response_time_figures(period: Period, *, now: datetime) -> tuple[dict, dict]:
     """({(grade, area): figures}, total figures) for incidents received in the period."""
-    params = {"now": now, "start": period.start, "end": period.end, "grades": list(CLOCK_GRADES)}
+    params = {
+        "now": now,
+        "start": period.start,
+        "end": period.end,
+        "grades": list(CLOCK_GRADES),
+        "predicted": Escalation.Level.PREDICTED_BREACH,
+    }
     with connection.cursor() as cursor:
         cursor.execute(RESPONSE_SQL, params)
         rows = [dict(zip(RESPONSE_FIELDS, values)) for values in cursor.fetchall()]
@@ -447,6 +458,8 @@ RESPONSE_COLUMNS = [
     Column("attended", "Attended", INT),
     Column("within_target", "Within target", INT),
     Column("breaches", "Breaches", INT),
+    # Alerted ahead: no available unit could reach the incident before its deadline.
+    Column("predicted_breaches", "Breaches predicted", INT),
     Column("percent_within_target", "% within target", PCT),
     Column("median_minutes", "Median to arrival (min)", MINUTES),
     Column("p90_minutes", "90th percentile to arrival (min)", MINUTES),

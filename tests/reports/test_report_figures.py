@@ -292,3 +292,26 @@ def test_unresourced_time_counts_overlapping_units_once():
     assert table.rows[0]["unresourced_minutes"] == 2.0
     assert table.total["unresourced_minutes"] == 2.0
     assert table.total["median_minutes"] == 12.0
+
+
+def test_response_times_count_the_breaches_predicted(history):
+    from cad.models import Incident
+    from dispatch import geo_services
+    from dispatch.models import Unit
+
+    # I8 (PRIORITY, rural, received 9:30, due 10:30) with the only placed unit 100 km
+    # away at 10:00: no unit can reach it in time, so the breach is predicted then.
+    i8 = history.incidents["I8"]
+    Incident.objects.filter(pk=i8.pk).update(lat=52.0, lon=-1.0)
+    Unit.objects.update(status=Unit.Status.UNAVAILABLE)
+    Unit.objects.create(callsign="FAR9", lat=52.9, lon=-1.0, position_at=NOW)
+    assert geo_services.predicted_breach_sweep(now=NOW) == 1
+
+    rows = {
+        (row["grade"], row["area"]): row
+        for row in selectors.response_time_report(DAY, now=NOW).table("response_times").rows
+    }
+    assert rows[("PRIORITY", "Rural")]["predicted_breaches"] == 1
+    assert rows[("IMMEDIATE", "Urban")]["predicted_breaches"] == 0
+    total = selectors.response_time_report(DAY, now=NOW).table("response_times").total
+    assert total["predicted_breaches"] == 1
