@@ -11,11 +11,11 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cad.kernel.coordinates import LAT_RANGE, LON_RANGE, coordinate
+
 # Mean Earth radius (IUGG), metres.
 EARTH_RADIUS_M = 6_371_008.8
 
-LAT_RANGE = (-90.0, 90.0)
-LON_RANGE = (-180.0, 180.0)
 SPEED_MAX_MS = 150.0  # faster than any police vehicle: a feed error
 
 
@@ -50,14 +50,9 @@ def degrees_box(lat: float, radius_m: float) -> tuple[float, float]:
 
 
 def _number(value, name: str, low: float, high: float, errors: dict) -> float | None:
-    # Text, booleans, NaN and infinities are refused: a number in range or nothing.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        errors[name] = [f"{name} must be a number."]
-        return None
-    number = float(value)
-    if not math.isfinite(number) or not low <= number <= high:
-        errors[name] = [f"{name} must be between {low:g} and {high:g}."]
-        return None
+    number, why = coordinate(value, name, low, high)
+    if why:
+        errors[name] = [why]
     return number
 
 
