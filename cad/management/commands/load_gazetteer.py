@@ -7,12 +7,12 @@ line numbers (and written to FILE.report.csv); the good rows load.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cad.kernel.gazetteer import GazetteerFileError, gazetteer_load, read_csv
+from cad.kernel.row_report import write_row_report
 
 SHOWN_ERRORS = 20
 
@@ -33,13 +33,7 @@ class Command(BaseCommand):
         except GazetteerFileError as error:
             raise CommandError(str(error)) from None
         report = options["report"] or path.with_name(path.name + ".report.csv")
-        with report.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["line", "uprn", "field", "reason"])
-            for line, uprn, errors in result.errors:
-                for name, messages in errors.items():
-                    for message in messages:
-                        writer.writerow([line, uprn, name, message])
+        write_row_report(report, "uprn", result.errors)
         for line, _, errors in result.errors[:SHOWN_ERRORS]:
             reasons = "; ".join(f"{name}: {' '.join(why)}" for name, why in errors.items())
             self.stderr.write(f"line {line}: {reasons}")

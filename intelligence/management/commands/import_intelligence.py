@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from cad.kernel.errors import RoleRefused
+from cad.kernel.row_report import write_row_report
 from intelligence.services import intel_import_run
 
 REQUIRED_COLUMNS = {"source_ref", "kind", "summary", "occurred_at"}
@@ -124,13 +125,7 @@ class Command(BaseCommand):
             raise CommandError(refused.detail) from None
 
         report = options["report"] or path.with_name(path.name + ".report.csv")
-        with report.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["line", "source_ref", "field", "reason"])
-            for line, ref, errors in result.errors:
-                for field, messages in errors.items():
-                    for message in messages:
-                        writer.writerow([line, ref, field, message])
+        write_row_report(report, "source_ref", result.errors)
         self.stdout.write(
             f"imported {result.imported}, already present {result.skipped}, "
             f"rejected {len(result.errors)}; report: {report}"
