@@ -16,16 +16,13 @@ from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
+from cad.kernel.moments import iso
 from cad.models import AddressPoint, Incident
 from dispatch import geo
 from dispatch.geo_services import speed_kmh, stale_after
 from dispatch.models import Escalation, Unit, UnitPosition
 
 RECOMMENDATIONS_MAX = 200
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def great_circle_m(lat: float, lon: float, lat_field: str = "lat", lon_field: str = "lon"):
@@ -58,7 +55,7 @@ def position_of(unit: Unit, now: datetime | None = None) -> dict | None:
     return {
         "lat": unit.lat,
         "lon": unit.lon,
-        "at": _iso(unit.position_at),
+        "at": iso(unit.position_at),
         "stale": geo.is_stale(unit.position_at, now, stale_after()),
     }
 
@@ -92,7 +89,7 @@ def recommendations(
             "status": status,
             "distance_m": round(distance) if distance is not None else None,
             "eta_s": geo.eta_seconds(distance, speed) if distance is not None else None,
-            "position_at": _iso(position_at),
+            "position_at": iso(position_at),
             "stale": geo.is_stale(position_at, now, after),
         }
         for callsign, status, position_at, distance in rows
@@ -155,7 +152,7 @@ def map_state(*, now: datetime | None = None) -> dict:
                 "reference": row["reference"],
                 "grade": row["grade"],
                 "clock_state": _clock_state(row, now),
-                "response_due_at": _iso(row["response_due_at"]),
+                "response_due_at": iso(row["response_due_at"]),
                 "resourced": row["resourced"],
                 "lat": row["lat"],
                 "lon": row["lon"],
@@ -170,7 +167,7 @@ def map_state(*, now: datetime | None = None) -> dict:
                 "status": row["status"],
                 "lat": row["lat"],
                 "lon": row["lon"],
-                "position_at": _iso(row["position_at"]),
+                "position_at": iso(row["position_at"]),
                 "stale": geo.is_stale(row["position_at"], now, after),
                 "incident": row["incident__reference"],
             }

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cad.kernel.errors import InvalidInput, RoleRefused
 from cad.kernel.events import publish, service_transaction
+from cad.kernel.moments import iso
 from cad.kernel.policy import allows, require
 from cad.kernel.policy import roles as policy_roles
 from cad.models import Grade, Incident
@@ -43,10 +44,6 @@ def stale_after() -> timedelta:
 def speed_kmh(area: str) -> float:
     speeds = settings.CAD_ETA_SPEED_KMH
     return speeds.get(area) or speeds["urban"]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 # One statement on the common path: the unit's own terminal (or any unit for the AVL feed
@@ -535,7 +532,7 @@ def announce_predicted_breach(incident: Incident, now: datetime) -> None:
             "reference": incident.reference,
             "grade": incident.grade,
             "clock_state": incident.clock_state,
-            "response_due_at": _iso(incident.response_due_at),
+            "response_due_at": iso(incident.response_due_at),
             "level": Escalation.Level.PREDICTED_BREACH,
             "nearest": nearest[0] if nearest else None,
             "summary": _prediction_words(incident, nearest[0] if nearest else None, now),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from cad.kernel.moments import iso
 from cad.models import GRADE_ORDER, Grade, Incident, NarrativeEntry, OpeningCode
 from dispatch import clocks
 from dispatch.geo_selectors import divert_geography, position_of
@@ -25,10 +26,6 @@ from dispatch.models import (
 log = logging.getLogger(__name__)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def assignments_for_incident(incident: Incident | int) -> list[dict]:
     """Every assignment of the incident, oldest first, as in API.md's incident representation."""
     incident_id = incident.pk if isinstance(incident, Incident) else incident
@@ -42,7 +39,7 @@ def assignments_for_incident(incident: Incident | int) -> list[dict]:
             "id": row.pk,
             "unit": row.unit.callsign,
             "status": row.status,
-            "acknowledged_at": _iso(row.acknowledged_at),
+            "acknowledged_at": iso(row.acknowledged_at),
         }
         for row in rows
     ]
@@ -56,10 +53,10 @@ def assignment_representation(assignment: Assignment) -> dict:
         "reference": assignment.incident.reference,
         "status": assignment.status,
         "reason": assignment.reason,
-        "assigned_at": _iso(assignment.assigned_at),
-        "acknowledged_at": _iso(assignment.acknowledged_at),
-        "ack_due_at": _iso(assignment.ack_due_at),
-        "circulated_at": _iso(assignment.circulated_at),
+        "assigned_at": iso(assignment.assigned_at),
+        "acknowledged_at": iso(assignment.acknowledged_at),
+        "ack_due_at": iso(assignment.ack_due_at),
+        "circulated_at": iso(assignment.circulated_at),
         "circulated_entries": len(assignment.circulated_entry_ids),
     }
 
@@ -75,19 +72,19 @@ def divert_representation(divert: Divert) -> dict:
         "status": divert.status,
         "reason": divert.reason,
         "dispatcher": divert.dispatcher.username,
-        "created_at": _iso(divert.created_at),
-        "review_due_at": _iso(divert.review_due_at),
+        "created_at": iso(divert.created_at),
+        "review_due_at": iso(divert.review_due_at),
         "decision": divert.decision or None,
         "rationale": divert.rationale,
         "controller": divert.controller.username if divert.controller else None,
-        "reviewed_at": _iso(divert.reviewed_at),
-        "replacement_due_at": _iso(divert.replacement_due_at),
+        "reviewed_at": iso(divert.reviewed_at),
+        "replacement_due_at": iso(divert.replacement_due_at),
         "replacement_unit": divert.replacement_unit.callsign if divert.replacement_unit else None,
         "replaced_by": divert.replaced_by.username if divert.replaced_by else None,
-        "replaced_at": _iso(divert.replaced_at),
+        "replaced_at": iso(divert.replaced_at),
         "challenge_referred_to": divert.challenge_referred_to or None,
-        "challenge_referred_at": _iso(divert.challenge_referred_at),
-        "challenge_resolved_at": _iso(divert.challenge_resolved_at),
+        "challenge_referred_at": iso(divert.challenge_referred_at),
+        "challenge_resolved_at": iso(divert.challenge_resolved_at),
     }
 
 
@@ -123,7 +120,7 @@ def unit_row(unit: Unit) -> dict:
         "area": unit.area,
         "available": unit.status == Unit.Status.AVAILABLE
         or (unit.status != Unit.Status.UNAVAILABLE and not committed),
-        "status_changed_at": _iso(unit.status_changed_at),
+        "status_changed_at": iso(unit.status_changed_at),
         "position": position_of(unit),
     }
 
@@ -212,9 +209,9 @@ def circulation(assignment: Assignment) -> dict:
             "postcode": incident.postcode,
             "caller_name": incident.caller_name,
             "caller_phone": incident.caller_phone,
-            "received_at": _iso(incident.received_at),
-            "response_due_at": _iso(incident.response_due_at),
-            "warning_at": _iso(incident.warning_at),
+            "received_at": iso(incident.received_at),
+            "response_due_at": iso(incident.response_due_at),
+            "warning_at": iso(incident.warning_at),
             "clock_state": incident.clock_state,
             "domestic_abuse": incident.domestic_abuse,
             "risk_flags": incident.risk_flags,
@@ -222,14 +219,14 @@ def circulation(assignment: Assignment) -> dict:
             "narrative": [
                 {
                     "id": entry.pk,
-                    "at": _iso(entry.at),
+                    "at": iso(entry.at),
                     "author": entry.author.username,
                     "text": entry.text,
                 }
                 for entry in entries
             ],
             "persons": [
-                {"name": person.name, "dob": _iso(person.dob), "role": person.role}
+                {"name": person.name, "dob": iso(person.dob), "role": person.role}
                 for person in incident.persons.all()
             ],
         },
@@ -350,14 +347,14 @@ def overdue_rows(now: datetime | None = None) -> list[dict]:
                 "incident": incident.pk,
                 "reference": incident.reference,
                 "grade": incident.grade,
-                "response_due_at": _iso(due),
-                "warning_at": _iso(incident.warning_at),
+                "response_due_at": iso(due),
+                "warning_at": iso(incident.warning_at),
                 "state": states[0],
                 "states": states,
                 "predicted_breach": predicted_breach,
                 "clock_state": incident.clock_state,
                 "resourced": incident.resourced,
-                "unresourced_since": _iso(incident.unresourced_since),
+                "unresourced_since": iso(incident.unresourced_since),
                 "tags": list(incident.tags),
                 "units": [a.unit.callsign for a in incident.active_assignments],
                 "area": incident.area,
@@ -493,10 +490,10 @@ def victim_callback_representation(callback) -> dict:
         "reference": callback.incident.reference,
         "reason": callback.reason,
         "status": callback.status,
-        "raised_at": _iso(callback.raised_at),
-        "due_at": _iso(callback.due_at),
-        "escalated_at": _iso(callback.escalated_at),
-        "done_at": _iso(callback.done_at),
+        "raised_at": iso(callback.raised_at),
+        "due_at": iso(callback.due_at),
+        "escalated_at": iso(callback.escalated_at),
+        "done_at": iso(callback.done_at),
         "done_by": callback.done_by.username if callback.done_by else None,
         "outcome": callback.outcome,
     }

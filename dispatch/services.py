@@ -18,6 +18,7 @@ from django.utils import timezone
 from cad.kernel import heartbeats
 from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
 from cad.kernel.events import publish, service, service_transaction
+from cad.kernel.moments import iso
 from cad.kernel.policy import allows, require
 from cad.kernel.policy import roles as policy_roles
 from cad.models import GRADE_ORDER, Area, Grade, Incident, NarrativeEntry
@@ -54,10 +55,6 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _terminal_users(*units: Unit) -> list[int]:
     return [unit.terminal_user_id for unit in units if unit.terminal_user_id]
 
@@ -77,8 +74,8 @@ def _incident_data(incident: Incident, **extra) -> dict:
         "reference": incident.reference,
         "grade": incident.grade,
         "clock_state": incident.clock_state,
-        "response_due_at": _iso(incident.response_due_at),
-        "warning_at": _iso(incident.warning_at),
+        "response_due_at": iso(incident.response_due_at),
+        "warning_at": iso(incident.warning_at),
         "resourced": incident.resourced,
     }
     data.update(extra)
@@ -223,8 +220,8 @@ def _raise_clock_alert(incident: Incident, alert: clocks.Alert, now: datetime) -
             state="unresourced" if alert.level == clocks.UNRESOURCED else incident.clock_state,
             level=alert.level,
             cycle=alert.cycle,
-            due_at=_iso(alert.due_at),
-            unresourced_since=_iso(incident.unresourced_since),
+            due_at=iso(alert.due_at),
+            unresourced_since=iso(incident.unresourced_since),
         ),
     )
     if (
@@ -273,7 +270,7 @@ def _callback_data(callback: VictimCallback, **extra) -> dict:
         callback=callback.pk,
         reason=callback.reason,
         status=callback.status,
-        due_at=_iso(callback.due_at),
+        due_at=iso(callback.due_at),
         **extra,
     )
 
@@ -541,7 +538,7 @@ def _assign(
             assignment=assignment.pk,
             callsign=unit.callsign,
             reason=reason,
-            ack_due_at=_iso(assignment.ack_due_at),
+            ack_due_at=iso(assignment.ack_due_at),
             narrative_lines=len(assignment.circulated_entry_ids),
         ),
     )
@@ -622,7 +619,7 @@ def assignment_acknowledge(
             "reference": incident.reference,
             "grade": incident.grade,
             "callsign": assignment.unit.callsign,
-            "acknowledged_at": _iso(now),
+            "acknowledged_at": iso(now),
         },
     )
     return assignment
@@ -707,7 +704,7 @@ def unit_status_set(*, actor, unit: Unit | str, status: str, now: datetime | Non
             data=_incident_data(
                 incident,
                 callsign=unit.callsign,
-                first_arrival_at=_iso(now),
+                first_arrival_at=iso(now),
                 within_target=incident.response_due_at is None or now <= incident.response_due_at,
             ),
         )
@@ -855,9 +852,9 @@ def assignment_ack_sweep(*, now: datetime | None = None, batch: int = 100) -> in
                         "grade": incident.grade,
                         "callsign": assignment.unit.callsign,
                         "state": "unacknowledged",
-                        "assigned_at": _iso(assignment.assigned_at),
-                        "due_at": _iso(due),
-                        "response_due_at": _iso(incident.response_due_at),
+                        "assigned_at": iso(assignment.assigned_at),
+                        "due_at": iso(due),
+                        "response_due_at": iso(incident.response_due_at),
                     },
                 )
         if len(rows) < batch:
@@ -878,9 +875,9 @@ def _divert_data(divert: Divert, **extra) -> dict:
         "to_incident": divert.to_incident_id,
         "to_reference": divert.to_incident.reference,
         "to_grade": divert.to_incident.grade,
-        "response_due_at": _iso(divert.from_incident.response_due_at),
-        "review_due_at": _iso(divert.review_due_at),
-        "replacement_due_at": _iso(divert.replacement_due_at),
+        "response_due_at": iso(divert.from_incident.response_due_at),
+        "review_due_at": iso(divert.review_due_at),
+        "replacement_due_at": iso(divert.replacement_due_at),
     }
     data.update(extra)
     return data
@@ -1100,7 +1097,7 @@ def _mark_replaced(divert: Divert, *, assignment: Assignment, actor, now: dateti
             divert,
             replacement_unit=assignment.unit.callsign,
             assignment=assignment.pk,
-            replaced_at=_iso(now),
+            replaced_at=iso(now),
         ),
     )
 
@@ -1191,7 +1188,7 @@ def divert_challenge_refer(
         divert_id=divert.pk,
         roles=policy_roles("hears.oversight"),
         at=now,
-        data=_divert_data(divert, challenge_referred_at=_iso(now)),
+        data=_divert_data(divert, challenge_referred_at=iso(now)),
     )
     return divert
 
@@ -1225,7 +1222,7 @@ def divert_challenge_resolve(
         divert_id=divert.pk,
         roles=policy_roles("hears.oversight"),
         at=now,
-        data=_divert_data(divert, challenge_resolved_at=_iso(now)),
+        data=_divert_data(divert, challenge_resolved_at=iso(now)),
     )
     return divert
 
@@ -1294,6 +1291,6 @@ def _sweep_divert(divert: Divert, now: datetime) -> int:
         divert_id=divert.pk,
         roles=roles,
         at=now,
-        data=_divert_data(divert, state="overdue", due_at=_iso(due)),
+        data=_divert_data(divert, state="overdue", due_at=iso(due)),
     )
     return 1

@@ -24,15 +24,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cad.kernel.errors import InvalidInput
+from cad.kernel.moments import iso
 from cad.kernel.policy import roles as policy_roles
 from schemes import selectors, services
 from schemes.models import Scheme, SchemeStatus
 
 LIST_STATUSES = [*SchemeStatus.values, "in_force"]
-
-
-def iso(moment) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cad.calls import grading
+from cad.kernel.moments import iso
 from cad.kernel.normalise import address_key, name_key, phone_key
 from cad.kernel.policy import allows
 from cad.models import (
@@ -216,7 +217,7 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
         "domestic_abuse": incident.domestic_abuse,
         "da_prompt": incident.da_prompt,
         "risk_flags": [flag.get("label", flag.get("code", "")) for flag in flags],
-        "response_due_at": _iso(incident.response_due_at),
+        "response_due_at": iso(incident.response_due_at),
         "clock_state": incident.clock_state,
         "resourced": incident.resourced,
         "tags": list(incident.tags),
@@ -264,13 +265,13 @@ def incident_representation(incident: Incident, *, viewer) -> dict:
         "below_recommendation": incident.below_recommendation,
         "da_rationale": incident.da_rationale,
         "thrive": incident.thrive,
-        "appointment_at": _iso(incident.appointment_at),
-        "warning_at": _iso(incident.warning_at),
-        "graded_at": _iso(incident.graded_at),
-        "first_arrival_at": _iso(incident.first_arrival_at),
+        "appointment_at": iso(incident.appointment_at),
+        "warning_at": iso(incident.warning_at),
+        "graded_at": iso(incident.graded_at),
+        "first_arrival_at": iso(incident.first_arrival_at),
         "closing_code": incident.closing_code,
         "closing_summary": incident.closing_summary,
-        "closed_at": _iso(incident.closed_at),
+        "closed_at": iso(incident.closed_at),
         "repeat_contact": any(f.get("code") == "contact.repeat" for f in flags),
         "grade_history": (
             known["grade_history"] if "grade_history" in known else grade_history(incident)
@@ -291,10 +292,6 @@ def incident_location(incident: Incident) -> dict | None:
     }
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
 def grade_history(incident: Incident) -> list[dict]:
     return [
         {
@@ -309,7 +306,7 @@ def grade_history(incident: Incident) -> list[dict]:
             "rationale": change.rationale,
             "domestic_abuse": change.domestic_abuse,
             "da_rationale": change.da_rationale,
-            "response_due_at": _iso(change.response_due_at),
+            "response_due_at": iso(change.response_due_at),
         }
         for change in GradeChange.objects.filter(incident=incident).select_related("actor")
     ]
@@ -402,10 +399,10 @@ def follow_up_item(record: FollowUp, now: datetime | None = None) -> dict:
         "status": record.status,
         "status_label": record.get_status_display(),
         "overdue": record.status == FollowUp.Status.AWAITING and record.due_at <= now,
-        "acknowledged_at": _iso(record.acknowledged_at),
+        "acknowledged_at": iso(record.acknowledged_at),
         "acknowledged_by": record.acknowledged_by.username if record.acknowledged_by else None,
-        "escalated_at": _iso(record.escalated_at),
-        "completed_at": _iso(record.completed_at),
+        "escalated_at": iso(record.escalated_at),
+        "completed_at": iso(record.completed_at),
         "outcome": record.outcome,
     }
 
@@ -481,7 +478,7 @@ def contact_representation(contact: Contact, *, viewer) -> dict:
         "domestic_abuse": contact.domestic_abuse,
         "da_rationale": contact.da_rationale,
         "da_answered_by": contact.da_answered_by.username if contact.da_answered_by else None,
-        "da_answered_at": _iso(contact.da_answered_at),
+        "da_answered_at": iso(contact.da_answered_at),
     }
 
 
@@ -495,7 +492,7 @@ def absences(*, current_only: bool = False, now=None) -> list[dict]:
             "id": row.id,
             "user": row.user.username,
             "starts_at": row.starts_at.isoformat(),
-            "ends_at": _iso(row.ends_at),
+            "ends_at": iso(row.ends_at),
             "reason": row.reason,
             "set_by": row.set_by.username,
             "set_at": row.set_at.isoformat(),
