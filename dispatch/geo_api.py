@@ -126,7 +126,7 @@ class IncidentRecommendationsView(APIView):
         # The incident's place and area are all the ranking needs (not its 40-odd columns).
         incident = get_object_or_404(Incident.objects.only("lat", "lon", "area"), pk=pk)
         raw = request.query_params.get("limit", "20")
-        if not raw.isdigit() or not 1 <= int(raw) <= geo_selectors.RECOMMENDATIONS_MAX:
+        if not raw.isdecimal() or not 1 <= int(raw) <= geo_selectors.RECOMMENDATIONS_MAX:
             raise InvalidInput(
                 {"limit": [f"A whole number from 1 to {geo_selectors.RECOMMENDATIONS_MAX}."]}
             )

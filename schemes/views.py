@@ -104,7 +104,7 @@ def scheme_request(request):
                     address=values["address"],
                     postcode=values["postcode"],
                     # The gazetteer's address point chosen on the form, if one was.
-                    uprn=int(values["uprn"]) if values["uprn"].isdigit() else None,
+                    uprn=int(values["uprn"]) if values["uprn"].isdecimal() else None,
                     phones=phones,
                     reason=values["reason"],
                     risk_level=values["risk_level"],

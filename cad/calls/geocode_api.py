@@ -39,7 +39,7 @@ def geocode_params(params) -> dict:
     limit = LIMIT
     raw_limit = params.get("limit", "")
     if raw_limit:
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= LIMIT_MAX:
+        if not raw_limit.isdecimal() or not 1 <= int(raw_limit) <= LIMIT_MAX:
             errors["limit"] = [f"A whole number from 1 to {LIMIT_MAX}."]
         else:
             limit = int(raw_limit)

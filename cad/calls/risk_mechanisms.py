@@ -993,7 +993,7 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
         if window[:1] and window[0] in {"off", "from", "down", "out"} and set(window) & HEIGHTS:
             found.append(("life", i, min(n, i + 5)))
     # Overdoses by count: "took about 40 paracetamol".
-    if low.isdigit() and int(low) >= 10 and low not in {"999", "111", "101"}:
+    if low.isdecimal() and int(low) >= 10 and low not in {"999", "111", "101"}:
         after = {t.norms[j] for j in range(i + 1, min(n, i + 3))} | {
             t.lowers[j] for j in range(i + 1, min(n, i + 3))
         }
@@ -1028,7 +1028,7 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
 
 
 def _age_under(t, i: int, years: int) -> bool:
-    return t.lowers[i].isdigit() and int(t.lowers[i]) < years and t.norms[i + 1 : i + 2] == ["year"]
+    return t.lowers[i].isdecimal() and int(t.lowers[i]) < years and t.norms[i + 1 : i + 2] == ["year"]
 
 
 # --- signals of their own ------------------------------------------------------------------------
@@ -1122,7 +1122,7 @@ def _vulnerable_gone(t) -> list[str]:
     vulnerable += [
         i
         for i in range(n)
-        if t.lowers[i].isdigit()
+        if t.lowers[i].isdecimal()
         and 75 <= int(t.lowers[i]) <= 110
         and (
             t.lowers[i - 1 : i] in ([","], ["aged"], ["age"])

@@ -123,7 +123,7 @@ def call_panels(request):
     saved, its own panels, and with `part=assessment` the recommendation and its reasons."""
     incident_id = request.GET.get("incident", "")
     if incident_id:
-        if not incident_id.isdigit():
+        if not incident_id.isdecimal():
             raise Http404("No such incident.")
         incident = get_object_or_404(
             selectors.incidents_readable_by(request.user), pk=int(incident_id)
@@ -148,7 +148,7 @@ def call_panels(request):
         postcode=params.get("postcode", "")[:16],
         name=params.get("name", "")[:200],
         # The gazetteer's address point chosen on the screen (ignored unless a number).
-        uprn=int(uprn) if uprn.isdigit() else None,
+        uprn=int(uprn) if uprn.isdecimal() else None,
     )
     context = {
         "scheme_lookup": _scheme_banners(data["schemes"]),

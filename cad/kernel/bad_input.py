@@ -43,7 +43,7 @@ def field_errors(fields) -> dict[str, list[str]]:
         label = name.replace(NUL, "\\0")
         if NUL in name or any(NUL in value for value in values):
             errors[label] = ["NUL characters are not allowed."]
-        elif any(value.strip().isdigit() and int(value) > LARGEST_NUMBER for value in values):
+        elif any(value.strip().isdecimal() and int(value) > LARGEST_NUMBER for value in values):
             errors[label] = ["The number is too large."]
     return errors
 

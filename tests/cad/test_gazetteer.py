@@ -180,6 +180,7 @@ def test_other_roles_are_refused_and_logged(points, api_for, role):
         ({"q": "acacia", "postcode": "N" * 17}, "postcode"),
         ({"q": "acacia", "limit": "0"}, "limit"),
         ({"q": "acacia", "limit": "ten"}, "limit"),
+        ({"q": "acacia", "limit": "²"}, "limit"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(points, api_for, params, field):

@@ -108,7 +108,7 @@ def test_recommendation_readers_and_a_bad_limit(api_for, make_incident, role):
     incident = make_incident("IMMEDIATE")
     url = f"/api/v1/incidents/{incident.pk}/recommendations/"
     assert api_for(role).get(url).status_code == 200
-    for limit in ("0", "201", "x", "-1"):
+    for limit in ("0", "201", "x", "-1", "²"):
         assert api_for(role).get(url, {"limit": limit}).status_code == 400
     assert api_for(role).get("/api/v1/incidents/999999/recommendations/").status_code == 404
 
