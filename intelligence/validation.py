@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from cad.kernel.errors import InvalidInput
+from cad.kernel.gazetteer import uprn_value
 from cad.kernel.normalise import name_key, phone_key
 from intelligence.rules import HANDLING_CODES, KINDS, address_keys, parse_dob
 
@@ -197,13 +198,13 @@ def _clean_addresses(raw) -> tuple[list[CleanAddress], list[str]]:
             errors.append(f"Address {index}: {postcode!r} is not a UK postcode.")
             continue
         uprn = item.get("uprn")
-        if isinstance(uprn, str) and uprn.strip().isdigit():
-            uprn = int(uprn)  # a CSV or JSON Lines import writes it as text
         if uprn in (None, ""):
             uprn = None
-        elif isinstance(uprn, bool) or not isinstance(uprn, int) or not 0 < uprn < 2**63:
-            errors.append(f"Address {index}: a UPRN is a positive whole number.")
-            continue
+        else:  # a CSV or JSON Lines import writes it as text
+            uprn, why = uprn_value(uprn)
+            if why:
+                errors.append(f"Address {index}: {why[0].lower()}{why[1:]}")
+                continue
         addresses.append(CleanAddress(address=address, postcode=postcode, keys=keys, uprn=uprn))
     return addresses, errors
 

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cad.kernel.errors import InvalidInput
+from cad.kernel.gazetteer import uprn_value
 from cad.kernel.moments import iso
 from cad.kernel.policy import roles as policy_roles
 from schemes import selectors, services
@@ -445,14 +446,14 @@ class SchemeLookupView(APIView):
     )
     def get(self, request):
         params = request.query_params
-        uprn = params.get("uprn", "").strip()
-        if uprn and not uprn.isdigit():
-            raise InvalidInput({"uprn": ["A UPRN is a positive whole number."]})
+        uprn, why = uprn_value(params["uprn"]) if params.get("uprn", "").strip() else (None, None)
+        if why:
+            raise InvalidInput({"uprn": [why]})
         lookup = selectors.scheme_lookup(
             phone=params.get("phone", "")[:64],
             address=params.get("address", "")[:300],
             postcode=params.get("postcode", "")[:16],
-            uprn=int(uprn) if uprn else None,
+            uprn=uprn,
         )
         return Response(
             {"active": lookup.active, "history": lookup.history, "grade_floor": lookup.grade_floor}

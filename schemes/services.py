@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from cad.kernel.errors import Conflict, InvalidInput, RoleRefused, require_role
 from cad.kernel.events import publish, service_transaction
+from cad.kernel.gazetteer import uprn_value
 from cad.kernel.geocode import resolve
 from cad.kernel.normalise import (
     address_key,
@@ -280,8 +281,9 @@ def scheme_create(
         errors["postcode"] = [f"{postcode!r} is not a UK postcode."]
     if address and not address_key(address, postcode):
         errors["address"] = ["The address has nothing to match on (no number or street)."]
-    if uprn is not None and (isinstance(uprn, bool) or not isinstance(uprn, int) or uprn <= 0):
-        errors["uprn"] = ["A UPRN is a positive whole number."]
+    uprn, why = uprn_value(uprn) if uprn is not None else (None, None)
+    if why:
+        errors["uprn"] = [why]
     elif uprn is not None and not address:
         errors["uprn"] = ["A UPRN is the address's: give the address too."]
     phone_rows: dict[str, str] = {}

@@ -14,6 +14,7 @@ from cad.calls import selectors, services
 from cad.kernel import events
 from cad.kernel.api_helpers import parsed, run_service, run_service_on
 from cad.kernel.errors import InvalidInput
+from cad.kernel.gazetteer import uprn_value
 from cad.kernel.policy import require
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE
@@ -668,16 +669,16 @@ class CallLookupView(APIView):
     )
     def get(self, request):
         params = request.query_params
-        uprn = params.get("uprn", "").strip()
-        if uprn and not uprn.isdigit():
-            raise InvalidInput({"uprn": ["A UPRN is a positive whole number."]})
+        uprn, why = uprn_value(params["uprn"]) if params.get("uprn", "").strip() else (None, None)
+        if why:
+            raise InvalidInput({"uprn": [why]})
         return Response(
             selectors.lookup(
                 phone=params.get("phone", "")[:64],
                 address=params.get("address", "")[:300],
                 postcode=params.get("postcode", "")[:16],
                 name=params.get("name", "")[:200],
-                uprn=int(uprn) if uprn else None,
+                uprn=uprn,
             )
         )
 

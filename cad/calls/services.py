@@ -16,6 +16,7 @@ from cad.calls import grading, selectors
 from cad.kernel.coordinates import lat_lon
 from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
 from cad.kernel.events import publish, service, service_transaction
+from cad.kernel.gazetteer import uprn_value
 from cad.kernel.geocode import resolve
 from cad.kernel.normalise import address_key, name_key, phone_key, postcode_key
 from cad.kernel.policy import allows, require
@@ -173,8 +174,9 @@ def _place(errors: dict, *, uprn, location, address: str, postcode: str) -> dict
     place: dict[str, object] = {"uprn": None, "lat": None, "lon": None, "location_source": ""}
     point = None
     if uprn is not None:
-        if isinstance(uprn, bool) or not isinstance(uprn, int) or uprn <= 0:
-            errors["uprn"] = ["A UPRN is a positive whole number."]
+        uprn, why = uprn_value(uprn)
+        if why:
+            errors["uprn"] = [why]
         else:
             point = AddressPoint.objects.filter(pk=uprn).first()
             if point is None:

@@ -9,6 +9,7 @@ line numbers and reasons, as the intelligence import reports them.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,26 @@ from cad.models import AddressPoint
 COLUMNS = ("uprn", "address", "postcode", "lat", "lon")
 BATCH = 5000
 LARGEST_UPRN = 2**63 - 1
+UPRN_REFUSED = "A UPRN is a positive whole number."
+
+
+def uprn_value(value) -> tuple[int | None, str | None]:
+    """A UPRN as sent (a whole number, or its ASCII digits as text), or why it is refused.
+
+    The one check for every way a UPRN arrives: API bodies and query strings, forms and
+    import files."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"[0-9]+", text):
+            return None, UPRN_REFUSED
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return None, UPRN_REFUSED
+    if value > LARGEST_UPRN:
+        return None, "The UPRN is too large."
+    return value, None
+
+
 ADDRESS_MAX = 300
 
 
@@ -41,14 +62,9 @@ class LoadResult:
 def point_row(record: dict) -> tuple[dict | None, dict[str, list[str]]]:
     """An address point's values from one CSV record, or the reasons it is refused."""
     errors: dict[str, list[str]] = {}
-    raw_uprn = (record.get("uprn") or "").strip()
-    uprn = None
-    if not raw_uprn.isdigit() or int(raw_uprn) == 0:
-        errors["uprn"] = ["A UPRN is a positive whole number."]
-    elif int(raw_uprn) > LARGEST_UPRN:
-        errors["uprn"] = ["The UPRN is too large."]
-    else:
-        uprn = int(raw_uprn)
+    uprn, why = uprn_value(record.get("uprn") or "")
+    if why:
+        errors["uprn"] = [why]
     address = " ".join((record.get("address") or "").split())
     if not address:
         errors["address"] = ["The address is required."]
