@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cad.kernel.moments import iso
 from cad.models import AddressPoint, Incident
-from dispatch import geo
+from dispatch import clocks, geo
 from dispatch.geo_services import speed_kmh, stale_after
 from dispatch.models import Escalation, Unit, UnitPosition
 
@@ -129,7 +129,6 @@ def map_state(*, now: datetime | None = None) -> dict:
             "pk",
             "reference",
             "grade",
-            "clock_state",
             "response_due_at",
             "warning_at",
             "first_arrival_at",
@@ -151,7 +150,13 @@ def map_state(*, now: datetime | None = None) -> dict:
                 "id": row["pk"],
                 "reference": row["reference"],
                 "grade": row["grade"],
-                "clock_state": _clock_state(row, now),
+                # As of now: the stored state is as of the last sweep.
+                "clock_state": clocks.clock_state(
+                    now=now,
+                    response_due_at=row["response_due_at"],
+                    warning_at=row["warning_at"],
+                    first_arrival_at=row["first_arrival_at"],
+                ),
                 "response_due_at": iso(row["response_due_at"]),
                 "resourced": row["resourced"],
                 "lat": row["lat"],
@@ -175,20 +180,6 @@ def map_state(*, now: datetime | None = None) -> dict:
         ],
         "server_time": now.isoformat(),
     }
-
-
-def _clock_state(row: dict, now: datetime) -> str:
-    """The clock as of now (the stored state is as of the last sweep)."""
-    if row["first_arrival_at"] is not None:
-        return "stopped"
-    due = row["response_due_at"]
-    if due is None:
-        return "none"
-    if now >= due:
-        return "breached"
-    if row["warning_at"] is not None and now >= row["warning_at"]:
-        return "warning"
-    return "running"
 
 
 def map_schemes() -> list[dict]:
