@@ -115,10 +115,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # One Redis, or a Sentinel group (CAD_REDIS_SENTINELS): see cad/redis_config.py and the
 # README's "Operations". Each library below follows the elected master by itself.
 REDIS = RedisConfig.from_env()
+REDIS_URL = REDIS.url
 CAD_REDIS_CLIENT = REDIS.client_options()
 # Keys kept in Redis (the beat lock and schedule, the sweeps' records) are named per
 # deployment, by its database, so that systems sharing one Redis never share a beat lock.

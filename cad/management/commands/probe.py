@@ -13,9 +13,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cad.health import run_checks
+from cad.health import CHECKS, run_checks
 
-KNOWN = ("database", "redis", "channel_layer", "clock_sweep_age_s")
+KNOWN = tuple(CHECKS)
 
 
 class Command(BaseCommand):
