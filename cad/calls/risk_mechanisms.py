@@ -1028,7 +1028,9 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
 
 
 def _age_under(t, i: int, years: int) -> bool:
-    return t.lowers[i].isdecimal() and int(t.lowers[i]) < years and t.norms[i + 1 : i + 2] == ["year"]
+    return (
+        t.lowers[i].isdecimal() and int(t.lowers[i]) < years and t.norms[i + 1 : i + 2] == ["year"]
+    )
 
 
 # --- signals of their own ------------------------------------------------------------------------
