@@ -1,13 +1,16 @@
 """The grading engine on labelled call narratives.
 
-    python bench/risk_corpus.py [--corpus FILE ...]
+    python bench/risk_corpus.py [--corpus FILE ...] [--rules-only] [--cross]
 
 For each corpus: the domestic-abuse prompt's recall and false-prompt rate, IMMEDIATE on
 danger now, calm calls raised, the confusion table, the time per assessment and every
-miss. By default the two corpora the tests hold to their targets (tests/cad/) and the
-narratives in bench/risk_unseen/, which were written apart from the rules and are only
-reported: the figure for calls the rules were not written around. Exits 1 when a tested
-corpus misses a target. Needs only the virtual environment (no database).
+miss. By default the two corpora the tests hold to their targets, the other files the
+models learn from (cad/calls/risk_examples/) and the narratives in bench/risk_unseen/,
+which neither the rules nor the models have seen: the figure that counts. Exits 1 when a
+tested corpus misses a target. Needs only the virtual environment (no database).
+
+--rules-only  the rules without the models (CAD_RISK_MODEL=0): the figures before them.
+--cross       each example file left out of training in turn, the models alone on it.
 """
 
 from __future__ import annotations
@@ -22,23 +25,72 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
 
 
+def cross() -> int:
+    """Each example file left out in turn: the models learnt from the rest, alone on it."""
+    from cad.calls import risk_model
+
+    files = {p.name: risk_model.load_examples(p) for p in risk_model.example_paths("")}
+    pct = "{:.1%}".format
+    totals = [0] * 8
+    print("models alone, each file left out of training (DA / false / danger / calm):")
+    for name, rows in files.items():
+        model = risk_model.Model([e for other, es in files.items() if other != name for e in es])
+        chances = model.probabilities([e.text for e in rows])
+        counts = [0] * 8
+        for e, da, danger in zip(rows, chances["domestic"], chances["danger"], strict=True):
+            prompted = da >= risk_model.DOMESTIC_THRESHOLD
+            raised = danger >= risk_model.DANGER_THRESHOLD
+            counts[0 if e.da else 2] += 1
+            counts[1 if e.da else 3] += prompted
+            if e.danger:
+                counts[4] += 1
+                counts[5] += raised
+            elif e.grade in ("SCHEDULED", "RESOLVED_WITHOUT_DEPLOYMENT"):
+                counts[6] += 1
+                counts[7] += raised
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        print(f"  {name:<16}" + " / ".join(pct(_share(counts, i)) for i in (0, 2, 4, 6)))
+    print(f"  {'all':<16}" + " / ".join(pct(_share(totals, i)) for i in (0, 2, 4, 6)))
+    return 0
+
+
+def _share(counts: list[int], whole: int) -> float:
+    return counts[whole + 1] / counts[whole] if counts[whole] else 0.0
+
+
 def main() -> int:
+    from cad.calls import risk_model
     from tests.cad import risk_corpus
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--corpus", type=Path, action="append", help="a JSON Lines corpus (default: both)"
+        "--corpus", type=Path, action="append", help="a JSON Lines corpus (default: all)"
     )
+    parser.add_argument("--rules-only", action="store_true", help="without the models")
+    parser.add_argument("--cross", action="store_true", help="leave each example file out")
     args = parser.parse_args()
+    if args.rules_only:
+        os.environ["CAD_RISK_MODEL"] = "0"
+    if args.cross:
+        return cross()
     tested = [risk_corpus.CORPUS, risk_corpus.HOLDOUT]
-    paths = args.corpus or [*tested, *sorted((ROOT / "bench" / "risk_unseen").glob("*.jsonl"))]
+    learnt = [p for p in sorted(risk_model.EXAMPLES_DIR.glob("*.jsonl")) if p not in tested]
+    unseen = sorted((ROOT / "bench" / "risk_unseen").glob("*.jsonl"))
+    paths = [path.resolve() for path in args.corpus] if args.corpus else [*tested, *learnt, *unseen]
     failed = False
     for path in paths:
         if not path.exists():
             continue
         figures = risk_corpus.evaluate(risk_corpus.load(path))
         held = path in tested
-        print(f"== {path.name} ({'held to the targets' if held else 'reported only'})")
+        kind = (
+            "held to the targets"
+            if held
+            else "learnt from, reported"
+            if path.parent == risk_model.EXAMPLES_DIR
+            else "unseen by rules and models, reported"
+        )
+        print(f"== {path.name} ({kind})")
         print(risk_corpus.report(figures))
         print()
         failed |= held and not figures.meets_targets()

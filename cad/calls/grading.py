@@ -11,7 +11,9 @@ Everything a force may want to read or change is a table in this module:
   (seeded into the database, where admins can edit it);
 - `CUES`: the words and phrases in a narrative that are risk cues;
 - `RULES`: one row per rule — when it fires, the flag and reason it gives, the
-  grade it recommends, the floor it sets, and whether it raises the DA prompt.
+  grade it recommends, the floor it sets, and whether it raises the DA prompt;
+- the labelled narratives `cad.calls.risk_model` learns from, for calls phrased in
+  ways no rule was written for (it only raises, and cites the words).
 
 The engine takes the most urgent recommendation and the most urgent floor of the
 rules that fire; the recommendation is never below the floor.
@@ -23,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from cad.calls import risk_language
+from cad.calls import risk_language, risk_model
 
 IMMEDIATE = "IMMEDIATE"
 PRIORITY = "PRIORITY"
@@ -141,6 +143,7 @@ class _Seen:
 
     facts: CallFacts
     cues: dict[str, list[str]] = field(default_factory=dict)
+    reading: risk_model.Reading = risk_model.NOTHING
 
 
 # --- conditions: each returns the evidence (words for the reason) or None ------------------
@@ -193,6 +196,18 @@ def all_of(*conditions: Condition) -> Condition:
         evidence = [condition(seen) for condition in conditions]
         return " and ".join(evidence) if all(evidence) else None
 
+    return check
+
+
+def resembles(question: str) -> Condition:
+    """The narrative reads like the labelled calls of `question` ("domestic" or "danger");
+    the evidence is the caller's words that weighed most."""
+
+    def check(seen: _Seen) -> str | None:
+        found = getattr(seen.reading, question)
+        return found.evidence() if found else None
+
+    check.__name__ = f"resembles({question})"
     return check
 
 
@@ -696,6 +711,24 @@ RULES: tuple[Rule, ...] = (
         "A warning marker is held: {evidence}.",
         severity="warn",
     ),
+    # Last, so that a rule's own reason leads where both recommend the same grade.
+    Rule(
+        "words.reads_like_domestic_abuse",
+        "reads like domestic abuse",
+        resembles("domestic"),
+        "The call reads like those labelled domestic abuse: {evidence}. Ask the domestic "
+        "abuse questions.",
+        da_prompt=True,
+        severity="warn",
+    ),
+    Rule(
+        "words.reads_like_danger_now",
+        "reads like danger now",
+        resembles("danger"),
+        "The call reads like those labelled danger now: {evidence}. Respond immediately "
+        "unless the caller's answers show there is none.",
+        recommend=IMMEDIATE,
+    ),
     Rule(
         "contact.repeat",
         "repeat contact",
@@ -773,7 +806,11 @@ def why(recommended: str | None, flags: Iterable[Mapping], opening_label: str = 
 
 def assess(facts: CallFacts, rules: Sequence[Rule] = RULES) -> Assessment:
     """Run every rule over the facts; most urgent recommendation and floor win."""
-    seen = _Seen(facts=facts, cues=find_cues(facts.narrative))
+    seen = _Seen(
+        facts=facts,
+        cues=find_cues(facts.narrative),
+        reading=risk_model.read(facts.narrative),
+    )
     flags: list[Flag] = []
     recommended = facts.opening_grade
     basis = (

@@ -47,7 +47,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from cad.calls import risk_mechanisms
+from cad.calls import risk_mechanisms, risk_model
 
 # --- tables --------------------------------------------------------------------------------
 
@@ -1001,6 +1001,9 @@ def _load_and_freeze() -> None:
     # the collector, every full collection walks them (about 50 ms, with every request
     # thread waiting); frozen, the collector leaves them alone.
     pipeline()
+    # The models learnt from the labelled calls (about a second), so the first call
+    # assessed waits for neither.
+    risk_model.model()
     gc.collect()
     gc.freeze()
 
@@ -2560,9 +2563,7 @@ def _against_person(t: _Text, f: Finding) -> bool:
             things = things[:1]
         elif t.low(f.end + 2) not in _ADJECTIVES_OF_PEOPLE:
             things = things[:2]
-        if not set(things) & (PERSONS | _PARTY_NOUNS | _YOUNG | NOT_A_PARTY | _PEOPLE) and not any(
-            _person_like(thing) for thing in things
-        ):
+        if not set(things) & _people_words() and not any(_person_like(thing) for thing in things):
             return False  # "attack the ivy", "hit the road", "strangled a pheasant"
     if f.end - f.start == 1 and t.at(f.start) in _NEEDS_A_PERSON and not _person_after(t, f.end):
         # "music thumping", "kids kicking a ball"; but "got her mum pinned"
@@ -2576,6 +2577,12 @@ def _against_person(t: _Text, f: Finding) -> bool:
         if before & DAMAGE_OBJECTS and not after & (PERSONS | {"me", "us"}):
             return False
     return True
+
+
+@cache
+def _people_words() -> frozenset[str]:
+    # Joined once: the tables are large and this is asked of every blow found.
+    return PERSONS | _PARTY_NOUNS | _YOUNG | NOT_A_PARTY | _PEOPLE
 
 
 def _ends_on_thing(t: _Text, f: Finding) -> bool:

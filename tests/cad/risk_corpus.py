@@ -9,29 +9,24 @@ Used by tests/cad/test_risk_corpus.py (the targets) and bench/risk_corpus.py (fi
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cad.calls import grading
+from cad.calls import grading, risk_model
 
-CORPUS = Path(__file__).with_name("risk_corpus.jsonl")
+CORPUS = risk_model.EXAMPLES_DIR / "corpus.jsonl"
 # Written apart from the rules and from the first corpus, by someone who had read neither;
 # its figures before any rule was changed for it are in bench/RESULTS.md ("Risk").
-HOLDOUT = Path(__file__).with_name("risk_corpus_holdout.jsonl")
+HOLDOUT = risk_model.EXAMPLES_DIR / "holdout.jsonl"
 NOW = datetime(2026, 12, 6, 0, 0, tzinfo=UTC)
 CALM = (grading.SCHEDULED, grading.RESOLVED)
 
 
-@dataclass(frozen=True)
-class Narrative:
-    text: str
-    da: bool
-    grade: str
-    why: str = ""
+# One labelled narrative, read by the same loader the model learns through.
+Narrative = risk_model.Example
 
 
 @dataclass
@@ -88,15 +83,7 @@ class Figures:
 
 
 def load(path: Path = CORPUS) -> list[Narrative]:
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        data = json.loads(line)
-        if data["grade"] not in grading.GRADES:
-            raise ValueError(f"line {number}: unknown grade {data['grade']!r}")
-        rows.append(Narrative(data["text"], bool(data["da"]), data["grade"], data.get("why", "")))
-    return rows
+    return risk_model.load_examples(path)
 
 
 def assess_words(text: str) -> grading.Assessment:

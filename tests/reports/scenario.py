@@ -389,7 +389,7 @@ def build_grading(actors: Actors) -> dict:
 
     domestic = {
         "opening_code": "domestic_incident",
-        "narrative": "Shouting heard next door.",
+        "narrative": "Argument heard next door earlier, quiet now.",
     }
     return {
         "G1": make("G1", "PRIORITY", 0),
