@@ -220,3 +220,33 @@ def test_a_refusal_goes_away_as_the_refused_fields_are_filled(browser_login, liv
     page.select_option("#opening_code", "suspicious_circumstances")
     assert page.inner_text("#call-errors").strip() == ""
     assert Incident.objects.count() == 0
+
+
+def test_a_call_only_the_learnt_models_read_shows_their_words(
+    browser_login, live_asgi, make_user, tmp_path
+):
+    """No rule reads this call; the models learnt from labelled calls do, and the screen
+    says so in words the handler can check against what the caller said."""
+    ensure_opening_codes()
+    page = browser_login(make_user("call_handler"))
+    page.goto(f"{live_asgi}/calls/new/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    page.keyboard.type("07700 900124")
+    page.fill("#address", "3 Birch Row")
+    page.select_option("#opening_code", "concern_for_safety")
+    page.fill(
+        "#narrative", "hes got that look again, ive locked myself in the bathroom with the kids"
+    )
+    page.keyboard.press("Alt+s")
+    page.wait_for_selector("#grading-panel:not([hidden])")
+
+    assert page.inner_text("#recommended-grade") == "IMMEDIATE"
+    assert page.is_checked("#grade-IMMEDIATE")
+    why = page.inner_text("#grading-basis")
+    assert why.startswith("IMMEDIATE: The call reads like those labelled danger now: “"), why
+    flags = page.locator("#risk-reasons li").evaluate_all("(rows) => rows.map(r => r.dataset.flag)")
+    assert {"words.reads_like_danger_now", "words.reads_like_domestic_abuse"} <= set(flags)
+    reasons = page.inner_text("#risk-reasons")
+    assert "“bathroom”" in reasons and "“hes”" not in reasons, "telling words are cited"
+    assert page.is_visible("#da-prompt")
+    page.screenshot(path=str(tmp_path / "learnt-call-graded.png"), full_page=True)
