@@ -43,34 +43,10 @@ CITED_WORDS = 3
 WEIGHTIEST_FEATURES = 40
 # Typed without their apostrophe: they weigh ("hes" speaks of now) but tell a handler
 # nothing when cited.
-CONTRACTIONS = frozenset(
-    [
-        "hes",
-        "shes",
-        "ive",
-        "im",
-        "id",
-        "ill",
-        "youre",
-        "theyre",
-        "weve",
-        "dont",
-        "didnt",
-        "doesnt",
-        "cant",
-        "wont",
-        "isnt",
-        "wasnt",
-        "arent",
-        "its",
-        "thats",
-        "theres",
-        "whats",
-        "ll",
-        "ve",
-        "re",
-    ]
-)
+CONTRACTIONS = frozenset({
+    "hes", "shes", "ive", "im", "id", "ill", "youre", "theyre", "weve", "dont", "didnt",
+    "doesnt", "cant", "wont", "isnt", "wasnt", "arent", "its", "thats", "theres", "whats",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
