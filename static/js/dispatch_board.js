@@ -287,11 +287,13 @@ document.addEventListener("keydown", (event) => {
     else keysDialog.showModal();
     return;
   }
+  // The rows the filter leaves in view, in the order shown.
+  const shown = (rows) => () => [...rows()].filter((row) => !row.hidden);
   const keys = {
-    j: () => selectIncident(moveSelection(() => [...incidentRows()].filter((row) => !row.hidden), "data-reference", selectedIncident, 1)),
-    k: () => selectIncident(moveSelection(() => [...incidentRows()].filter((row) => !row.hidden), "data-reference", selectedIncident, -1)),
-    n: () => selectUnit(moveSelection(() => [...unitRows()].filter((row) => !row.hidden), "data-callsign", selectedUnit, 1)),
-    p: () => selectUnit(moveSelection(() => [...unitRows()].filter((row) => !row.hidden), "data-callsign", selectedUnit, -1)),
+    j: () => selectIncident(moveSelection(shown(incidentRows), "data-reference", selectedIncident, 1)),
+    k: () => selectIncident(moveSelection(shown(incidentRows), "data-reference", selectedIncident, -1)),
+    n: () => selectUnit(moveSelection(shown(unitRows), "data-callsign", selectedUnit, 1)),
+    p: () => selectUnit(moveSelection(shown(unitRows), "data-callsign", selectedUnit, -1)),
     a: () => form && assign(),
     r: () => takeNearest(),
     d: () => form && divert(),

@@ -1,6 +1,6 @@
 // The support desk's queue of check requests: claim, answer, live updates, keyboard first.
 import { onEvent, showAlert } from "./live.js";
-import { api as callApi, errorText, refreshFragment } from "./screen.js";
+import { api as callApi, errorText, moveSelection, refreshFragment } from "./screen.js";
 
 const table = document.getElementById("request-queue");
 const body = document.getElementById("request-rows");
@@ -92,10 +92,9 @@ document.addEventListener("keydown", (event) => {
   const rows = [...body.querySelectorAll("tr[data-request-id]")];
   if (!rows.length) return;
   const current = document.activeElement?.closest("tr[data-request-id]");
-  const index = rows.indexOf(current);
   if (event.key === "j" || event.key === "k") {
-    const next = event.key === "j" ? Math.min(index + 1, rows.length - 1) : Math.max(index - 1, 0);
-    rows[next === -1 ? 0 : next].focus();
+    const key = current?.getAttribute("data-request-id") ?? null;
+    moveSelection(() => rows, "data-request-id", key, event.key === "j" ? 1 : -1).focus();
     event.preventDefault();
   } else if (event.key === "c" && current) {
     claim(current);

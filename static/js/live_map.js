@@ -10,22 +10,11 @@
 // Leaflet positions its layers through the CSSOM (allowed by the strict CSP); markers are
 // SVG paths coloured by classes in css/map.css, and labels are text nodes, never HTML.
 import { onEvent } from "./live.js";
+import { api, debounce, el } from "./screen.js";
 
 const L = window.L;
 
-function debounce(fn, ms) {
-  let timer = null;
-  return () => {
-    clearTimeout(timer);
-    timer = setTimeout(fn, ms);
-  };
-}
-
-function label(text) {
-  const span = document.createElement("span");
-  span.textContent = text;
-  return span;
-}
+const label = (text) => el("span", text);
 
 function incidentClass(incident) {
   const grade = (incident.grade || "ungraded").toLowerCase();
@@ -154,8 +143,8 @@ export function liveMap(element, { onSelectIncident = null } = {}) {
   }
 
   async function load() {
-    const response = await fetch(element.dataset.mapUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (response.ok) draw(await response.json());
+    const result = await api("GET", element.dataset.mapUrl);
+    if (result.ok) draw(result.data);
   }
 
   const reload = debounce(load, 300);
