@@ -20,7 +20,6 @@ narratives: does a call read like domestic abuse, and does it read like danger n
 from __future__ import annotations
 
 import json
-import math
 import os
 import threading
 from collections import defaultdict
@@ -112,9 +111,10 @@ class Model:
     """Both questions over one vocabulary, learnt from `examples`."""
 
     def __init__(self, examples: Sequence[Example]):
+        # scikit-learn is imported where it is used: a process that never assesses a call
+        # (a migration, beat) does not pay for it.
         import numpy
         from scipy.sparse import hstack
-        from sklearn import config_context
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -126,8 +126,6 @@ class Model:
         self._letters = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True
         )
-        self._hstack = hstack
-        self._config = config_context
         texts = [e.text for e in examples]
         matrix = hstack([self._words.fit_transform(texts), self._letters.fit_transform(texts)])
         self._names = [
@@ -151,18 +149,23 @@ class Model:
         self.examples = len(examples)
 
     def _rows(self, texts: list[str]):
+        from scipy.sparse import hstack
+        from sklearn import config_context
+
         # The texts are strings and the vectorizers our own: scikit-learn's input checks
         # (half the time of one short call) have nothing to find.
-        with self._config(assume_finite=True, skip_parameter_validation=True):
+        with config_context(assume_finite=True, skip_parameter_validation=True):
             words, letters = self._words.transform(texts), self._letters.transform(texts)
-        return self._hstack([words, letters], format="csr")
+        return hstack([words, letters], format="csr")
 
-    def probabilities(self, texts: Iterable[str]) -> dict[str, list[float]]:
-        """Each question's probability for each text (the logistic of its score)."""
+    def _chances(self, rows):
+        """Each row's probability for each question: the logistic of its score."""
         import numpy
 
-        scores = self._rows(list(texts)) @ self._coef + self._intercept
-        chances = 1 / (1 + numpy.exp(-scores))
+        return 1 / (1 + numpy.exp(-(rows @ self._coef + self._intercept)))
+
+    def probabilities(self, texts: Iterable[str]) -> dict[str, list[float]]:
+        chances = self._chances(self._rows(list(texts)))
         return {q: [float(p) for p in chances[:, i]] for i, q in enumerate(self._questions)}
 
     def read(
@@ -174,11 +177,11 @@ class Model:
         if not text or not text.strip():
             return NOTHING
         row = self._rows([text])
-        scores = row @ self._coef + self._intercept
+        chances = self._chances(row)[0]
         found = {}
         thresholds = {"domestic": domestic_threshold, "danger": danger_threshold}
         for column, (question, fitted) in enumerate(self._questions.items()):
-            probability = 1 / (1 + math.exp(-float(scores[0, column])))
+            probability = float(chances[column])
             if probability >= thresholds[question]:
                 words = self._weightiest_words(row, fitted.coef_[0], text)
                 found[question] = Resemblance(probability, words)

@@ -29,10 +29,10 @@ def test_a_file_left_out_of_training_is_still_read():
     other = [p >= risk_model.DOMESTIC_THRESHOLD for e, p, _ in pairs if not e.da]
     danger = [p >= risk_model.DANGER_THRESHOLD for e, _, p in pairs if e.danger]
     calm = [p >= risk_model.DANGER_THRESHOLD for e, _, p in pairs if e.grade in CALM]
-    # Measured: 95.7 %, 0.8 %, 87.6 %, 1.5 % (bench/RESULTS.md, "Risk").
+    # Measured: 95.7 %, 0.0 %, 93.3 %, 1.5 % (bench/RESULTS.md, "Risk").
     assert share(domestic) >= 0.90
     assert share(other) <= 0.05
-    assert share(danger) >= 0.80
+    assert share(danger) >= 0.85
     assert share(calm) <= 0.05
 
 
