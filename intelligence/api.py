@@ -16,10 +16,10 @@ from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cad.kernel.api_helpers import JSONOrCSVView
 from cad.kernel.errors import InvalidInput
 from cad.kernel.policy import allows
 from cad.kernel.policy import roles as policy_roles
@@ -297,28 +297,10 @@ class LogAccessListView(APIView):
         return Response({"log": log.pk, "accesses": accesses})
 
 
-class CSVRenderer(BaseRenderer):
-    """Lets `?format=csv` through content negotiation; the view writes the CSV itself."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-class AccessReportView(APIView):
+class AccessReportView(JSONOrCSVView):
     """Every full view of a log in a period (DPA 2018 s.62 logging); `format=csv` for CSV."""
 
     roles = REPORT_ROLES
-    renderer_classes = [JSONRenderer, CSVRenderer]
-
-    def handle_exception(self, exc):
-        # Errors (400, 401, 403) are JSON bodies, also when CSV was asked for.
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return super().handle_exception(exc)
 
     @extend_schema(
         parameters=[

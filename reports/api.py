@@ -21,10 +21,10 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cad.kernel.api_helpers import JSONOrCSVView
 from cad.kernel.errors import InvalidInput
 from cad.kernel.policy import roles as policy_roles
 from dispatch.models import Divert
@@ -38,17 +38,6 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 # Far beyond any real list; an offset beyond it would overflow the database's integers.
 MAX_PAGE = 1_000_000
-
-
-class CSVRenderer(BaseRenderer):
-    """Lets `?format=csv` through content negotiation; the views build the CSV text."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data.encode(self.charset) if isinstance(data, str) else b""
 
 
 def _seconds(delta) -> float | None:
@@ -409,18 +398,11 @@ class ReportTableOut(serializers.Serializer):
     )
 
 
-class ReportView(APIView):
+class ReportView(JSONOrCSVView):
     """A standard report over a period, as JSON (tables of raw figures) or CSV."""
 
     roles = REPORT_ROLES
-    renderer_classes = [JSONRenderer, CSVRenderer]
     report_key = ""
-
-    def handle_exception(self, exc):
-        # Errors (400, 401, 403) are JSON bodies, also when CSV was asked for.
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return super().handle_exception(exc)
 
     @extend_schema(
         parameters=PERIOD_PARAMETERS,

@@ -1,6 +1,8 @@
 """Small pieces every app's API views share."""
 
 from django.shortcuts import get_object_or_404
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.views import APIView
 
 from cad.kernel.errors import RoleRefused
 from cad.kernel.roles import record_refusal
@@ -33,3 +35,27 @@ def run_service_on(request, model, pk, call):
     except Exception:  # the service's own DoesNotExist among them
         get_object_or_404(model, pk=pk)
         raise
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets `?format=csv` through content negotiation; the views answer CSV themselves
+    (an `HttpResponse` with a file name), so nothing is left here to render."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data.encode(self.charset) if isinstance(data, str) else b""
+
+
+class JSONOrCSVView(APIView):
+    """A view that answers JSON, or CSV when asked; its refusals are JSON either way."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def handle_exception(self, exc):
+        # Errors (400, 401, 403) are JSON bodies, also when CSV was asked for.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
