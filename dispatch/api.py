@@ -148,6 +148,7 @@ class UnitStatusView(APIView):
     """A unit's terminal (its own unit only) or a dispatcher sets the unit's status."""
 
     roles = policy_roles("unit.set_status")
+    conflicts = True
 
     @extend_schema(request=UnitStatusSerializer, responses=UnitRow)
     def post(self, request, callsign):
@@ -181,6 +182,7 @@ class UnitMessageView(APIView):
     dispatchers and supervisors are alerted at once."""
 
     roles = policy_roles("unit.message")
+    conflicts = True
 
     @extend_schema(request=UnitMessageSerializer, responses={201: UnitMessageOut})
     def post(self, request, callsign):
@@ -230,6 +232,7 @@ class VictimCallbackRecordView(APIView):
     """Record the call back: what she was told and how she is (409 when already recorded)."""
 
     roles = policy_roles("victim_callback.record")
+    conflicts = True
 
     @extend_schema(request=VictimCallbackRecordSerializer, responses=VictimCallbackOut)
     def post(self, request, pk):
@@ -252,6 +255,7 @@ class IncidentAssignView(APIView):
     """Send a unit to an incident; 409 if it is committed to another open incident."""
 
     roles = policy_roles("unit.assign")
+    conflicts = True
 
     @extend_schema(request=AssignSerializer, responses={201: AssignmentOut})
     def post(self, request, pk):
@@ -290,6 +294,7 @@ class AssignmentAcknowledgeView(APIView):
     """The unit confirms it has received the whole incident."""
 
     roles = policy_roles("assignment.acknowledge")
+    conflicts = True
 
     @extend_schema(request=None, responses=AssignmentOut)
     def post(self, request, pk):
@@ -311,6 +316,7 @@ class UnitDivertView(APIView):
     """Move a committed unit to another incident; the one it leaves is tagged DIVERT."""
 
     roles = policy_roles("unit.divert")
+    conflicts = True
 
     @extend_schema(request=DivertSerializer, responses={201: DivertOut})
     def post(self, request, callsign):
@@ -338,6 +344,7 @@ class DivertReviewView(APIView):
     """The controller records the comparative risk and approves or overrides."""
 
     roles = policy_roles("divert.review")
+    conflicts = True
 
     @extend_schema(request=ReviewSerializer, responses=DivertOut)
     def post(self, request, pk):
@@ -363,6 +370,7 @@ class DivertReplacementView(APIView):
     """The ops-room inspector (or a dispatcher) sends another unit to the diverted-from call."""
 
     roles = policy_roles("divert.replace")
+    conflicts = True
 
     @extend_schema(request=ReplacementSerializer, responses=DivertOut)
     def post(self, request, pk):
@@ -384,6 +392,7 @@ class DivertChallengeView(APIView):
     """A challenge to an override, referred to the dispatch duty officer."""
 
     roles = policy_roles("divert.challenge")
+    conflicts = True
 
     @extend_schema(request=ChallengeSerializer, responses=DivertOut)
     def post(self, request, pk):
@@ -409,6 +418,7 @@ class DivertChallengeOutcomeView(APIView):
     """The duty officer's decision on a referred challenge."""
 
     roles = policy_roles("divert.resolve_challenge")
+    conflicts = True
 
     @extend_schema(request=ChallengeOutcomeSerializer, responses=DivertOut)
     def post(self, request, pk):

@@ -204,6 +204,8 @@ class CheckView(APIView):
 class LogListView(APIView):
     """GET: search (summaries only). POST: record a new log (intelligence)."""
 
+    conflicts = True
+
     roles_by_method = {"GET": FULL_ROLES, "POST": services.LOG_WRITE_ROLES}
 
     @extend_schema(
@@ -421,6 +423,7 @@ class RequestListView(APIView):
 
 class RequestClaimView(APIView):
     roles = policy_roles("intel.answer")
+    conflicts = True
 
     @extend_schema(request=None, responses=RequestOut)
     def post(self, request, request_id: int):
@@ -430,6 +433,7 @@ class RequestClaimView(APIView):
 
 class RequestAnswerView(APIView):
     roles = policy_roles("intel.answer")
+    conflicts = True
 
     @extend_schema(
         request=inline_serializer("IntelAnswerIn", {"answer": serializers.CharField()}),

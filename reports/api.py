@@ -236,6 +236,8 @@ class QartReviewOut(serializers.Serializer):
 class QartReviewView(APIView):
     """QART's findings on a divert: record one (qart), or list them (qart, supervisor)."""
 
+    conflicts = True
+
     roles_by_method = {"POST": policy_roles("qart.review"), "GET": URGENT_QUEUE_ROLES}
 
     @extend_schema(responses=QartReviewOut(many=True))

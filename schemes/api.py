@@ -397,6 +397,7 @@ class SchemeExtendView(APIView):
     """New planned end (at most six months from now) with a rationale."""
 
     roles = policy_roles("scheme.decide")
+    conflicts = True
 
     @extend_schema(request=ExtendIn, responses=SchemeOut)
     def post(self, request, scheme_id: int):
@@ -410,6 +411,7 @@ class SchemeWithdrawView(APIView):
     400 naming the missing step unless a `withdrawal` contact attempt is recorded."""
 
     roles = policy_roles("scheme.decide")
+    conflicts = True
 
     @extend_schema(request=WithdrawIn, responses=SchemeOut)
     def post(self, request, scheme_id: int):
@@ -422,6 +424,7 @@ class SchemeReassignView(APIView):
     """The BCU crime manager hands the scheme to another OIC."""
 
     roles = policy_roles("scheme.reassign_oic")
+    conflicts = True
 
     @extend_schema(request=ReassignIn, responses=SchemeOut)
     def post(self, request, scheme_id: int):

@@ -273,6 +273,7 @@ class ContactAcknowledgeView(APIView):
     """The follow-up's owner acknowledges it (a supervisor may take an escalated one)."""
 
     roles = (ANY_ROLE,)
+    conflicts = True
 
     @extend_schema(request=None, responses=FollowUpOut)
     def post(self, request, pk):
@@ -292,6 +293,7 @@ class ContactDomesticAbuseView(APIView):
     """Answer a contact's possible domestic abuse prompt (once)."""
 
     roles = policy_roles("contact.record")
+    conflicts = True
 
     @extend_schema(request=ContactDomesticAbuseSerializer, responses=ContactOut)
     def post(self, request, pk):
@@ -314,6 +316,7 @@ class OutcomeSerializer(serializers.Serializer):
 
 class ContactCompleteView(APIView):
     roles = (ANY_ROLE,)
+    conflicts = True
 
     @extend_schema(request=OutcomeSerializer, responses=FollowUpOut)
     def post(self, request, pk):
@@ -332,6 +335,7 @@ class ContactReassignView(APIView):
     """A supervisor hands an escalated or re-routed follow-up to someone on duty."""
 
     roles = policy_roles("follow_up.supervise")
+    conflicts = True
 
     @extend_schema(request=FollowUpSerializer, responses=FollowUpOut)
     def post(self, request, pk):
@@ -566,6 +570,7 @@ class GradeSerializer(serializers.Serializer):
 
 class IncidentGradeView(APIView):
     roles = policy_roles("incident.grade")
+    conflicts = True
 
     @extend_schema(request=GradeSerializer, responses=IncidentOut)
     def post(self, request, pk):
@@ -593,6 +598,7 @@ class EntrySerializer(serializers.Serializer):
 
 class IncidentEntryView(APIView):
     roles = policy_roles("incident.add_entry")
+    conflicts = True
 
     @extend_schema(request=EntrySerializer, responses={201: NarrativeEntryOut})
     def post(self, request, pk):
@@ -622,6 +628,7 @@ class CloseSerializer(serializers.Serializer):
 
 class IncidentCloseView(APIView):
     roles = policy_roles("incident.close")
+    conflicts = True
 
     @extend_schema(request=CloseSerializer, responses=IncidentOut)
     def post(self, request, pk):
@@ -640,6 +647,7 @@ class IncidentCloseView(APIView):
 
 class IncidentDowngradeReviewView(APIView):
     roles = policy_roles("incident.review_downgrade")
+    conflicts = True
 
     @extend_schema(request=None, responses=IncidentOut)
     def post(self, request, pk):

@@ -4,10 +4,14 @@ answers that more than one app returns.
 `declare_error_responses` is a drf-spectacular post-processing hook (SPECTACULAR_SETTINGS).
 Bad input is a 400 before any view runs (`cad.kernel.bad_input`), every operation but the
 token exchange needs a token (401) and a role (403), an id in the path may name nothing
-(404), and a write may find the state does not allow it (409).
+(404), and the writes of a view that declares `conflicts = True` may find the state does
+not allow them (409; tests/security/test_conflicts_declared.py holds every view to what
+its services can raise).
 """
 
 from __future__ import annotations
+
+import re
 
 from rest_framework import serializers
 
@@ -61,26 +65,40 @@ MEANINGS = {
 OPEN = {"/api/v1/auth/token/", "/api/v1/schema/"}
 
 
-def error_statuses(path: str, method: str) -> list[str]:
+WRITES = frozenset({"post", "put", "patch", "delete"})
+
+
+def error_statuses(path: str, method: str, conflicts: bool = False) -> list[str]:
     statuses = ["400"]
     if path not in OPEN:
         statuses += ["401", "403"]
     if "{" in path:
         statuses.append("404")
-    if method in {"post", "put", "patch", "delete"}:
+    if conflicts and method in WRITES:
         statuses.append("409")
     if path == "/api/v1/auth/token/":
         statuses.append("429")
     return statuses
 
 
+def _shape(path: str) -> str:
+    # The URL pattern names a parameter "pk" where the schema says "id": compare without.
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
 def declare_error_responses(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR_SCHEMA
+    conflicting = {
+        (_shape(path), method.lower())
+        for path, _pattern, method, view in generator.endpoints
+        if getattr(view.cls, "conflicts", False)
+    }
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for code in error_statuses(path, method):
+            conflicts = (_shape(path), method) in conflicting
+            for code in error_statuses(path, method, conflicts):
                 responses.setdefault(
                     code,
                     {

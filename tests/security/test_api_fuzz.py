@@ -102,7 +102,9 @@ def test_no_server_errors_and_responses_match_the_schema(api_schema, role_header
 def test_the_schema_declares_each_operations_error_responses(anon_api, db):
     schema = anon_api.get("/api/v1/schema/", {"format": "json"}).json()
     create = schema["paths"]["/api/v1/incidents/"]["post"]["responses"]
-    assert {"400", "401", "403", "409"} <= set(create)
+    assert {"400", "401", "403"} <= set(create) and "409" not in set(create)
+    grade = schema["paths"]["/api/v1/incidents/{id}/grade/"]["post"]["responses"]
+    assert {"400", "401", "403", "404", "409"} <= set(grade)
     detail = schema["paths"]["/api/v1/incidents/{id}/"]["get"]["responses"]
     assert {"400", "401", "403", "404"} <= set(detail)
     token = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
