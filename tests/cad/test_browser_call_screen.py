@@ -114,21 +114,32 @@ ISSUE_SEED_WORDS = (
 )
 
 
+def save_a_call(page, live_asgi, *, phone, fields, opening_code, narrative):
+    """The call screen from the first keystroke (the phone) to Alt+S and the grading panel."""
+    ensure_opening_codes()
+    page.goto(f"{live_asgi}/calls/new/")
+    page.wait_for_selector("#live-status[data-state=live]")
+    page.keyboard.type(phone)
+    for selector, value in fields.items():
+        page.fill(selector, value)
+    page.select_option("#opening_code", opening_code)
+    page.fill("#narrative", narrative)
+    page.keyboard.press("Alt+s")
+    page.wait_for_selector("#grading-panel:not([hidden])")
+    return page
+
+
 def test_the_seed_call_pre_selects_immediate_with_its_reasons_in_view(
     browser_login, live_asgi, make_user, seed_intelligence, tmp_path
 ):
-    ensure_opening_codes()
-    page = browser_login(make_user("call_handler"))
-    page.goto(f"{live_asgi}/calls/new/")
-    page.wait_for_selector("#live-status[data-state=live]")
-    page.keyboard.type("07700 900123")
-    page.fill("#caller_name", "Ms A")
-    page.fill("#address", "14 Acacia Avenue")
-    page.fill("#postcode", "SW1A 1AA")
-    page.select_option("#opening_code", "suspicious_circumstances")
-    page.fill("#narrative", ISSUE_SEED_WORDS)
-    page.keyboard.press("Alt+s")
-    page.wait_for_selector("#grading-panel:not([hidden])")
+    page = save_a_call(
+        browser_login(make_user("call_handler")),
+        live_asgi,
+        phone="07700 900123",
+        fields={"#caller_name": "Ms A", "#address": "14 Acacia Avenue", "#postcode": "SW1A 1AA"},
+        opening_code="suspicious_circumstances",
+        narrative=ISSUE_SEED_WORDS,
+    )
 
     assert page.inner_text("#recommended-grade") == "IMMEDIATE"
     assert page.is_checked("#grade-IMMEDIATE"), "the recommendation is pre-selected"
@@ -227,18 +238,14 @@ def test_a_call_only_the_learnt_models_read_shows_their_words(
 ):
     """No rule reads this call; the models learnt from labelled calls do, and the screen
     says so in words the handler can check against what the caller said."""
-    ensure_opening_codes()
-    page = browser_login(make_user("call_handler"))
-    page.goto(f"{live_asgi}/calls/new/")
-    page.wait_for_selector("#live-status[data-state=live]")
-    page.keyboard.type("07700 900124")
-    page.fill("#address", "3 Birch Row")
-    page.select_option("#opening_code", "concern_for_safety")
-    page.fill(
-        "#narrative", "hes got that look again, ive locked myself in the bathroom with the kids"
+    page = save_a_call(
+        browser_login(make_user("call_handler")),
+        live_asgi,
+        phone="07700 900124",
+        fields={"#address": "3 Birch Row"},
+        opening_code="concern_for_safety",
+        narrative="hes got that look again, ive locked myself in the bathroom with the kids",
     )
-    page.keyboard.press("Alt+s")
-    page.wait_for_selector("#grading-panel:not([hidden])")
 
     assert page.inner_text("#recommended-grade") == "IMMEDIATE"
     assert page.is_checked("#grade-IMMEDIATE")
