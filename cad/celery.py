@@ -12,7 +12,8 @@ app.autodiscover_tasks()
 
 @worker_process_init.connect
 def load_risk_language(**kwargs):
-    """Workers re-assess incidents: load the tokenizer and lemma tables once per process."""
+    """Workers re-assess incidents: load the tokenizer, the lemma tables and the models
+    learnt from labelled calls once per process."""
     from cad.calls import risk_language
 
     risk_language.load_in_background()

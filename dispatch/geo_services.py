@@ -152,16 +152,7 @@ def _keep_sample(current: tuple, at: datetime, fix: geo.Fix, now: datetime) -> b
         cursor.execute(_CLAIM_SAMPLE, [at, fix.lat, fix.lon, unit_id, sampled_at])
         if cursor.rowcount != 1:
             return False
-    UnitPosition.objects.create(
-        unit_id=unit_id,
-        lat=fix.lat,
-        lon=fix.lon,
-        at=at,
-        speed=fix.speed,
-        heading=fix.heading,
-        reason=UnitPosition.Reason.SAMPLE,
-        recorded_at=now,
-    )
+    _history_row(unit_id, fix, at, UnitPosition.Reason.SAMPLE, now).save()
     return True
 
 
@@ -521,7 +512,8 @@ def announce_predicted_breach(incident: Incident, now: datetime) -> None:
     """The event of a predicted breach just raised, with the nearest available unit."""
     from dispatch import geo_selectors  # selectors read; this module writes
 
-    nearest = geo_selectors.recommendations(incident, now=now, limit=1)
+    found = geo_selectors.recommendations(incident, now=now, limit=1)
+    nearest = found[0] if found else None
     publish(
         "incident.breach_predicted",
         incident=incident,
@@ -534,8 +526,8 @@ def announce_predicted_breach(incident: Incident, now: datetime) -> None:
             "clock_state": incident.clock_state,
             "response_due_at": iso(incident.response_due_at),
             "level": Escalation.Level.PREDICTED_BREACH,
-            "nearest": nearest[0] if nearest else None,
-            "summary": _prediction_words(incident, nearest[0] if nearest else None, now),
+            "nearest": nearest,
+            "summary": _prediction_words(incident, nearest, now),
         },
     )
 
