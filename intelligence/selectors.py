@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from cad.kernel.moments import iso
 from cad.kernel.normalise import name_key, phone_key
 from intelligence import RISK_KINDS
 from intelligence.models import (
@@ -274,7 +275,7 @@ def hit_dict(*, log_id: int, kind: str, summary: str, occurred_at, matched_on) -
         "kind": kind,
         "summary": summary,
         "matched_on": order_matched_on(matched_on),
-        "occurred_at": occurred_at.isoformat() if occurred_at else None,
+        "occurred_at": iso(occurred_at),
         "risk": kind in RISK_KINDS,
     }
 

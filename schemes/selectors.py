@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from cad.kernel.moments import iso
 from cad.kernel.normalise import address_key, building_keys, phone_key, premises_key
 from cad.models import Event, Grade, UserAvailability
 from schemes.models import (
@@ -88,7 +89,7 @@ def scheme_item(scheme: Scheme, now: datetime, matched_on: list[str] | None = No
         "status": scheme.status,
         "ends_at": scheme.ends_at.isoformat(),
         "ending": scheme.ending,
-        "ended_at": scheme.ended_at.isoformat() if scheme.ended_at else None,
+        "ended_at": iso(scheme.ended_at),
         "summary": scheme_summary(scheme, now),
         "overdue": scheme.overdue(now),
         "informed": scheme.informed,

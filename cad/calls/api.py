@@ -15,6 +15,7 @@ from cad.kernel import events
 from cad.kernel.api_helpers import parsed, run_service, run_service_on
 from cad.kernel.errors import InvalidInput
 from cad.kernel.gazetteer import uprn_value
+from cad.kernel.moments import iso
 from cad.kernel.policy import require
 from cad.kernel.policy import roles as policy_roles
 from cad.kernel.roles import ANY_ROLE
@@ -537,7 +538,7 @@ class IncidentListCreateView(APIView):
                     "recommended_grade": i.recommended_grade or None,
                     "opening_code": i.opening_code,
                     "received_at": i.received_at.isoformat(),
-                    "response_due_at": i.response_due_at.isoformat() if i.response_due_at else None,
+                    "response_due_at": iso(i.response_due_at),
                     "clock_state": i.clock_state,
                     "domestic_abuse": i.domestic_abuse,
                     "tags": list(i.tags),

@@ -18,6 +18,7 @@ from cad.kernel.errors import Conflict, InvalidInput, RoleRefused
 from cad.kernel.events import publish, service, service_transaction
 from cad.kernel.gazetteer import uprn_value
 from cad.kernel.geocode import resolve
+from cad.kernel.moments import iso
 from cad.kernel.normalise import address_key, name_key, phone_key, postcode_key
 from cad.kernel.policy import allows, require
 from cad.kernel.policy import roles as policy_roles
@@ -559,7 +560,7 @@ def user_absence_set(
         data={
             "user": user.username,
             "starts_at": starts_at.isoformat(),
-            "ends_at": ends_at.isoformat() if ends_at else None,
+            "ends_at": iso(ends_at),
             "summary": f"{user.username} marked absent",
         },
         roles=policy_roles("hears.absence"),
@@ -1066,10 +1067,8 @@ def incident_grade(
             below_floor=below_floor,
             below_recommendation=below_recommendation,
             domestic_abuse=incident.domestic_abuse,
-            response_due_at=(
-                incident.response_due_at.isoformat() if incident.response_due_at else None
-            ),
-            warning_at=incident.warning_at.isoformat() if incident.warning_at else None,
+            response_due_at=iso(incident.response_due_at),
+            warning_at=iso(incident.warning_at),
             clock_state=incident.clock_state,
         ),
         at=now,
