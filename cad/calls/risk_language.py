@@ -287,7 +287,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "try|trying the handle",
         "force|forcing the|a patio|back|front door|window",
         "climb onto|into|over|up",
-        "try|trying to get|break|force in|into", "try to get|break in|into",
+        "try|trying|attempt|attempting to get|break|force in|into",
+        "try to get|break in|into", "try|trying the windows|doors",
         "force his|her|their way in", "force entry|the door", "break in|into",
         "kick in|down the? door", "kick the? door in|down", "kick my|her door in|down",
         "kick my|her|the|our front|back door in|down",
@@ -724,7 +725,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "for insurance|the insurance", "not urgent", "no rush", "no hurry",
         "whenever suit|suits|convenient", "not in danger", "not in any danger", "safe now",
         "fine now", "ok now", "okay now", "alright now", "how do i|we", "can i get",
-        "is it|that legal", "can someone explain", "have a word", "should i|she|he|we",
+        "is it|that legal", "is it|that illegal", "am i allowed", "be i allowed",
+        "is there a way", "be there a way",
+        "is that|this a threat|crime|offence|stalking|harassment|assault",
+        "be that|this a threat|crime|offence|stalking|harassment|assault",
+        "is that|this stalking|harassment", "be that|this stalking|harassment",
+        "can someone explain", "have a word", "should i|she|he|we",
         "what happen if", "cough it up", "nothing happen|happening", "not happening now",
         "want to know if|whether|how|what", "what can i do",
         "want|wants to know his|her|their history|past|background", "ask|asks about",
@@ -933,7 +939,9 @@ _PAST = re.compile(
     r"\b(last (week|month|year|summer|christmas|weekend|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|"
     r"september|october|november|december)|(week|weeks|month|months|year|years|fortnight) ago|"
-    r"(?<!two )(?<!2 )(?<!three )(?<!3 )(?<!couple of )(?<!few )days ago|"
+    # Read on lemmas ("4 day ago"), so "days?"; two or three days are recent, below.
+    r"(?<!two )(?<!2 )(?<!three )(?<!3 )(?<!couple of )(?<!few )(?<!a )(?<!one )day ago|"
+    r"(wk|wks|yr|yrs) ago|last wk|"
     r"the other (day|week)|in the past|previously|back in the day|historic|"
     r"use to(?! work with| know| go to school with)|"
     r"historical|for years|years|for (a|over a|the last|the past) (year|month)|"
@@ -1374,8 +1382,8 @@ def _time(t: _Text, start: int, end: int) -> str:
     if t.lowers[start] in FUTURE or any(w in FUTURE for w in before):
         # "he'll kill me"; but "said he'd do me in, last Friday": words told of long ago.
         return "past" if _said_long_ago(t, start) else "now"
-    if any(w in {"trying", "tryna", "try"} for w in before):
-        return "now"  # "is trying to climb in"
+    if any(w in {"trying", "tryna", "try", "attempting"} for w in before):
+        return "now"  # "is trying to climb in", "attempting to get into house"
     marker = _nearest_marker(t, "clause", start)
     if marker:
         return marker
@@ -1758,7 +1766,10 @@ def _signals(result: Reading, t: _Text) -> None:
     # "he's smashing the house up": a party wrecking the home now is a danger now.
     result.add("damage_now", when(by_party(damage), "now") if known else [])
     orders = result.of("order") + result.of("da_words")
-    breached = [f for f in orders if t.at(f.start) == "breach" or _broken(t, f.start)]
+    # A breach told as past ("broke the order last week, nothing since") is to record.
+    breached = [
+        f for f in orders if (t.at(f.start) == "breach" or _broken(t, f.start)) and f.time != "past"
+    ]
     result.add("order_breach", breached if known or _any_person(t) else [])
     result.add("entry_now", entry)
     result.add("forced_entry", [f for f in entry if f.concept == "force_entry"])

@@ -163,6 +163,53 @@ def test_a_broken_order_prompts_and_recommends_priority(phrase):
     assert result.recommended_grade == PRIORITY
 
 
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "my ex breached the order last Tuesday, he sent a birthday card to the kids, can "
+        "someone come and take it off me sometime",
+        "Kieran broke his bail last week by texting me, i got screenshots",
+        "partner smashed her phone in a row 4 days ago, he's since moved out, wants it on record",
+    ],
+)
+def test_a_breach_or_harm_told_as_days_past_prompts_but_is_not_raised(narrative):
+    result = words_only(narrative)
+    assert result.da_prompt
+    assert result.recommended_grade not in (IMMEDIATE, PRIORITY)
+
+
+def test_a_breach_today_is_priority_and_one_last_week_is_to_record():
+    today = words_only("Kieran broke his bail this morning by texting me")
+    last_week = words_only("Kieran broke his bail last week by texting me")
+    assert today.recommended_grade == PRIORITY and "da.recent" in codes(today)
+    assert last_week.recommended_grade == RESOLVED and last_week.da_prompt
+    two_days = words_only("my partner smashed my phone two days ago, he's since moved out")
+    four_days = words_only("my partner smashed my phone 4 days ago, he's since moved out")
+    assert two_days.recommended_grade == PRIORITY
+    assert four_days.recommended_grade == RESOLVED and four_days.da_prompt
+
+
+def test_someone_attempting_to_get_in_now_is_immediate_whatever_he_did_last_week():
+    result = words_only(
+        "stepfather attempting to get into house, he was kicked out last wk after "
+        "assaulting my mum, currently trying windows round back"
+    )
+    assert result.recommended_grade == IMMEDIATE
+    assert result.da_prompt
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "is it illegal to carry a filleting knife in my tackle box when im going fishing",
+        "i've locked myself out, am i allowed to kick my own door in",
+        "my mates ex keeps liking all my photos on instagram, is that stalking",
+    ],
+)
+def test_a_question_about_the_law_is_not_raised(narrative):
+    assert words_only(narrative).recommended_grade not in (IMMEDIATE, PRIORITY)
+
+
 def test_a_threat_from_a_stranger_is_not_a_da_prompt_but_from_an_ex_it_is():
     stranger = words_only("A man I don't know is banging on the door of the shop.")
     assert not stranger.da_prompt
