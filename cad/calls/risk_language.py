@@ -1813,7 +1813,7 @@ def _signals(result: Reading, t: _Text) -> None:
     distress = [
         f
         for f in when(result.of("distress"), "now", "recent", "")
-        if _line_cut(t, f) and not _in_play(t, f)
+        if _line_cut(t, f) and not _in_play(t, f) and not _words_at(t, f)
     ]
     risk_mechanisms.add_signals(result, t, parties)
     if _hearsay(result, t):
@@ -1987,6 +1987,14 @@ def _with_caller(t: _Text, f: Finding) -> bool:
 
 
 _ENDED = frozenset({"cut", "dead", "drop", "disconnect", "disconnected", "dropped"})
+
+
+def _words_at(t: _Text, f: Finding) -> bool:
+    """ "she screams at me if I say no": words hurled at someone, abuse to read as such, not a
+    cry of distress; "still screaming at me" is abuse going on now, and stays."""
+    return (
+        t.at(f.end - 1) in {"scream", "shout", "yell"} and t.at(f.end) == "at" and f.time != "now"
+    )
 
 
 def _call_ended(t: _Text, f: Finding) -> bool:
@@ -2768,6 +2776,9 @@ def _confines(t: _Text, f: Finding) -> bool:
     )
 
 
+_MOVED_NOT_LIFE = frozenset({"it", "the", "his", "her", "their", "my", "out", "away", "in"})
+
+
 def _life_applies(t: _Text, f: Finding) -> bool:
     head = t.at(f.start)
     if head == "fit" and t.at(f.start - 1) not in {"a", "have", "having"}:
@@ -2776,12 +2787,20 @@ def _life_applies(t: _Text, f: Finding) -> bool:
         return bool(_FIRE_PEOPLE & {t.norms[i] for i in _fire_window(t, f.start)})
     if head == "choke" and t.at(f.end) in {"me", "her", "him"}:
         return False  # an assault: the violence rules read it
-    if head == "not" and t.at(f.start + 1) == "move" and t.at(f.end) in {"it", "the", "his", "her"}:
-        return False  # "he won't move it": a thing
+    if head == "not" and t.at(f.start + 1) == "move" and t.at(f.end) in _MOVED_NOT_LIFE:
+        return False  # "he won't move it": a thing; "won't move out": a tenancy
     if head == "not" and t.at(f.start + 1) == "move":
         window = range(max(0, f.start - 6), f.start)
         return any(t.lowers[i] in PERSONS or t.norms[i] in _YOUNG | PERSONS | _PARTY_NOUNS
                    for i in window)  # fmt: skip
+    if head == "on" and t.at(f.start + 2) == "floor":
+        # "mum is crying on the floor", "another one's on the floor", not "wallet on the floor"
+        window = range(max(0, f.start - 8), f.start)
+        return any(
+            risk_mechanisms.is_person(t, i)
+            or t.norms[i] in _YOUNG | {"one", "someone", "he", "she", "they", "i", "we"}
+            for i in window
+        )
     if head in {"in", "on"} and t.at(f.start + 2) in {"ground"} | {"river", "canal", "sea"}:
         window = range(max(0, f.start - 8), f.start)
         return any(t.lowers[i] in PERSONS or t.norms[i] in _YOUNG | PERSONS for i in window)

@@ -210,6 +210,24 @@ def test_a_question_about_the_law_is_not_raised(narrative):
     assert words_only(narrative).recommended_grade not in (IMMEDIATE, PRIORITY)
 
 
+def test_on_the_floor_is_life_at_risk_for_a_person_not_a_thing():
+    assert words_only("wallet on the floor at the bus stop what do i do with it").flags == ()
+    person = words_only("my mum's been hit by a car and the driver's gone, she's on the floor")
+    assert person.recommended_grade == IMMEDIATE and "cue.life_at_risk" in codes(person)
+    tenant = words_only("my son's 30, won't move out, won't pay board, can you make him leave")
+    assert "cue.life_at_risk" not in codes(tenant)
+    assert "cue.life_at_risk" in codes(
+        words_only("the old man next door won't move, he's lying there")
+    )
+
+
+def test_screaming_at_someone_is_abuse_not_distress_unless_it_is_going_on_now():
+    habit = words_only("my daughter lives with me, she screams at me if I say no")
+    assert "cue.distress" not in codes(habit)
+    now = words_only("my girlfriend's stood there with the kettle still screaming at me")
+    assert now.recommended_grade == IMMEDIATE
+
+
 def test_a_threat_from_a_stranger_is_not_a_da_prompt_but_from_an_ex_it_is():
     stranger = words_only("A man I don't know is banging on the door of the shop.")
     assert not stranger.da_prompt
