@@ -131,7 +131,8 @@ def evaluate(narratives: list[Narrative]) -> Figures:
     return figures
 
 
-def report(figures: Figures) -> str:
+def report(figures: Figures, *, misses: bool = True) -> str:
+    """The figures and the confusion table; then every miss, unless the set is kept sealed."""
     pct = "{:.1%}".format
     lines = [
         f"narratives: {figures.narratives} ({figures.da_total} domestic abuse)",
@@ -155,7 +156,7 @@ def report(figures: Figures) -> str:
         lines.append(
             f"{short[label]:<12}" + "".join(f"{counts.get(g, 0):>11}" for g in grading.GRADES)
         )
-    for kind, rows in figures.misses.items():
+    for kind, rows in figures.misses.items() if misses else ():
         lines.append("")
         lines.append(f"{kind}: {len(rows)}")
         for row, result in rows:

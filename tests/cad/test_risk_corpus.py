@@ -47,3 +47,17 @@ def test_the_evaluation_counts_a_miss_as_a_miss():
     figures = risk_corpus.evaluate(wrong)
     assert figures.da_recall == 0.0 and figures.danger_recall == 0.0
     assert len(figures.misses["domestic abuse not prompted"]) == 1
+
+
+def test_a_sealed_set_is_reported_by_its_figures_never_its_narratives():
+    from cad.calls.risk_model import Example
+
+    calm_but_raised = Example(
+        "he's outside with a knife, it's only the gardener", False, "SCHEDULED"
+    )
+    figures = risk_corpus.evaluate([calm_but_raised])
+    assert figures.calm_raised == 1
+    assert calm_but_raised.text in risk_corpus.report(figures)
+    sealed = risk_corpus.report(figures, misses=False)
+    assert "calm raised to IMM/PRI:    1/1" in sealed
+    assert calm_but_raised.text not in sealed
