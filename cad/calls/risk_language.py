@@ -727,9 +727,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "fine now", "ok now", "okay now", "alright now", "how do i|we", "can i get",
         "is it|that legal", "is it|that illegal", "am i allowed", "be i allowed",
         "is there a way", "be there a way",
-        "is that|this a threat|crime|offence|stalking|harassment|assault",
-        "be that|this a threat|crime|offence|stalking|harassment|assault",
-        "is that|this stalking|harassment", "be that|this stalking|harassment",
+        "is|be that|this a threat|crime|offence|assault",
+        "is|be that|this stalking|harassment",
         "can someone explain", "have a word", "should i|she|he|we",
         "what happen if", "cough it up", "nothing happen|happening", "not happening now",
         "want to know if|whether|how|what", "what can i do",
@@ -2776,9 +2775,6 @@ def _confines(t: _Text, f: Finding) -> bool:
     )
 
 
-_MOVED_NOT_LIFE = frozenset({"it", "the", "his", "her", "their", "my", "out", "away", "in"})
-
-
 def _life_applies(t: _Text, f: Finding) -> bool:
     head = t.at(f.start)
     if head == "fit" and t.at(f.start - 1) not in {"a", "have", "having"}:
@@ -2787,7 +2783,11 @@ def _life_applies(t: _Text, f: Finding) -> bool:
         return bool(_FIRE_PEOPLE & {t.norms[i] for i in _fire_window(t, f.start)})
     if head == "choke" and t.at(f.end) in {"me", "her", "him"}:
         return False  # an assault: the violence rules read it
-    if head == "not" and t.at(f.start + 1) == "move" and t.at(f.end) in _MOVED_NOT_LIFE:
+    if (
+        head == "not"
+        and t.at(f.start + 1) == "move"
+        and t.at(f.end) in risk_mechanisms.MOVED_NOT_LIFE
+    ):
         return False  # "he won't move it": a thing; "won't move out": a tenancy
     if head == "not" and t.at(f.start + 1) == "move":
         window = range(max(0, f.start - 6), f.start)

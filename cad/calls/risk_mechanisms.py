@@ -374,6 +374,10 @@ def _is_name(t, i: int) -> bool:
     return i != first and t.lowers[i - 1] not in {'"', "'", ":", "-"}
 
 
+# After "won't move": a thing moved or a home left, not a body that does not stir.
+MOVED_NOT_LIFE = frozenset({"it", "the", "his", "her", "their", "my", "out", "house", "away", "in"})
+
+
 def is_person(t, i: int) -> bool:
     return (
         t.lowers[i] in PERSON_PRONOUNS
@@ -965,8 +969,7 @@ def _life(t, i: int) -> list[tuple[str, int, int]]:
                 if (
                     t.norms[j] == "move"
                     and t.lowers[j + 1 : j + 2]
-                    and t.lowers[j + 1]
-                    in {"it", "the", "his", "her", "their", "my", "out", "house", "away", "in"}
+                    and t.lowers[j + 1] in MOVED_NOT_LIFE
                 ):
                     break  # "won't move his car", "not moving out"
                 found.append(("life", i, j + 1 + (t.norms[j] == "make")))
