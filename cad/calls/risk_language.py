@@ -946,6 +946,9 @@ _PAST = re.compile(
     r"historical|for years|years|for (a|over a|the last|the past) (year|month)|"
     r"at (christmas|easter|new year)|at the time|"
     r"on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(19|20)\d\d|"
+    # Days as handlers shorten them, read on lemmas ("on Sat" is "on sit").
+    r"(last|on) (mon|tue|tues|wed|weds|thu|thur|thurs|fri|sit|sun)|"
+    r"on the \d{1,2}(st|nd|rd|th)(?! floor| storey| level)|in the (summer|spring|autumn|winter)|"
     r"this week|nothing since|"
     r"(go on|going on) (for )?(week|month|age)s?|"
     r"in (january|february|march|april|june|july|august|september|october|november|december)|"
@@ -1412,6 +1415,11 @@ def _said_long_ago(t: _Text, start: int) -> bool:
     if not any(t.at(i) in _SAYING for i in sentence if i < start):
         return False
     kinds = {kind for _, kind in t.markers("sentence", start)}
+    if not kinds:
+        # "He said he'd kill me. That was in 2022.": dated by the sentence after.
+        after = sentence[-1] + 1
+        if t.low(after) in {"that", "this", "it"} and t.at(after + 1) == "be":
+            kinds = {kind for _, kind in t.markers("sentence", after)}
     return kinds == {"past"}
 
 
@@ -1809,10 +1817,15 @@ def _signals(result: Reading, t: _Text) -> None:
     result.add("road_danger", when(result.of("road"), "now", ""))
     sexual_now = [f for f in result.of("sexual") if _says_now(t, f)]
     result.add("offender_present", [] if gone else sexual_now)
+    questions = {f.sentence for f in result.of("calm") if t.at(f.start) in _ASKING}
     distress = [
         f
         for f in when(result.of("distress"), "now", "recent", "")
-        if _line_cut(t, f) and not _in_play(t, f) and not _words_at(t, f)
+        if _line_cut(t, f)
+        and not _in_play(t, f)
+        and not _words_at(t, f)
+        # "how do I stop it": asked, not cried out ("he says all fine" is no question)
+        and f.sentence not in questions
     ]
     risk_mechanisms.add_signals(result, t, parties)
     if _hearsay(result, t):
@@ -1986,6 +1999,10 @@ def _with_caller(t: _Text, f: Finding) -> bool:
 
 
 _ENDED = frozenset({"cut", "dead", "drop", "disconnect", "disconnected", "dropped"})
+
+
+# The first word of a calm phrase that asks: "how do I", "who do I tell", "is it legal".
+_ASKING = frozenset({"how", "who", "what", "can", "should", "be", "is", "am", "want", "ask"})
 
 
 def _words_at(t: _Text, f: Finding) -> bool:

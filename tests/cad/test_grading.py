@@ -222,6 +222,37 @@ def test_screaming_at_someone_is_abuse_not_distress_unless_it_is_going_on_now():
     assert now.recommended_grade == IMMEDIATE
 
 
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "Assault at 5-a-side last Thurs, RP elbowed in face, nose broken, knows offender's name",
+        "opposing player headbutted him at sunday league match last Sat, nose possibly broken",
+        "she hit me a few times in the summer, we've split up now, my counsellor says report it",
+        "He said he'd kill me. That was in 2022. My ex. My solicitor wants the police log.",
+    ],
+)
+def test_harm_dated_by_a_shortened_day_a_season_or_the_next_sentence_is_past(narrative):
+    assert words_only(narrative).recommended_grade not in (IMMEDIATE, PRIORITY)
+
+
+def test_a_date_is_past_but_a_floor_is_a_place():
+    fire = words_only("flats on fire, someone's screaming from a window on the 5th floor")
+    assert fire.recommended_grade == IMMEDIATE
+    dated = words_only("my ex hit me on the 3rd, he's moved out, I want to report it")
+    assert dated.recommended_grade not in (IMMEDIATE, PRIORITY) and dated.da_prompt
+
+
+def test_distress_words_in_a_question_are_asked_not_cried_out():
+    asked = words_only("I think my ex might still be able to see my location, how do I stop it")
+    assert asked.recommended_grade not in (IMMEDIATE, PRIORITY) and asked.da_prompt
+    # A calm word that is no question leaves the cry as it is.
+    cried = words_only(
+        "callback answered by male says wrong number all fine, female crying audible in "
+        "background, earlier she said my husband"
+    )
+    assert cried.recommended_grade == IMMEDIATE
+
+
 def test_a_threat_from_a_stranger_is_not_a_da_prompt_but_from_an_ex_it_is():
     stranger = words_only("A man I don't know is banging on the door of the shop.")
     assert not stranger.da_prompt
