@@ -706,6 +706,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "away till|until", "on the rigs", "at sea", "deploy|deployed", "on deployment",
         "'s all week|weekend|fortnight", "'s for the week|weekend|fortnight",
     ),
+    # Someone hurt or taken ill is already in medical hands: life at risk is theirs now.
+    "in_care": (
+        "paramedic|paramedics|ambulance|crew be with him|her|them|us",
+        "paramedic|paramedics|ambulance|crew be here|there",
+        "ambulance take|took him|her|them", "ambulance have take|took him|her|them",
+        "at a&e", "in a&e", "be in hospital", "get stitch|stitched", "discharge|discharged",
+    ),
     # The caller asks for advice or a record, or says the danger has passed.
     "calm": (
         "i just panic|panicked", "laughing now", "what do we do|i do with", "passed away",
@@ -1384,6 +1391,9 @@ def _time(t: _Text, start: int, end: int) -> str:
     if t.lowers[start] in FUTURE or any(w in FUTURE for w in before):
         # "he'll kill me"; but "said he'd do me in, last Friday": words told of long ago.
         return "past" if _said_long_ago(t, start) else "now"
+    if t.lowers[start] == "threatening" and t.at(start + 1) in _THREATENING_THINGS:
+        # "threatening comments", "a threatening letter": words sent, read by their time.
+        return _nearest_marker(t, "sentence", start) or "recent"
     if any(w in {"trying", "tryna", "try", "attempting"} for w in before):
         return "now"  # "is trying to climb in", "attempting to get into house"
     marker = _nearest_marker(t, "clause", start)
@@ -1406,6 +1416,11 @@ def _time(t: _Text, start: int, end: int) -> str:
 
 
 _SAYING = frozenset({"say", "tell", "threaten", "text", "message", "shout", "yell", "post"})
+# What "threatening" describes when it is an adjective: things sent or posted (lemmas).
+_THREATENING_THINGS = frozenset({
+    "message", "msg", "text", "comment", "letter", "email", "call", "voice", "voicemail",
+    "note", "post", "snapchat", "review", "behaviour", "language", "phone", "dm",
+})  # fmt: skip
 
 
 def _said_long_ago(t: _Text, start: int) -> bool:
@@ -1783,7 +1798,7 @@ def _signals(result: Reading, t: _Text) -> None:
 
     recovered = any(
         t.low(f.start) in {"fine", "ok", "okay", "alright", "cough"} for f in result.of("calm")
-    )
+    ) or bool(result.of("in_care"))
     if not recovered:
         result.add("life_at_risk", when(life, "now", "recent", "") + _welfare_concern(result))
     asking = {f.sentence for f in result.of("calm")}

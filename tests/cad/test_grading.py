@@ -253,6 +253,31 @@ def test_distress_words_in_a_question_are_asked_not_cried_out():
     assert cried.recommended_grade == IMMEDIATE
 
 
+def test_someone_already_in_medical_hands_is_not_life_at_risk_for_the_police():
+    handled = words_only(
+        "her wife had a seizure and hit her head, paramedics are with her, asking if police "
+        "need telling because she drove this morning"
+    )
+    assert "cue.life_at_risk" not in codes(handled)
+    alone = words_only("my wife had a seizure and hit her head, she won't wake up")
+    assert alone.recommended_grade == IMMEDIATE and "cue.life_at_risk" in codes(alone)
+    # In medical hands, a weapon still there is still danger now.
+    armed = words_only(
+        "he's been stabbed, paramedics are with him, the lad with the knife is still here"
+    )
+    assert armed.recommended_grade == IMMEDIATE
+
+
+def test_threatening_words_sent_are_read_by_when_they_were_sent():
+    posted = words_only(
+        "someone keeps leaving threatening comments on our Google reviews, saying they'll "
+        "shut us down for good"
+    )
+    assert posted.recommended_grade != IMMEDIATE
+    made_now = words_only("he's outside threatening me with a bat")
+    assert made_now.recommended_grade == IMMEDIATE
+
+
 def test_a_threat_from_a_stranger_is_not_a_da_prompt_but_from_an_ex_it_is():
     stranger = words_only("A man I don't know is banging on the door of the shop.")
     assert not stranger.da_prompt
