@@ -743,6 +743,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "know his|their|the options", "want|wants to know options", "want|wants it to stop",
         "want|wants them|him|her to stop",
         "not want anyone|someone|police come|coming out|round",
+        # The handler's note of a call resolved: "signposted", "declines attendance".
+        "signpost", "signposted", "decline|declines|declined police|attendance|officers",
+        "not want officers", "not want officer", "words of advice", "advise|advised civil",
+        "give|given helpline|advice|dvds info",
         "what can she do", "number|numbers for", "not want police", "do not want police",
         "convenient", "next week", "one evening", "update only", "for an update",
         "report it properly", "lol", "haha", "say|said i|she|he should report|ring|call",
@@ -961,8 +965,12 @@ _PAST = re.compile(
     r"in (january|february|march|april|june|july|august|september|october|november|december)|"
     r"when i be (a child|a kid|\d+|young|little|small))\b"
 )
+# Read on lemmas: "earlier" is "early" ("early" of a life or a decade is not today).
+_EARLY = r"early(?! \d| year| day| life| childhood| twenty| thirty| teen| age| stage)"
 _RECENT = re.compile(
-    r"\b(earlier|tonight|yesterday|last night|this (morning|afternoon|evening)|today|overnight|"
+    r"\b(earlier|"
+    + _EARLY
+    + r"|tonight|yesterday|last night|this (morning|afternoon|evening)|today|overnight|"
     r"((\d+|a|an|half|few|couple|twenty|thirty|ten|five|forty|fifteen|half an) )?"
     r"(minute|hour)s? ago|at lunchtime|just|"
     # Days, not weeks: "two days ago", "at the weekend" is harm still to act on.
@@ -970,15 +978,17 @@ _RECENT = re.compile(
     r"at the weekend|over the weekend)\b"
 )
 _NOW = re.compile(
-    r"\b(now|right now|currently|at the moment|as we speak|still|quick|quickly|any (minute|sec|"
-    r"second|moment)|(in|be) (\d+|a|one|two|five|ten|few|couple of) (minute|sec|second)|"
+    # "now" but not an age ("victim now 40", "now aged 12")
+    r"\b(now(?! \d)(?! aged)|right now|currently|at the moment|as we speak|still|quick|"
+    r"quickly|any (minute|sec|second|moment)|"
+    r"(in|be) (\d+|a|one|two|five|ten|few|couple of) (minute|sec|second)|"
     r"(\d+ )?minute away|"
     r"hurry|please come|send someone|all (evening|night|day))\b"
 )
 _MARKERS = (("now", _NOW), ("past", _PAST), ("recent", _RECENT))
 # Today, said outright (not "just", which is also "only").
 _TODAY = re.compile(
-    r"\b(today|tonight|this (morning|afternoon|evening)|last night|earlier|"
+    r"\b(today|tonight|this (morning|afternoon|evening)|last night|earlier|" + _EARLY + r"|"
     r"(\d+|a|an|half|few|couple) (minute|hour)s? ago)\b"
 )
 # A number typed onto its unit ("5mins", "2hrs") reads as the unit.
@@ -1729,8 +1739,14 @@ def _signals(result: Reading, t: _Text) -> None:
         "violence_recent",
         [f for f in when(violence, "recent", "") if f not in just and id(f) not in stale],
     )
+    # Harm done today, against which advice asked is no comfort; words shouted are not it.
     result.add(
-        "harm_today", [f for f in when(violence + strangling, "recent") if id(f) not in days_old]
+        "harm_today",
+        [
+            f
+            for f in when(violence + strangling, "recent")
+            if id(f) not in days_old and t.at(f.start) not in {"shout", "scream", "swear"}
+        ],
     )
     result.add("strangulation", when(strangling, "now", "recent", ""))
     # Threats that speak of what is to come ("tonight's the night", "you'll regret it"); the
@@ -2367,7 +2383,8 @@ def _got_into(t: _Text, start: int) -> bool:
 
 
 def _just(t: _Text, start: int) -> bool:
-    return "just" in {t.low(i) for i in range(max(0, start - 4), start)}
+    """ "he's just punched me"; not "(we just share) punched me last night"."""
+    return "just" in {t.low(i) for i in _clause_before(t, start, 4)}
 
 
 def _holders(result: Reading, weapon: Finding) -> list[Finding]:
@@ -2989,7 +3006,12 @@ def _missing(result: Reading, t: _Text) -> list[Finding]:
         and "keep" not in {t.at(i) for i in range(max(0, f.start - 5), f.start)}
         and not _runs_off_after_act(t, f)
         and _gone_for_good(result, t, f)
+        # "fireworks going off", "the alarm went off": a noise, no one gone
+        and not (t.at(f.start) == "go" and t.at(f.start - 1) in _GOES_OFF)
     ]
+
+
+_GOES_OFF = frozenset({"firework", "alarm", "bomb", "banger", "siren", "gun", "rocket", "car"})
 
 
 def _runs_off_after_act(t: _Text, f: Finding) -> bool:

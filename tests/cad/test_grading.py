@@ -278,6 +278,51 @@ def test_threatening_words_sent_are_read_by_when_they_were_sent():
     assert made_now.recommended_grade == IMMEDIATE
 
 
+@pytest.mark.parametrize(
+    ("narrative", "not_now"),
+    [
+        # "just" in another clause is not "he's just punched me"
+        ("Flatmate (not related, just share) punched me last night over bills", True),
+        ("he's just punched me", False),
+        # an age is not a time
+        ("Victim now 40 reports her stepfather hit her as a teenager, 1998-2002", True),
+        ("my stepfather is hitting her now", False),
+    ],
+)
+def test_just_and_now_are_read_where_they_belong(narrative, not_now):
+    result = words_only(narrative)
+    assert (result.recommended_grade != IMMEDIATE) is not_now
+
+
+def test_earlier_is_read_as_earlier_today_on_lemmas():
+    # "earlier" is the lemma "early": harm earlier today is recent, not happening now.
+    gone = words_only("my ex hit me earlier, he's gone now")
+    assert gone.recommended_grade == PRIORITY and "da.recent" in codes(gone)
+    asked = words_only("rang for advice, her partner hit her earlier, he's gone to his brother's")
+    assert asked.recommended_grade == PRIORITY
+    assert words_only("he hit me in his early twenties").recommended_grade != IMMEDIATE
+
+
+def test_a_noise_going_off_is_no_one_gone():
+    fireworks = words_only("fireworks going off on the field, kids by the sound of it")
+    assert fireworks.recommended_grade != IMMEDIATE
+    gone = words_only("my 6 year old has gone off from the park and I can't find him")
+    assert gone.recommended_grade == IMMEDIATE
+
+
+def test_advice_asked_and_given_after_words_shouted_is_resolved_on_the_phone():
+    shouted = words_only(
+        "rang for advice, her partner was shouting at her earlier, he's gone to his "
+        "brother's for the night, no violence, does not want officers"
+    )
+    assert shouted.da_prompt and shouted.recommended_grade == RESOLVED
+    signposted = words_only(
+        "partner went through her phone last night, she's at her mum's, safe, declines "
+        "police attendance. Signposted."
+    )
+    assert signposted.da_prompt and signposted.recommended_grade == RESOLVED
+
+
 def test_a_threat_from_a_stranger_is_not_a_da_prompt_but_from_an_ex_it_is():
     stranger = words_only("A man I don't know is banging on the door of the shop.")
     assert not stranger.da_prompt
