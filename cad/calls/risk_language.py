@@ -183,6 +183,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         # Sex without consent, by anyone: with a partner, domestic abuse.
         "force|make me|her|him to? have sex", "force me|her|him into sex", "sex when i|she say no",
         "thrown at the wall|floor", "chuck|throw a|the plate|glass|cup|mug|bottle|chair",
+        "chuck|throw a|his|her|my|the? tea|coffee|water|drink|pint at|over",
         "shove her|me|him over",
         "on top of her|me|him", "get her|me|him on the floor|ground", "pin me|her|him",
         "scratch my|her|his face", "give her|me|him a black eye", "black eye",
@@ -403,6 +404,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "coercion": (
         "locked in bedroom|room|the house", "no one leave|leaves",
+        "locked in the|a? storeroom|cupboard|shed|cellar|basement|garage|loft|attic|boot",
         "keep|keeps the|her|my car? keys|bank card|money",
         "read|reads all my|his|her messages|emails", "will not let him",
         "go|goes|going through my|her|his phone|messages|texts", "sulk|sulks for days|if",
@@ -448,6 +450,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "got hold of a|the little? kid|child|boy|girl",
         "going|gonna to? jump", "threaten to jump", "on the top of", "top of the multi storey",
         "drive us|me|her|them both? into", "be stab", "been stabbed",
+        # Drunk at the wheel with a child: "trying to drive off with the baby".
+        "try|trying to drive off|away with the baby|kids|children|child",
         "not breathe", "stop breathe", "can not breathe", "cant breathe", "no pulse",
         "unconscious", "unresponsive", "not respond|responding", "not move|moving",
         "collapse", "trap", "drown", "overdose", "suicide", "suicidal",
@@ -954,7 +958,8 @@ _PAST = re.compile(
     r"(wk|wks|yr|yrs) ago|last wk|"
     r"the other (day|week)|in the past|previously|back in the day|historic|"
     r"use to(?! work with| know| go to school with)|"
-    r"historical|for years|years|for (a|over a|the last|the past) (year|month)|"
+    # Lemmas: "for years" is "for year".
+    r"historical|for years|for year|for (a|over a|the last|the past) (year|month)|"
     r"at (christmas|easter|new year)|at the time|"
     r"on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(19|20)\d\d|"
     # Days as handlers shorten them, read on lemmas ("on Sat" is "on sit").
@@ -970,7 +975,8 @@ _EARLY = r"early(?! \d| year| day| life| childhood| twenty| thirty| teen| age| s
 _RECENT = re.compile(
     r"\b(earlier|"
     + _EARLY
-    + r"|tonight|yesterday|last night|this (morning|afternoon|evening)|today|overnight|"
+    # Lemmas: "evening" is "even".
+    + r"|tonight|yesterday|last night|this (morning|afternoon|evening|even)|today|overnight|"
     r"((\d+|a|an|half|few|couple|twenty|thirty|ten|five|forty|fifteen|half an) )?"
     r"(minute|hour)s? ago|at lunchtime|just|"
     # Days, not weeks: "two days ago", "at the weekend" is harm still to act on.
@@ -979,16 +985,17 @@ _RECENT = re.compile(
 )
 _NOW = re.compile(
     # "now" but not an age ("victim now 40", "now aged 12")
-    r"\b(now(?! \d)(?! aged)|right now|currently|at the moment|as we speak|still|quick|"
-    r"quickly|any (minute|sec|second|moment)|"
-    r"(in|be) (\d+|a|one|two|five|ten|few|couple of) (minute|sec|second)|"
+    # Lemmas: "aged" is "age", "as" is "a", "second" is "2".
+    r"\b(now(?! \d)(?! age)|right now|currently|at the moment|a we speak|still|quick|"
+    r"quickly|any (minute|sec|2|moment)|"
+    r"(in|be) (\d+|a|one|two|five|ten|few|couple of) (minute|sec|2)|"
     r"(\d+ )?minute away|"
-    r"hurry|please come|send someone|all (evening|night|day))\b"
+    r"hurry|please come|send someone|all (even|night|day))\b"
 )
 _MARKERS = (("now", _NOW), ("past", _PAST), ("recent", _RECENT))
 # Today, said outright (not "just", which is also "only").
 _TODAY = re.compile(
-    r"\b(today|tonight|this (morning|afternoon|evening)|last night|earlier|" + _EARLY + r"|"
+    r"\b(today|tonight|this (morning|afternoon|even)|last night|earlier|" + _EARLY + r"|"
     r"(\d+|a|an|half|few|couple) (minute|hour)s? ago)\b"
 )
 # A number typed onto its unit ("5mins", "2hrs") reads as the unit.

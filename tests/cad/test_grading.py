@@ -303,6 +303,34 @@ def test_earlier_is_read_as_earlier_today_on_lemmas():
     assert words_only("he hit me in his early twenties").recommended_grade != IMMEDIATE
 
 
+def test_time_words_are_read_on_their_lemmas():
+    # "evening" is the lemma "even", "years" is "year", "as" is "a", "second" is "2"
+    evening = words_only("my partner slapped me this evening, she has now left in a taxi")
+    assert evening.recommended_grade == PRIORITY
+    for_years = words_only(
+        "husband tracked her phone and opened her post for years, she's in a refuge now, "
+        "wants to give a statement"
+    )
+    assert for_years.da_prompt and for_years.recommended_grade not in (IMMEDIATE, PRIORITY)
+    assert words_only("he's coming back any second, he's my ex").recommended_grade == IMMEDIATE
+
+
+@pytest.fixture
+def rules_alone(monkeypatch):
+    """The rules without the learnt models, which could raise these calls on their own."""
+    monkeypatch.setenv("CAD_RISK_MODEL", "0")
+
+
+@pytest.mark.usefixtures("rules_alone")
+def test_kept_in_a_room_tea_thrown_and_a_drunk_driver_with_a_baby_are_read():
+    held = words_only("her in-laws beat her this evening, she is now locked in the storeroom")
+    assert held.recommended_grade == IMMEDIATE and held.da_prompt
+    tea = words_only("my wife has hit me for years, today she threw tea at me")
+    assert tea.recommended_grade == PRIORITY and tea.da_prompt
+    baby = words_only("my wife is drunk and trying to drive off with the baby in the car seat")
+    assert baby.recommended_grade == IMMEDIATE
+
+
 def test_a_noise_going_off_is_no_one_gone():
     fireworks = words_only("fireworks going off on the field, kids by the sound of it")
     assert fireworks.recommended_grade != IMMEDIATE
