@@ -1864,6 +1864,9 @@ def _signals(result: Reading, t: _Text) -> None:
         and not _words_at(t, f)
         # "how do I stop it": asked, not cried out ("he says all fine" is no question)
         and f.sentence not in questions
+        # Screams told of earlier ("at three this morning") are over, unless the call ended
+        # on them, they were seconds ago, or the handler heard them on this call.
+        and (f.time != "recent" or _call_ended(t, f) or _just(t, f.start) or _on_the_call(t, f))
     ]
     risk_mechanisms.add_signals(result, t, parties)
     if _hearsay(result, t):
@@ -2041,6 +2044,13 @@ _ENDED = frozenset({"cut", "dead", "drop", "disconnect", "disconnected", "droppe
 
 # The first word of a calm phrase that asks: "how do I", "who do I tell", "is it legal".
 _ASKING = frozenset({"how", "who", "what", "can", "should", "be", "is", "am", "want", "ask"})
+
+
+def _on_the_call(t: _Text, f: Finding) -> bool:
+    """ "female heard in background crying", "screaming heard 2 mins ago": heard on this call,
+    or minutes ago."""
+    sentence = {t.low(i) for i in t.members("sentence", f.start)}
+    return bool(sentence & {"background", "line"}) or _minutes_ago(t, f)
 
 
 def _words_at(t: _Text, f: Finding) -> bool:

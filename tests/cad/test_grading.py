@@ -331,6 +331,21 @@ def test_kept_in_a_room_tea_thrown_and_a_drunk_driver_with_a_baby_are_read():
     assert baby.recommended_grade == IMMEDIATE
 
 
+def test_screams_told_of_earlier_are_over_unless_heard_on_the_call():
+    hotel = words_only(
+        "there was a man screaming and kicking doors in our corridor at three this morning, "
+        "we're checking out today"
+    )
+    assert hotel.recommended_grade != IMMEDIATE
+    heard = words_only(
+        "Male caller wants to report wife took his keys. Female heard in background crying "
+        "'just let me go'. Caller says she fell over."
+    )
+    assert heard.recommended_grade == IMMEDIATE
+    cut = words_only("she was screaming and then the line went dead")
+    assert cut.recommended_grade == IMMEDIATE
+
+
 def test_a_noise_going_off_is_no_one_gone():
     fireworks = words_only("fireworks going off on the field, kids by the sound of it")
     assert fireworks.recommended_grade != IMMEDIATE
