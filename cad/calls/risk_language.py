@@ -1762,10 +1762,17 @@ def _signals(result: Reading, t: _Text) -> None:
         f for f in threats if t.at(f.start) in _FUTURE_THREATS or "tonight" in f.words.lower()
     ]
     harm = [f for f in threats if t.at(f.start) != "threat"]
-    result.add("threat_now", when(harm, "now") + coming)
+    # A threat from someone far off ("he's in the army in Germany", "in prison till next
+    # year"), with no one here or getting in, is harm to act on soon, not a danger now.
+    far_off = bool(result.of("far")) and not when(presence, "now") and not entry
+    result.add("threat_now", [] if far_off else when(harm, "now") + coming)
     result.add(
         "threat_recent",
-        [f for f in when(harm, "recent", "") if f not in coming and id(f) not in stale],
+        [
+            f
+            for f in (when(harm, "now", "recent", "") if far_off else when(harm, "recent", ""))
+            if (far_off or f not in coming) and id(f) not in stale
+        ],
     )
     result.add("stalking", when(stalking, "now", "recent", ""))
     # Posts and messages over weeks are harassment to record; today's, or someone at the

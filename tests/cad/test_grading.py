@@ -346,6 +346,16 @@ def test_screams_told_of_earlier_are_over_unless_heard_on_the_call():
     assert cut.recommended_grade == IMMEDIATE
 
 
+def test_a_threat_from_someone_far_off_is_to_act_on_soon_unless_they_are_here():
+    voicemail = words_only(
+        "voicemail from her dad saying he'll sort her out for refusing the man chosen for "
+        "her, dad lives 200 miles away"
+    )
+    assert voicemail.recommended_grade == PRIORITY and voicemail.da_prompt
+    here = words_only("my ex lives 200 miles away but he says he'll kill me, he's outside now")
+    assert here.recommended_grade == IMMEDIATE
+
+
 def test_a_noise_going_off_is_no_one_gone():
     fireworks = words_only("fireworks going off on the field, kids by the sound of it")
     assert fireworks.recommended_grade != IMMEDIATE
