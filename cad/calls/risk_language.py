@@ -1427,9 +1427,26 @@ def _time(t: _Text, start: int, end: int) -> str:
         if i > 0
     ):
         return "now"  # "..., he's running toward the park with the knife"
-    return _nearest_marker(t, "sentence", start) or _nearest_marker(
-        t, "all", start, kinds=("past",)
+    return (
+        _nearest_marker(t, "sentence", start)
+        or _dated_by_next(t, start)
+        or _nearest_marker(t, "all", start, kinds=("past",))
     )
+
+
+def _dated_by_next(t: _Text, start: int) -> str:
+    """ "Keeps turning up at my work. Last time was Friday.", "He hit me. That was in 2019.":
+    a sentence with no time of its own, dated by the short one after it."""
+    after = t.members("sentence", start)[-1] + 1
+    opener = (t.low(after), t.low(after + 1))
+    if opener in {("last", "time"), ("that", "be"), ("this", "be"), ("it", "be")} or (
+        t.low(after) in {"that", "this", "it"} and t.at(after + 1) == "be"
+    ):
+        kinds = {kind for _, kind in t.markers("sentence", after)}
+        if kinds == {"past"} or (not kinds and opener == ("last", "time")):
+            return "past"  # "Last time was Friday": days ago, whichever day
+        return sorted(kinds)[0] if len(kinds) == 1 else ""
+    return ""
 
 
 _SAYING = frozenset({"say", "tell", "threaten", "text", "message", "shout", "yell", "post"})
@@ -1449,9 +1466,7 @@ def _said_long_ago(t: _Text, start: int) -> bool:
     kinds = {kind for _, kind in t.markers("sentence", start)}
     if not kinds:
         # "He said he'd kill me. That was in 2022.": dated by the sentence after.
-        after = sentence[-1] + 1
-        if t.low(after) in {"that", "this", "it"} and t.at(after + 1) == "be":
-            kinds = {kind for _, kind in t.markers("sentence", after)}
+        return _dated_by_next(t, start) == "past"
     return kinds == {"past"}
 
 

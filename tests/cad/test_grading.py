@@ -356,6 +356,19 @@ def test_a_threat_from_someone_far_off_is_to_act_on_soon_unless_they_are_here():
     assert here.recommended_grade == IMMEDIATE
 
 
+def test_a_pattern_dated_by_its_last_time_is_past():
+    last_friday = words_only(
+        "My stepson keeps coming round demanding money off his dad, he intimidates him. "
+        "Last time was Friday"
+    )
+    assert last_friday.da_prompt and last_friday.recommended_grade == RESOLVED
+    this_morning = words_only(
+        "My stepson keeps coming round demanding money off his dad, he intimidates him. "
+        "Last time was this morning"
+    )
+    assert this_morning.recommended_grade == PRIORITY
+
+
 def test_a_noise_going_off_is_no_one_gone():
     fireworks = words_only("fireworks going off on the field, kids by the sound of it")
     assert fireworks.recommended_grade != IMMEDIATE
