@@ -1752,6 +1752,14 @@ def _signals(result: Reading, t: _Text) -> None:
         for f in violence
         if f.time in ("recent", "") and (_just(t, f.start) or _got_into(t, f.start))
     ]
+    # An injury is harm done ("small bruise", "fractured wrist, now safe"), and a fight
+    # that has stopped is over ("the fight's finished now"): recent, not happening now.
+    violence = [
+        replace(f, time="recent")
+        if f.time == "now" and (t.at(f.start) in _INJURIES or _stopped(t, f))
+        else f
+        for f in violence
+    ]
     result.add("violence_now", when(violence, "now") + just)
     # Harm days ago ("two days ago", "at the weekend") is still to act on from a partner or
     # relative, who may do it again; from a stranger it is a crime to record; never today.
@@ -1831,7 +1839,13 @@ def _signals(result: Reading, t: _Text) -> None:
     lately = by_party((verbal if soon else []) + damage + presence) if known else []
     result.add("abuse_recent", when(lately, "now", "recent", ""))
     # "he's smashing the house up": a party wrecking the home now is a danger now.
-    result.add("damage_now", when(by_party(damage), "now") if known else [])
+    # "has just thrown a chair at the wall": seconds ago, and whoever did it is still there.
+    wrecking = by_party(damage) if known else []
+    result.add(
+        "damage_now",
+        when(wrecking, "now")
+        + [f for f in wrecking if f.time in ("recent", "") and _just(t, f.start)],
+    )
     orders = result.of("order") + result.of("da_words")
     # A breach told as past ("broke the order last week, nothing since") is to record.
     breached = [
@@ -2073,6 +2087,22 @@ def _on_the_call(t: _Text, f: Finding) -> bool:
     or minutes ago."""
     sentence = {t.low(i) for i in t.members("sentence", f.start)}
     return bool(sentence & {"background", "line"}) or _minutes_ago(t, f)
+
+
+def _stopped(t: _Text, f: Finding) -> bool:
+    """ "the fight's finished now", "they've stopped fighting"; not "he won't stop hitting
+    her"."""
+    clause = t.members("clause", f.start)
+    ended = [
+        i
+        for i in clause
+        if t.at(i) in {"finish", "stop", "end"} or (t.at(i) == "over" and t.at(i - 1) == "be")
+    ]
+    return bool(ended) and not any(
+        t.low(j) in {"n't", "not", "never", "wont", "cant", "nt"}
+        for i in ended
+        for j in range(max(0, i - 2), i)
+    )
 
 
 def _words_at(t: _Text, f: Finding) -> bool:
@@ -2708,7 +2738,7 @@ _PEOPLE = frozenset({
     "child", "children", "baby", "person", "people", "girl", "boy", "pupil", "student",
 })  # fmt: skip
 # Violence-table words that name an injury, not an act: whose it is, the sentence says.
-_INJURIES = frozenset({"bruise", "fracture", "black", "swollen", "bruised"})
+_INJURIES = frozenset({"bruise", "fracture", "black", "swollen", "bruised", "swell", "bruising"})
 # What follows "bit" when it is a bite: "bit my arm", "bit him", "bit into her hand".
 _BITTEN = frozenset({
     "me", "him", "her", "them", "us", "my", "his", "their", "our", "your", "the", "a", "an",

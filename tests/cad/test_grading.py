@@ -369,6 +369,24 @@ def test_a_pattern_dated_by_its_last_time_is_past():
     assert this_morning.recommended_grade == PRIORITY
 
 
+def test_an_injury_or_a_fight_that_has_stopped_is_recent_harm_not_violence_now():
+    bruised = words_only("my partner hit me last night, he's gone to work now, I've got bruises")
+    assert bruised.recommended_grade == PRIORITY and bruised.da_prompt
+    over = words_only("that fight outside the kebab shop's finished now, nobody's hurt")
+    assert over.recommended_grade != IMMEDIATE
+    # "over" the head is no ending, and a man who will not stop is still at it
+    pan = words_only("she's hit me over the head with the frying pan, she's still in the house")
+    assert pan.recommended_grade == IMMEDIATE
+    still = words_only("he won't stop hitting her, I can hear it now")
+    assert still.recommended_grade == IMMEDIATE
+
+
+@pytest.mark.usefixtures("rules_alone")
+def test_damage_done_seconds_ago_by_someone_still_there_is_now():
+    chair = words_only("her son who lives with her has just thrown a chair at the wall")
+    assert chair.recommended_grade == IMMEDIATE
+
+
 def test_a_noise_going_off_is_no_one_gone():
     fireworks = words_only("fireworks going off on the field, kids by the sound of it")
     assert fireworks.recommended_grade != IMMEDIATE
