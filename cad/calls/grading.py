@@ -630,8 +630,9 @@ RULES: tuple[Rule, ...] = (
                 ),
             ),
             any_of(
-                # Advice asked about an old matter; not when someone was hurt today.
-                all_of(CALM, absent(cue("harm_today"))),
+                # Advice asked about an old matter, or a call that ends on an enquiry; not
+                # when someone was hurt today.
+                all_of(any_of(CALM, cue("enquiry")), absent(cue("harm_today"))),
                 # Words, messages or damage from someone who lives far away ("she moved
                 # to Spain last year"), with no violence, threat or breach told.
                 all_of(

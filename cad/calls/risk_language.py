@@ -1570,6 +1570,9 @@ def _signals(result: Reading, t: _Text) -> None:
         + _children_by_age(t)
     )
     result.add("calm", result.of("calm"))
+    # The call ends on a question about what can be done ("Is that something you can do
+    # anything about?"), not a plea for someone now: an enquiry.
+    result.add("enquiry", _enquiry(t))
     result.add("safe", [f for f in result.of("safe") if not _gone_to_fetch(t, f)])
     result.add("far_away", result.of("far"))
 
@@ -2985,6 +2988,39 @@ def _not_a_real_weapon(t: _Text, weapon: Finding) -> bool:
 
 # How a caller asks whether something is allowed: "is it illegal", "can I shoot".
 _ASKING_OPENERS = frozenset({"is", "can", "am", "are", "do", "does", "could", "would"})
+
+
+_ASKING_WORDS = frozenset(
+    {
+        "is",
+        "can",
+        "am",
+        "are",
+        "do",
+        "does",
+        "could",
+        "would",
+        "who",
+        "how",
+        "what",
+        "should",
+        "where",
+        "will",
+    }
+)
+# A question that asks for someone now is no enquiry: "can you send someone?", "please hurry?".
+_PLEA = frozenset({"send", "come", "hurry", "quick", "quickly", "now", "please", "help", "get"})
+
+
+def _enquiry(t: _Text) -> list[str]:
+    """The last sentence, when it is a question opened as one and asks for no one now."""
+    if not t.norms or t.low(len(t.norms) - 1) != "?":
+        return []
+    sentence = t.members("sentence", len(t.norms) - 1)
+    words = [t.low(i) for i in sentence if t.low(i) not in _PUNCTUATION]
+    if not words or words[0] not in _ASKING_WORDS or _PLEA & set(words):
+        return []
+    return [" ".join(t.texts[i] for i in sentence) if t.texts else " ".join(words)]
 
 
 def _question_about_law(t: _Text, f: Finding) -> bool:

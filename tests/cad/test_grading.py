@@ -387,6 +387,19 @@ def test_damage_done_seconds_ago_by_someone_still_there_is_now():
     assert chair.recommended_grade == IMMEDIATE
 
 
+def test_a_call_that_ends_on_an_enquiry_is_not_raised_for_recent_harm():
+    pub = words_only(
+        "My ex keeps turning up in the same pub as me on Fridays and staring. He hasn't "
+        "spoken to me. Is that something you can do anything about?"
+    )
+    assert pub.da_prompt and pub.recommended_grade == RESOLVED
+    # A plea for someone now is no enquiry; harm today is not settled by a question.
+    plea = words_only("My ex keeps turning up at my work and staring. Can you send someone now?")
+    assert plea.recommended_grade in (IMMEDIATE, PRIORITY)
+    hurt = words_only("My ex hit me this morning, he's gone to work. What should I do?")
+    assert hurt.recommended_grade == PRIORITY
+
+
 def test_a_noise_going_off_is_no_one_gone():
     fireworks = words_only("fireworks going off on the field, kids by the sound of it")
     assert fireworks.recommended_grade != IMMEDIATE
