@@ -1418,11 +1418,6 @@ def _time(t: _Text, start: int, end: int) -> str:
         return marker
     if any(w in PAST_AUX for w in before):
         return "recent"  # "was broken into", "had been hitting"
-    if any(w in {"keep", "keeps", "kept", "always"} for w in before) and not _wont_stop(t):
-        # "keeps turning up at the school gates": a pattern to act on, not something
-        # happening as the caller speaks (which says so: "he keeps banging on the door now",
-        # "keeps slapping me, she won't stop").
-        return _nearest_marker(t, "sentence", start) or "recent"
     bare = [w for w in before if w not in {"a", "an", "the", "some", "right", "literally"}]
     if _progressive(t, start) or (bare and bare[-1] in NOW_AUX) or _is_stood(bare):
         return "now"  # "he's kicking", "there's a fight", "he's stood in the hall"
@@ -1436,18 +1431,6 @@ def _time(t: _Text, start: int, end: int) -> str:
         _nearest_marker(t, "sentence", start)
         or _dated_by_next(t, start)
         or _nearest_marker(t, "all", start, kinds=("past",))
-    )
-
-
-def _wont_stop(t: _Text) -> bool:
-    """ "he won't stop", "she will not stop": going on as the caller speaks."""
-    return any(
-        t.at(i) == "stop"
-        and t.low(i - 1) in {"n't", "not", "nt"}
-        and t.at(i - 2) in {"will", "wo"}
-        or t.at(i) == "stop"
-        and t.low(i - 1) in {"wont", "wo"}
-        for i in range(len(t.norms))
     )
 
 

@@ -400,20 +400,6 @@ def test_a_call_that_ends_on_an_enquiry_is_not_raised_for_recent_harm():
     assert hurt.recommended_grade == PRIORITY
 
 
-def test_keeps_doing_is_a_pattern_unless_it_will_not_stop():
-    pattern = words_only("the upstairs flat keep threatening me over noise, it's been weeks")
-    assert pattern.recommended_grade != IMMEDIATE
-    turning_up = words_only(
-        "ex keeps turning up at my work, he was there again this morning, security moved "
-        "him on, I've got a restraining order"
-    )
-    assert turning_up.recommended_grade == PRIORITY and turning_up.da_prompt
-    going_on = words_only("my boyfriend keeps shaking me and he won't stop")
-    assert going_on.recommended_grade == IMMEDIATE
-    said_now = words_only("my ex keeps banging on the door now")
-    assert said_now.recommended_grade == IMMEDIATE
-
-
 def test_a_noise_going_off_is_no_one_gone():
     fireworks = words_only("fireworks going off on the field, kids by the sound of it")
     assert fireworks.recommended_grade != IMMEDIATE
