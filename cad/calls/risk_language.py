@@ -133,6 +133,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "live|lives with partner|boyfriend|husband|"
         "girlfriend|wife|fiance|fiancee", "kid 's dad|mum", "kids ' dad|mum",
         "child 's father|mother",
+        # "the father of my kids", "a couple just had a fight" (not "a couple of lads")
+        "father|dad|mother|mum of my|our|her|his kids|children|child|baby|son|daughter",
+        "a couple be|are|were|was|just|have|had|arguing|fighting|rowing",
     ),
     "family": (
         "mummy", "daddy",

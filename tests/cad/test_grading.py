@@ -400,6 +400,16 @@ def test_a_call_that_ends_on_an_enquiry_is_not_raised_for_recent_harm():
     assert hurt.recommended_grade == PRIORITY
 
 
+@pytest.mark.usefixtures("rules_alone")
+def test_the_father_of_my_child_and_a_couple_are_parties_but_a_couple_of_lads_are_not():
+    father = words_only("the father of my child said he'd stab me at the next handover")
+    assert father.da_prompt
+    couple = words_only("a couple just had a fight in the bar, the man slapped the woman")
+    assert couple.da_prompt
+    lads = words_only("a couple of lads just had a fight in the bar, one slapped the other")
+    assert not lads.da_prompt
+
+
 def test_a_noise_going_off_is_no_one_gone():
     fireworks = words_only("fireworks going off on the field, kids by the sound of it")
     assert fireworks.recommended_grade != IMMEDIATE
