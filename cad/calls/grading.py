@@ -575,10 +575,20 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "cue.control",
         "controlling behaviour",
-        cue("control_concern"),
+        unless(cue("control_concern"), CALM),
         "Control of money, phone, contact or belongings by someone the person knows, "
         "with fear or a request to check on them: {evidence}.",
         recommend=PRIORITY,
+        da_prompt=True,
+    ),
+    Rule(
+        # The same control told on a call for advice ("advised re Clare's Law, NFA"): to
+        # ask about and record, not to attend.
+        "cue.control_advice",
+        "controlling behaviour, advice asked",
+        all_of(cue("control_concern"), CALM),
+        "Control of money, phone, contact or belongings by someone the person knows, "
+        "told on a call for advice: {evidence}.",
         da_prompt=True,
     ),
     Rule(

@@ -753,7 +753,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         # The handler's note of a call resolved: "signposted", "declines attendance".
         "signpost", "signposted", "decline|declines|declined police|attendance|officers",
         "not want officers", "not want officer", "words of advice", "advise|advised civil",
-        "give|given helpline|advice|dvds info",
+        "give|given helpline|advice|dvds info", "nfa", "advise re|about",
+        "number|numbers give|given",
         "what can she do", "number|numbers for", "not want police", "do not want police",
         "convenient", "next week", "one evening", "update only", "for an update",
         "report it properly", "lol", "haha", "say|said i|she|he should report|ring|call",
@@ -969,7 +970,7 @@ _PAST = re.compile(
     r"(last|on) (mon|tue|tues|wed|weds|thu|thur|thurs|fri|sit|sun)|"
     r"on the \d{1,2}(st|nd|rd|th)(?! floor| storey| level)|in the (summer|spring|autumn|winter)|"
     r"this week|nothing since|"
-    r"(go on|going on) (for )?(week|month|age)s?|"
+    r"(go on|going on) (for )?(week|month|age|year)s?|"
     r"in (january|february|march|april|june|july|august|september|october|november|december)|"
     r"when i be (a child|a kid|\d+|young|little|small))\b"
 )

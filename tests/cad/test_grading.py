@@ -410,6 +410,17 @@ def test_the_father_of_my_child_and_a_couple_are_parties_but_a_couple_of_lads_ar
     assert not lads.da_prompt
 
 
+def test_control_told_on_a_call_for_advice_prompts_but_is_not_raised():
+    advice = words_only(
+        "Concerned aunt: niece's boyfriend checks her phone, niece doesn't want police. "
+        "Advised re Clare's Law and local DA service. NFA."
+    )
+    assert advice.da_prompt and advice.recommended_grade == RESOLVED
+    assert "cue.control_advice" in codes(advice)
+    worried = words_only("her husband checks her phone and takes her bank card, she's scared")
+    assert worried.recommended_grade == PRIORITY and "cue.control" in codes(worried)
+
+
 def test_a_noise_going_off_is_no_one_gone():
     fireworks = words_only("fireworks going off on the field, kids by the sound of it")
     assert fireworks.recommended_grade != IMMEDIATE
