@@ -487,7 +487,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         # Walking into water, gone limp, many hurt: "waist deep", "loads of people hurt".
         "walk|walking|wade|wading|go|going into|in the? river|canal|sea|water|lake|reservoir",
         "waist|chest|neck|knee deep", "go|gone|went limp", "people hurt|injured|trapped|down",
-        "loads|lots|load of people", "several|many|multiple people|casualties", "casualties",
+        "several|many|multiple casualties", "casualties",
         "ped|pedestrian|cyclist|rider|motorcyclist not moving|unconscious|trapped|down",
         "house|flat|car fire", "someone|people|kid|kids|child|children inside|in there|upstairs",
         "stuck|trapped inside|under", "stuck|trapped in the car|house|flat|lift|vehicle|mud",
@@ -708,6 +708,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "live|lives|living in another city|town|country", "mile|miles away",
         # Locked up or away for a while: in prison, offshore, away with work till Thursday.
         "in prison|jail|custody|hmp", "in the cells", "on remand", "remand|remanded in custody",
+        "be|been remand|remanded",
         "be|go|get send|sent down", "serve|serving", "work|working|be|go|gone offshore",
         "work|working away", "away with work", "away on the lorry|rigs|rig|boat|ship|tour",
         "away till|until", "on the rigs", "at sea", "deploy|deployed", "on deployment",
@@ -966,6 +967,8 @@ _PAST = re.compile(
     r"historical|for years|for year|for (a|over a|the last|the past) (year|month)|"
     r"at (christmas|easter|new year)|at the time|"
     r"on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(19|20)\d\d|"
+    # "that was Tuesday": a day named as the time of what was just told
+    r"(that|it) be (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     # Days as handlers shorten them, read on lemmas ("on Sat" is "on sit").
     r"(last|on) (mon|tue|tues|wed|weds|thu|thur|thurs|fri|sit|sun)|"
     r"on the \d{1,2}(st|nd|rd|th)(?! floor| storey| level)|in the (summer|spring|autumn|winter)|"
@@ -1453,7 +1456,9 @@ def _dated_by_next(t: _Text, start: int) -> str:
     return ""
 
 
-_SAYING = frozenset({"say", "tell", "threaten", "text", "message", "shout", "yell", "post"})
+_SAYING = frozenset({
+    "say", "tell", "threaten", "text", "message", "shout", "yell", "scream", "post",
+})  # fmt: skip
 # What "threatening" describes when it is an adjective: things sent or posted (lemmas).
 _THREATENING_THINGS = frozenset({
     "message", "msg", "text", "comment", "letter", "email", "call", "voice", "voicemail",
@@ -1788,8 +1793,11 @@ def _signals(result: Reading, t: _Text) -> None:
     result.add("strangulation", when(strangling, "now", "recent", ""))
     # Threats that speak of what is to come ("tonight's the night", "you'll regret it"); the
     # bare noun ("threats", "FINAL THREAT") tells of abuse but not of harm by itself.
+    # (not one said last month: "said last month she'd never see them again")
     coming = [
-        f for f in threats if t.at(f.start) in _FUTURE_THREATS or "tonight" in f.words.lower()
+        f
+        for f in threats
+        if (t.at(f.start) in _FUTURE_THREATS or "tonight" in f.words.lower()) and f.time != "past"
     ]
     harm = [f for f in threats if t.at(f.start) != "threat"]
     # A threat from someone far off ("he's in the army in Germany", "in prison till next

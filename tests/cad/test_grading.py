@@ -703,6 +703,41 @@ READINGS = [
         False,
         id="signposted",
     ),
+    pytest.param(
+        "Ex posted intimate photos of me two days ago. They've been taken down now but "
+        "loads of people saw them.",
+        "NOT_RAISED",
+        True,
+        "-cue.life_at_risk",
+        False,
+        id="loads of people saw them",
+    ),
+    pytest.param(
+        "Caller's husband said last month he'd take the kids abroad and she'd never see "
+        "them again. She wants it on record.",
+        "NOT_RAISED",
+        True,
+        None,
+        False,
+        id="never see them again, said last month",
+    ),
+    pytest.param(
+        "He screamed he'd burn the house down with me in it, that was Tuesday, he's been "
+        "remanded since.",
+        "NOT_RAISED",
+        True,
+        None,
+        False,
+        id="that was Tuesday",
+    ),
+    pytest.param(
+        "my ex says I'll never see the kids again, he's outside now",
+        "IMMEDIATE",
+        True,
+        None,
+        False,
+        id="never see them again, outside now",
+    ),
 ]
 
 
