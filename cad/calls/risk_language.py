@@ -152,7 +152,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "half brother|sister", "adult son|daughter|child",
     ),
     "da_words": (
-        "da ongoing", "da incident", "dash", "high risk",
+        # "high risk" of the DA risk form, not of harm to the public or to oneself
+        "da ongoing", "da incident", "dash", "high risk da|victim|domestic|case",
+        "assess|assessed as high risk", "graded high risk",
         "domestic", "dv", "marac", "clare 's|s law", "clares law", "idva", "refuge",
         "non - mol|molestation", "non mol|molestation", "nonmol", "restraining order",
         "dvpo", "dvpn", "protection order|notice", "occupation order", "coercive control",

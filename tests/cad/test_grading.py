@@ -738,6 +738,23 @@ READINGS = [
         False,
         id="never see them again, outside now",
     ),
+    pytest.param(
+        "patient detained under s2 MHA has absconded, high risk of suicide, heading to the "
+        "railway station",
+        "IMMEDIATE",
+        False,
+        None,
+        True,
+        id="high risk of suicide is no DA word",
+    ),
+    pytest.param(
+        "DASH completed, she was assessed as high risk, he's moved out",
+        None,
+        True,
+        None,
+        True,
+        id="assessed as high risk",
+    ),
 ]
 
 
