@@ -798,13 +798,22 @@ def _subject_is_thing(t, i: int) -> bool:
 
 
 def _future(t, i: int) -> bool:
-    before = [t.lowers[j] for j in range(max(0, i - 4), i)]
+    # In the act's own sentence; "will" after "dad's" or "the" is a testament.
+    window = [j for j in range(max(0, i - 4), i) if t.sentences[j] == t.sentences[i]]
+    before = [
+        t.lowers[j]
+        for j in window
+        if not (t.lowers[j] == "will" and j and t.lowers[j - 1] in _BEFORE_A_WILL)
+    ]
     joined = " ".join(before)
     return bool(
         {"'ll", "ll", "will", "gonna", "wo"} & set(before)
         or re.search(r"(going|back|coming|come) to$", joined)
         or re.search(r"(he|she|they)'d$", joined)
     )
+
+
+_BEFORE_A_WILL = frozenset({"'s", "’s", "s", "the", "a", "his", "her", "my", "their", "mum", "dad"})
 
 
 def _confinement(t, i: int) -> list[tuple[str, int, int]]:

@@ -755,6 +755,23 @@ READINGS = [
         True,
         id="assessed as high risk",
     ),
+    pytest.param(
+        "There was a fight last month between me and my brother over dad's will. He "
+        "punched me. We've not spoken since. I want to press charges.",
+        "NOT_RAISED",
+        True,
+        None,
+        True,
+        id="dad's will is no future",
+    ),
+    pytest.param(
+        "my brother is outside and says he will punch me",
+        "IMMEDIATE",
+        None,
+        None,
+        True,
+        id="he will punch me",
+    ),
 ]
 
 
