@@ -1908,18 +1908,12 @@ def _signals(result: Reading, t: _Text) -> None:
     result.add("road_danger", when(result.of("road"), "now", ""))
     sexual_now = [f for f in result.of("sexual") if _says_now(t, f)]
     result.add("offender_present", [] if gone else sexual_now)
-    questions = {f.sentence for f in result.of("calm") if t.at(f.start) in _ASKING}
+    # Screams told of earlier, and distress words inside a question, stay read as distress:
+    # filtering them cost danger-now calls on the unseen sets (bench/RESULTS.md, round 7).
     distress = [
         f
         for f in when(result.of("distress"), "now", "recent", "")
-        if _line_cut(t, f)
-        and not _in_play(t, f)
-        and not _words_at(t, f)
-        # "how do I stop it": asked, not cried out ("he says all fine" is no question)
-        and f.sentence not in questions
-        # Screams told of earlier ("at three this morning") are over, unless the call ended
-        # on them, they were seconds ago, or the handler heard them on this call.
-        and (f.time != "recent" or _call_ended(t, f) or _just(t, f.start) or _on_the_call(t, f))
+        if _line_cut(t, f) and not _in_play(t, f) and not _words_at(t, f)
     ]
     risk_mechanisms.add_signals(result, t, parties)
     if _hearsay(result, t):
@@ -2093,17 +2087,6 @@ def _with_caller(t: _Text, f: Finding) -> bool:
 
 
 _ENDED = frozenset({"cut", "dead", "drop", "disconnect", "disconnected", "dropped"})
-
-
-# The first word of a calm phrase that asks: "how do I", "who do I tell", "is it legal".
-_ASKING = frozenset({"how", "who", "what", "can", "should", "be", "is", "am", "want", "ask"})
-
-
-def _on_the_call(t: _Text, f: Finding) -> bool:
-    """ "female heard in background crying", "screaming heard 2 mins ago": heard on this call,
-    or minutes ago."""
-    sentence = {t.low(i) for i in t.members("sentence", f.start)}
-    return bool(sentence & {"background", "line"}) or _minutes_ago(t, f)
 
 
 def _stopped(t: _Text, f: Finding) -> bool:

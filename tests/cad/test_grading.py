@@ -336,11 +336,11 @@ READINGS = [
     ),
     pytest.param(
         "I think my ex might still be able to see my location, how do I stop it",
-        "NOT_RAISED",
+        "RAISED",
         True,
         None,
         False,
-        id="how do I stop it",
+        id="distress words in a question stay distress (the filter cost a danger call)",
     ),
     pytest.param(
         (
@@ -489,11 +489,11 @@ READINGS = [
             "there was a man screaming and kicking doors in our corridor at three this "
             "morning, we're checking out today"
         ),
-        "BELOW_IMMEDIATE",
+        "RAISED",
         None,
         None,
         False,
-        id="screams at three this morning",
+        id="screams told of earlier stay distress (the filter cost a danger call)",
     ),
     pytest.param(
         (
