@@ -1448,7 +1448,7 @@ def _dated_by_next(t: _Text, start: int) -> str:
     a sentence with no time of its own, dated by the short one after it."""
     after = t.members("sentence", start)[-1] + 1
     opener = (t.low(after), t.low(after + 1))
-    if opener in {("last", "time"), ("that", "be"), ("this", "be"), ("it", "be")} or (
+    if opener == ("last", "time") or (
         t.low(after) in {"that", "this", "it"} and t.at(after + 1) == "be"
     ):
         kinds = {kind for _, kind in t.markers("sentence", after)}
