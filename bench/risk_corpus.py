@@ -30,34 +30,34 @@ UNSEEN = ROOT / "bench" / "risk_unseen"
 def cross() -> int:
     """Each example file left out in turn: the models learnt from the rest, alone on it."""
     from cad.calls import risk_model
+    from tests.cad import risk_corpus
 
     files = {p.name: risk_model.load_examples(p) for p in risk_model.example_paths("")}
-    pct = "{:.1%}".format
-    totals = [0] * 8
+    every = risk_corpus.Figures()
     print("models alone, each file left out of training (DA / false / danger / calm):")
     for name, rows in files.items():
         model = risk_model.Model([e for other, es in files.items() if other != name for e in es])
         chances = model.probabilities([e.text for e in rows])
-        counts = [0] * 8
+        figures = risk_corpus.Figures()
         for e, da, danger in zip(rows, chances["domestic"], chances["danger"], strict=True):
-            prompted = da >= risk_model.DOMESTIC_THRESHOLD
             raised = danger >= risk_model.DANGER_THRESHOLD
-            counts[0 if e.da else 2] += 1
-            counts[1 if e.da else 3] += prompted
-            if e.danger:
-                counts[4] += 1
-                counts[5] += raised
-            elif e.grade in ("SCHEDULED", "RESOLVED_WITHOUT_DEPLOYMENT"):
-                counts[6] += 1
-                counts[7] += raised
-        totals = [a + b for a, b in zip(totals, counts, strict=True)]
-        print(f"  {name:<16}" + " / ".join(pct(_share(counts, i)) for i in (0, 2, 4, 6)))
-    print(f"  {'all':<16}" + " / ".join(pct(_share(totals, i)) for i in (0, 2, 4, 6)))
+            for tally in (figures, every):
+                tally.tally(
+                    e, prompted=da >= risk_model.DOMESTIC_THRESHOLD, immediate=raised, raised=raised
+                )
+        print(f"  {name:<16}{_rates(figures)}")
+    print(f"  {'all':<16}{_rates(every)}")
     return 0
 
 
-def _share(counts: list[int], whole: int) -> float:
-    return counts[whole + 1] / counts[whole] if counts[whole] else 0.0
+def _rates(figures) -> str:
+    rates = (
+        figures.da_recall,
+        figures.other_prompt_rate,
+        figures.danger_recall,
+        figures.calm_raised_rate,
+    )
+    return " / ".join(f"{rate:.1%}" for rate in rates)
 
 
 def main() -> int:

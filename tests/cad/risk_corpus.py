@@ -45,6 +45,25 @@ class Figures:
     misses: dict[str, list[tuple[Narrative, grading.Assessment]]] = field(default_factory=dict)
     milliseconds: list[float] = field(default_factory=list)
 
+    def tally(self, row: Narrative, *, prompted: bool, immediate: bool, raised: bool) -> None:
+        """Count one narrative: the prompt against its DA label; IMMEDIATE against a
+        danger-now label; IMMEDIATE or PRIORITY (`raised`) against a calm one."""
+        if row.da:
+            self.da_total += 1
+            self.da_prompted += prompted
+        else:
+            self.other_total += 1
+            self.other_prompted += prompted
+        if row.grade == grading.IMMEDIATE:
+            self.danger_total += 1
+            self.danger_immediate += immediate
+        elif row.grade in CALM:
+            self.calm_total += 1
+            self.calm_raised += raised
+
+    def miss(self, kind: str, row: Narrative, result: grading.Assessment) -> None:
+        self.misses.setdefault(kind, []).append((row, result))
+
     @staticmethod
     def share(part: int, whole: int) -> float:
         return part / whole if whole else 0.0
@@ -103,31 +122,21 @@ def evaluate(narratives: list[Narrative]) -> Figures:
         got = result.recommended_grade
         figures.confusion.setdefault(row.grade, {}).setdefault(got, 0)
         figures.confusion[row.grade][got] += 1
-        if row.da:
-            figures.da_total += 1
-            figures.da_prompted += result.da_prompt
-            if not result.da_prompt:
-                figures.misses.setdefault("domestic abuse not prompted", []).append((row, result))
-        else:
-            figures.other_total += 1
-            figures.other_prompted += result.da_prompt
-            if result.da_prompt:
-                figures.misses.setdefault("prompted, not domestic abuse", []).append((row, result))
-        if row.grade == grading.IMMEDIATE:
-            figures.danger_total += 1
-            figures.danger_immediate += got == grading.IMMEDIATE
-            if got != grading.IMMEDIATE:
-                figures.misses.setdefault("danger now, not IMMEDIATE", []).append((row, result))
-        elif row.grade in CALM:
-            figures.calm_total += 1
-            raised = got in (grading.IMMEDIATE, grading.PRIORITY)
-            figures.calm_raised += raised
-            if raised:
-                figures.misses.setdefault("calm, raised to IMMEDIATE/PRIORITY", []).append(
-                    (row, result)
-                )
-        elif got not in (grading.IMMEDIATE, grading.PRIORITY):
-            figures.misses.setdefault("PRIORITY call, recommended lower", []).append((row, result))
+        immediate = got == grading.IMMEDIATE
+        raised = got in (grading.IMMEDIATE, grading.PRIORITY)
+        figures.tally(row, prompted=result.da_prompt, immediate=immediate, raised=raised)
+        if row.da != result.da_prompt:
+            figures.miss(
+                "domestic abuse not prompted" if row.da else "prompted, not domestic abuse",
+                row,
+                result,
+            )
+        if row.grade == grading.IMMEDIATE and not immediate:
+            figures.miss("danger now, not IMMEDIATE", row, result)
+        elif row.grade in CALM and raised:
+            figures.miss("calm, raised to IMMEDIATE/PRIORITY", row, result)
+        elif row.grade == grading.PRIORITY and not raised:
+            figures.miss("PRIORITY call, recommended lower", row, result)
     return figures
 
 
