@@ -36,6 +36,7 @@ DANGER_GRADE = "IMMEDIATE"
 # not domestic abuse were prompted 3.3 % of the time and calm calls raised 2.9 %.
 DOMESTIC_THRESHOLD = 0.70
 DANGER_THRESHOLD = 0.60
+THRESHOLDS = {"domestic": DOMESTIC_THRESHOLD, "danger": DANGER_THRESHOLD}
 # The words a reason cites, and the n-grams looked at to find them (a 10,000-word
 # narrative has thousands; the heaviest carry the answer).
 CITED_WORDS = 3
@@ -168,21 +169,15 @@ class Model:
         chances = self._chances(self._rows(list(texts)))
         return {q: [float(p) for p in chances[:, i]] for i, q in enumerate(self._questions)}
 
-    def read(
-        self,
-        text: str,
-        domestic_threshold: float = DOMESTIC_THRESHOLD,
-        danger_threshold: float = DANGER_THRESHOLD,
-    ) -> Reading:
+    def read(self, text: str) -> Reading:
         if not text or not text.strip():
             return NOTHING
         row = self._rows([text])
         chances = self._chances(row)[0]
         found = {}
-        thresholds = {"domestic": domestic_threshold, "danger": danger_threshold}
         for column, (question, fitted) in enumerate(self._questions.items()):
             probability = float(chances[column])
-            if probability >= thresholds[question]:
+            if probability >= THRESHOLDS[question]:
                 words = self._weightiest_words(row, fitted.coef_[0], text)
                 found[question] = Resemblance(probability, words)
         return Reading(**found)

@@ -35,10 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(f"learnt from {model.examples} labelled narratives in:")
         for path in risk_model.example_paths():
             self.stdout.write(f"  {path}")
-        for question, threshold in (
-            ("domestic", risk_model.DOMESTIC_THRESHOLD),
-            ("danger", risk_model.DANGER_THRESHOLD),
-        ):
+        for question, threshold in risk_model.THRESHOLDS.items():
             weights = model.weights(question, top)
             self.stdout.write(f"\n{question} (raised at {threshold:.0%} alike)")
             self.stdout.write("  towards: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights[:top]))
@@ -47,10 +44,7 @@ class Command(BaseCommand):
     def _explain(self, model, text):
         chances = model.probabilities([text])
         reading = model.read(text)
-        for question, threshold in (
-            ("domestic", risk_model.DOMESTIC_THRESHOLD),
-            ("danger", risk_model.DANGER_THRESHOLD),
-        ):
+        for question, threshold in risk_model.THRESHOLDS.items():
             found = getattr(reading, question)
             verdict = f"raised: {found.evidence()}" if found else "not raised"
             self.stdout.write(
