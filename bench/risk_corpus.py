@@ -37,14 +37,8 @@ def cross() -> int:
     print("models alone, each file left out of training (DA / false / danger / calm):")
     for name, rows in files.items():
         model = risk_model.Model([e for other, es in files.items() if other != name for e in es])
-        chances = model.probabilities([e.text for e in rows])
-        figures = risk_corpus.Figures()
-        for e, da, danger in zip(rows, chances["domestic"], chances["danger"], strict=True):
-            raised = danger >= risk_model.DANGER_THRESHOLD
-            for tally in (figures, every):
-                tally.tally(
-                    e, prompted=da >= risk_model.DOMESTIC_THRESHOLD, immediate=raised, raised=raised
-                )
+        figures = risk_corpus.models_alone(model, rows)
+        every.add(figures)
         print(f"  {name:<16}{_rates(figures)}")
     print(f"  {'all':<16}{_rates(every)}")
     return 0

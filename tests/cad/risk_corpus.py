@@ -31,6 +31,11 @@ Narrative = risk_model.Example
 
 @dataclass
 class Figures:
+    # The counters below, which `add` sums (a class attribute, not a field).
+    COUNTS = (
+        "narratives", "da_total", "da_prompted", "other_total", "other_prompted",
+        "danger_total", "danger_immediate", "calm_total", "calm_raised",
+    )  # fmt: skip
     narratives: int = 0
     da_total: int = 0
     da_prompted: int = 0
@@ -60,6 +65,11 @@ class Figures:
         elif row.grade in CALM:
             self.calm_total += 1
             self.calm_raised += raised
+
+    def add(self, other: Figures) -> None:
+        """Another set's counts added to these: the total over several sets."""
+        for name in self.COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def miss(self, kind: str, row: Narrative, result: grading.Assessment) -> None:
         self.misses.setdefault(kind, []).append((row, result))
@@ -137,6 +147,18 @@ def evaluate(narratives: list[Narrative]) -> Figures:
             figures.miss("calm, raised to IMMEDIATE/PRIORITY", row, result)
         elif row.grade == grading.PRIORITY and not raised:
             figures.miss("PRIORITY call, recommended lower", row, result)
+    return figures
+
+
+def models_alone(model: risk_model.Model, narratives: list[Narrative]) -> Figures:
+    """The learnt models without the rules, at the thresholds they raise at: danger now
+    read as both IMMEDIATE and raised."""
+    figures = Figures(narratives=len(narratives))
+    chances = model.probabilities([row.text for row in narratives])
+    for row, da, danger in zip(narratives, chances["domestic"], chances["danger"], strict=True):
+        raised = danger >= risk_model.THRESHOLDS["danger"]
+        prompted = da >= risk_model.THRESHOLDS["domestic"]
+        figures.tally(row, prompted=prompted, immediate=raised, raised=raised)
     return figures
 
 

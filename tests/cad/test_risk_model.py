@@ -10,12 +10,6 @@ from django.core.management import CommandError, call_command
 from cad.calls import grading, risk_model
 from tests.cad import risk_corpus
 
-CALM = ("SCHEDULED", "RESOLVED_WITHOUT_DEPLOYMENT")
-
-
-def share(flags: list[bool]) -> float:
-    return sum(flags) / len(flags)
-
 
 def test_a_file_left_out_of_training_is_still_read():
     """Written by someone who saw neither the rules nor the other files: the model learnt
@@ -23,17 +17,12 @@ def test_a_file_left_out_of_training_is_still_read():
     files = {path.name: risk_model.load_examples(path) for path in risk_model.example_paths("")}
     unseen = files.pop("set_k.jsonl")
     model = risk_model.Model([example for rows in files.values() for example in rows])
-    chances = model.probabilities([example.text for example in unseen])
-    pairs = list(zip(unseen, chances["domestic"], chances["danger"], strict=True))
-    domestic = [p >= risk_model.DOMESTIC_THRESHOLD for e, p, _ in pairs if e.da]
-    other = [p >= risk_model.DOMESTIC_THRESHOLD for e, p, _ in pairs if not e.da]
-    danger = [p >= risk_model.DANGER_THRESHOLD for e, _, p in pairs if e.danger]
-    calm = [p >= risk_model.DANGER_THRESHOLD for e, _, p in pairs if e.grade in CALM]
+    figures = risk_corpus.models_alone(model, unseen)
     # Measured: 95.7 %, 0.0 %, 93.3 %, 1.5 % (bench/RESULTS.md, "Risk").
-    assert share(domestic) >= 0.90
-    assert share(other) <= 0.05
-    assert share(danger) >= 0.85
-    assert share(calm) <= 0.05
+    assert figures.da_recall >= 0.90
+    assert figures.other_prompt_rate <= 0.05
+    assert figures.danger_recall >= 0.85
+    assert figures.calm_raised_rate <= 0.05
 
 
 def test_a_call_no_rule_reads_is_raised_with_the_words_that_weighed():
