@@ -2987,24 +2987,8 @@ def _not_a_real_weapon(t: _Text, weapon: Finding) -> bool:
 _ASKING_OPENERS = frozenset({"is", "can", "am", "are", "do", "does", "could", "would"})
 
 
-_ASKING_WORDS = frozenset(
-    {
-        "is",
-        "can",
-        "am",
-        "are",
-        "do",
-        "does",
-        "could",
-        "would",
-        "who",
-        "how",
-        "what",
-        "should",
-        "where",
-        "will",
-    }
-)
+# A question about what can be done opens as one about the law does, or with a wh-word.
+_ASKING_WORDS = _ASKING_OPENERS | {"who", "how", "what", "should", "where", "will"}
 # A question that asks for someone now is no enquiry: "can you send someone?", "please hurry?".
 _PLEA = frozenset({"send", "come", "hurry", "quick", "quickly", "now", "please", "help", "get"})
 
