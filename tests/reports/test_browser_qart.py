@@ -5,6 +5,7 @@ update live, without reload."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from dispatch.models_qart import QartReview, UrgentReview
 from dispatch.services import unit_divert
@@ -88,7 +89,8 @@ def test_qart_reviewer_filters_opens_a_timeline_and_records_an_urgent_review(
     )
     tags.wait_for_selector(f"#divert-table tr[data-divert='{new.pk}']")
     assert tags.locator("#divert-table tbody tr").count() == 4
-    assert f"new divert #{new.pk}" in tags.locator("#tags-live-status").text_content()
+    # The note is written after the list is re-rendered: wait for it rather than read once.
+    expect(tags.locator("#tags-live-status")).to_contain_text(f"new divert #{new.pk}")
     assert tags.evaluate("window.__sameDocument") is True
 
 
