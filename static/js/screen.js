@@ -150,9 +150,16 @@ function fieldFor(region, key) {
 
 // Replace a region's HTML with the server's, keeping what is being typed: fields marked
 // data-keep, and the field with the focus (by id), with its caret; and the selected row.
+// A status output marked data-keep keeps what it said: "Sent to control" written just before
+// the event it caused re-renders the region stays on screen.
 export function swapKeeping(region, html) {
-  // A choice (radio, checkbox) keeps whether it is ticked; any other field its text.
-  const state = (field) => (field.type === "radio" || field.type === "checkbox" ? { checked: field.checked } : { value: field.value });
+  // A choice (radio, checkbox) keeps whether it is ticked; any other field its text; an
+  // output its words and their state.
+  const state = (field) => {
+    if (field.type === "radio" || field.type === "checkbox") return { checked: field.checked };
+    if ("value" in field) return { value: field.value };
+    return field.dataset.state ? { textContent: field.textContent, dataset: { state: field.dataset.state } } : {};
+  };
   const kept = new Map();
   for (const field of region.querySelectorAll("[data-keep]")) kept.set(fieldKey(field), state(field));
   const active = document.activeElement;
@@ -164,7 +171,10 @@ export function swapKeeping(region, html) {
   region.replaceChildren(template.content);
   for (const [key, value] of kept) {
     const field = fieldFor(region, key);
-    if (field) Object.assign(field, value);
+    if (!field) continue;
+    const { dataset, ...properties } = value;
+    Object.assign(field, properties);
+    if (dataset) Object.assign(field.dataset, dataset);
   }
   if (focusKey) {
     const field = fieldFor(region, focusKey);

@@ -182,6 +182,16 @@ def test_the_terminal_says_unable_to_attend_and_the_dispatcher_is_alerted_at_onc
     terminal.keyboard.press("Enter")
     terminal.wait_for_selector("[data-message-result]:has-text('Sent to control')")
     assert terminal.input_value("#unit-message-text") == ""
+    # The event the message raises re-renders the terminal; the confirmation stays. The
+    # re-render is run here, not waited for, so the order cannot vary.
+    terminal.evaluate(
+        """async () => {
+            const src = document.querySelector("script[src*='terminal.js']").src;
+            const screen = await import(new URL("./screen.js", src));
+            await screen.refreshFragment(document.getElementById("terminal-live"));
+        }"""
+    )
+    assert "Sent to control" in terminal.inner_text("[data-message-result]")
 
     alert = board.wait_for_selector("#alerts .alert-danger:has-text('unable to attend')")
     assert incident.reference in alert.inner_text() and "Vehicle fault" in alert.inner_text()
